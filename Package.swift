@@ -1,0 +1,158 @@
+// swift-tools-version:6.1
+//
+// Zhibiao: Chinese economic reports → indicator facts in PostgreSQL, and a reporting service over them.
+//
+// Layout (one job per module):
+//   Shared/CLibPQ          system library: libpq's C API (only ZhibiaoPostgres imports it)
+//   Shared/Postgres        ZhibiaoPostgres: the one Swift wrapper of libpq
+//   Shared/Models          ZhibiaoModels: value types both services exchange (facts, queue messages, RPC envelopes)
+//   Shared/Configuration   ZhibiaoConfiguration: database URL / embedded cluster / socket resolution, shared flags
+//   Shared/Schema          ZhibiaoSchema: versioned SQL migrations and their runner
+//   Services/Ingest        ZhibiaoExtraction (text → facts), ZhibiaoIngest (queue, workers), zhibiao-ingest
+//   Services/Reporting     ZhibiaoReporting (socket server, methods, queries), zhibiao-report
+import PackageDescription
+
+let package = Package(
+    name: "Zhibiao",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "zhibiao-ingest", targets: ["ZhibiaoIngestCLI"]),
+        .executable(name: "zhibiao-report", targets: ["ZhibiaoReportCLI"]),
+        .library(name: "ZhibiaoExtraction", targets: ["ZhibiaoExtraction"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras", from: "1.35.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    ],
+    targets: [
+        // MARK: Shared
+        .systemLibrary(
+            name: "CLibPQ",
+            path: "Shared/CLibPQ",
+            pkgConfig: "libpq",
+            providers: [.apt(["libpq-dev"])]
+        ),
+        .target(
+            name: "ZhibiaoPostgres",
+            dependencies: ["CLibPQ"],
+            path: "Shared/Postgres"
+        ),
+        .target(
+            name: "ZhibiaoModels",
+            path: "Shared/Models"
+        ),
+        .target(
+            name: "ZhibiaoConfiguration",
+            dependencies: [
+                "ZhibiaoPostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Configuration"
+        ),
+        .target(
+            name: "ZhibiaoSchema",
+            dependencies: [
+                "ZhibiaoPostgres",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Shared/Schema",
+            resources: [.copy("Migrations")]
+        ),
+
+        // MARK: Ingest service
+        .target(
+            name: "ZhibiaoExtraction",
+            dependencies: ["ZhibiaoModels"],
+            path: "Services/Ingest/Extraction",
+            resources: [.copy("Resources")]
+        ),
+        .target(
+            name: "ZhibiaoIngest",
+            dependencies: [
+                "ZhibiaoExtraction",
+                "ZhibiaoModels",
+                "ZhibiaoPostgres",
+                "ZhibiaoSchema",
+                "ZhibiaoConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Ingest/Core"
+        ),
+        .executableTarget(
+            name: "ZhibiaoIngestCLI",
+            dependencies: [
+                "ZhibiaoIngest",
+                "ZhibiaoExtraction",
+                "ZhibiaoConfiguration",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Ingest/CLI"
+        ),
+
+        // MARK: Reporting service
+        .target(
+            name: "ZhibiaoReporting",
+            dependencies: [
+                "ZhibiaoModels",
+                "ZhibiaoPostgres",
+                "ZhibiaoConfiguration",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOExtras", package: "swift-nio-extras"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Reporting/Core"
+        ),
+        .executableTarget(
+            name: "ZhibiaoReportCLI",
+            dependencies: [
+                "ZhibiaoReporting",
+                "ZhibiaoConfiguration",
+                "ZhibiaoModels",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            path: "Services/Reporting/CLI"
+        ),
+
+        // MARK: Tests
+        .target(
+            name: "ZhibiaoTestSupport",
+            dependencies: ["ZhibiaoPostgres", "ZhibiaoSchema", "ZhibiaoConfiguration"],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(
+            name: "PostgresTests",
+            dependencies: ["ZhibiaoPostgres", "ZhibiaoSchema", "ZhibiaoTestSupport"],
+            path: "Tests/PostgresTests"
+        ),
+        .testTarget(
+            name: "ExtractionTests",
+            dependencies: ["ZhibiaoExtraction", "ZhibiaoModels"],
+            path: "Tests/ExtractionTests",
+            resources: [.copy("Gold"), .copy("Cases")]
+        ),
+        .testTarget(
+            name: "IngestTests",
+            dependencies: ["ZhibiaoIngest", "ZhibiaoExtraction", "ZhibiaoTestSupport", "ZhibiaoPostgres"],
+            path: "Tests/IngestTests"
+        ),
+        .testTarget(
+            name: "ReportingTests",
+            dependencies: ["ZhibiaoReporting", "ZhibiaoModels", "ZhibiaoTestSupport", "ZhibiaoPostgres"],
+            path: "Tests/ReportingTests"
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+/// Placeholder until the ingest service lands (issue 4).
+public enum IngestPlaceholder {}

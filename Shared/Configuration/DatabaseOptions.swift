@@ -1,0 +1,19 @@
+import ArgumentParser
+import ZhibiaoPostgres
+
+/// `--database-url`, shared by every command that talks to PostgreSQL.
+public struct DatabaseOptions: ParsableArguments, Sendable {
+    @Option(
+        name: .customLong("database-url"),
+        help: ArgumentHelp(
+            "libpq connection string or postgresql:// URI [env: ZHIBIAO_DATABASE_URL]",
+            discussion: "Unset: the embedded cluster under $ZHIBIAO_HOME (default ./.zhibiao). PG* variables apply."))
+    public var databaseURL: String?
+
+    public init() {}
+
+    /// The resolved target, tagged with this program's name for `pg_stat_activity`.
+    public func target(applicationName: String) -> ConnectionTarget {
+        ZhibiaoPaths().database(flag: databaseURL).setting("fallback_application_name", to: applicationName)
+    }
+}

@@ -1,0 +1,129 @@
+import Foundation
+
+/// Whether a figure was achieved or is a goal (预期目标, 力争, 计划 …).
+public enum FactKind: String, Codable, Sendable, CaseIterable {
+    case actual
+    case target
+}
+
+/// How the text qualifies a figure: 余/近/约/多/左右 → approx, 以上/超过/突破/逾 → atLeast, 以内/控制在/不超过 → atMost.
+public enum Qualifier: String, Codable, Sendable, CaseIterable {
+    case exact
+    case approx
+    case atLeast = "at_least"
+    case atMost = "at_most"
+}
+
+/// The class of a unit, which fixes the base unit of `baseValue` (see the gold SCHEMA).
+public enum UnitClass: String, Codable, Sendable, CaseIterable {
+    /// Chinese yuan.
+    case cny = "CNY"
+    /// US dollars.
+    case usd = "USD"
+    case count
+    case persons
+    case personTimes = "person_times"
+    /// The percent number itself (65 for 65%).
+    case percent
+    case days
+    case m2
+    case km2
+    case mu
+    /// Metric tons.
+    case tons
+    /// A unit outside the classes above (kept for the all-quantities view).
+    case other
+}
+
+/// One figure stated in a document, with its provenance.
+///
+/// Encodes with exactly the gold SCHEMA's fields (snake_case, nulls written out) plus `label`, `span`, `sentence`,
+/// `article` and `region_code`.
+public struct Fact: Codable, Sendable, Hashable {
+    /// The document's name (its file's base name).
+    public var doc: String
+    /// The most specific region the figure is about, as written (峡窝镇, 上街区 …); nil when unknown.
+    public var region: String?
+    /// The region's gazetteer code, when the gazetteer knows it.
+    public var regionCode: String?
+    /// The year the figure refers to (not the publication year).
+    public var year: Int?
+    public var kind: FactKind
+    /// Canonical indicator id, or nil for a figure outside the taxonomy.
+    public var indicator: String?
+    /// The phrase naming the figure in the text (工业产值, 新签约项目 …).
+    public var label: String
+    /// The number as written, in `unit`; nil when only growth is stated.
+    public var value: Decimal?
+    public var unit: String?
+    /// `value` in the base unit of `unitClass` (yuan, a plain count, m², …).
+    public var baseValue: Decimal?
+    public var unitClass: UnitClass?
+    public var qualifier: Qualifier
+    /// Stated growth in percent (同比增长7.07% → 7.07; 下降5% → -5).
+    public var growthPct: Decimal?
+    /// The shortest exact substring of the text that states the figure.
+    public var evidence: String
+    /// `[start, end)` of `evidence` in Unicode scalars of the decoded text.
+    public var span: [Int]
+    /// The sentence the figure came from.
+    public var sentence: String
+    /// 0-based index of the article within the document.
+    public var article: Int
+
+    public init(
+        doc: String, region: String?, regionCode: String?, year: Int?, kind: FactKind, indicator: String?,
+        label: String, value: Decimal?, unit: String?, baseValue: Decimal?, unitClass: UnitClass?,
+        qualifier: Qualifier, growthPct: Decimal?, evidence: String, span: [Int], sentence: String, article: Int
+    ) {
+        self.doc = doc
+        self.region = region
+        self.regionCode = regionCode
+        self.year = year
+        self.kind = kind
+        self.indicator = indicator
+        self.label = label
+        self.value = value
+        self.unit = unit
+        self.baseValue = baseValue
+        self.unitClass = unitClass
+        self.qualifier = qualifier
+        self.growthPct = growthPct
+        self.evidence = evidence
+        self.span = span
+        self.sentence = sentence
+        self.article = article
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case doc, region, year, kind, indicator, value, unit
+        case baseValue = "base_value"
+        case unitClass = "unit_class"
+        case qualifier
+        case growthPct = "growth_pct"
+        case evidence, label, span, sentence, article
+        case regionCode = "region_code"
+    }
+
+    /// Writes every SCHEMA field, `null` included, so consumers see a fixed shape.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(doc, forKey: .doc)
+        try container.encode(region, forKey: .region)
+        try container.encode(year, forKey: .year)
+        try container.encode(kind, forKey: .kind)
+        try container.encode(indicator, forKey: .indicator)
+        try container.encode(value, forKey: .value)
+        try container.encode(unit, forKey: .unit)
+        try container.encode(baseValue, forKey: .baseValue)
+        try container.encode(unitClass, forKey: .unitClass)
+        try container.encode(qualifier, forKey: .qualifier)
+        try container.encode(growthPct, forKey: .growthPct)
+        try container.encode(evidence, forKey: .evidence)
+        try container.encode(label, forKey: .label)
+        try container.encode(span, forKey: .span)
+        try container.encode(sentence, forKey: .sentence)
+        try container.encode(article, forKey: .article)
+        try container.encodeIfPresent(regionCode, forKey: .regionCode)
+    }
+}

@@ -1,0 +1,218 @@
+import CLibPQ
+import Foundation
+
+/// One libpq connection. The only type in Zhibiao that holds a `PGconn`.
+///
+/// Calls are blocking and serialized by a lock, so the connection may be shared, but it is meant to be used by one
+/// task at a time; `run(_:)` moves blocking work off Swift's cooperative thread pool onto the connection's own
+/// serial queue. After the server went away, the next call reconnects (`PQreset`) before it runs.
+public final class PostgresConnection: @unchecked Sendable {
+    public let target: ConnectionTarget
+    /// SQL run after every (re)connect, after Zhibiao's own session settings (`SET ROLE …`, `SET statement_timeout …`).
+    public let sessionSetup: String?
+    private var handle: OpaquePointer
+    private let lock = NSRecursiveLock()
+    private let queue: DispatchQueue
+    private var transactionDepth = 0
+
+    /// Connects (blocking). Every session runs in UTC with ISO dates so that timestamps decode the same everywhere;
+    /// `sessionSetup` runs next, and again after each reconnect.
+    public init(_ target: ConnectionTarget, sessionSetup: String? = nil) throws {
+        self.target = target
+        self.sessionSetup = sessionSetup
+        guard let handle = target.withConnectParameters({ PQconnectdbParams($0, $1, 1) }) else {
+            throw PostgresError(code: .connectionFailed, message: "out of memory", target: target.description)
+        }
+        self.handle = handle
+        self.queue = DispatchQueue(label: "zhibiao.postgres.connection")
+        guard PQstatus(handle) == CONNECTION_OK else {
+            let message = String(cString: PQerrorMessage(handle))
+            PQfinish(handle)
+            throw PostgresError(code: .connectionFailed, message: message, target: target.description)
+        }
+        PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs are not errors; keep stderr clean.
+        try configureSession()
+    }
+
+    deinit {
+        PQfinish(handle)
+    }
+
+    private func configureSession() throws {
+        try execute("SET TIME ZONE 'UTC'; SET DateStyle = 'ISO, YMD'; SET bytea_output = 'hex'")
+        if let sessionSetup { try execute(sessionSetup) }
+    }
+
+    /// True while libpq believes the connection is usable.
+    public var isConnected: Bool {
+        lock.withLock { PQstatus(handle) == CONNECTION_OK }
+    }
+
+    /// The backend's process id (useful in tests and logs).
+    public var backendPID: Int32 {
+        lock.withLock { PQbackendPID(handle) }
+    }
+
+    /// Re-establishes a broken connection. Called before each statement; cheap when the connection is fine.
+    func reconnectIfNeeded() throws {
+        guard PQstatus(handle) != CONNECTION_OK else { return }
+        guard transactionDepth == 0 else {
+            throw PostgresError(code: .connectionLost, message: "the connection broke inside a transaction",
+                                target: target.description)
+        }
+        PQreset(handle)
+        guard PQstatus(handle) == CONNECTION_OK else {
+            throw PostgresError(code: .connectionFailed, message: String(cString: PQerrorMessage(handle)),
+                                target: target.description)
+        }
+        try configureSession()
+    }
+
+    // MARK: Statements
+
+    /// Runs one statement with `$1…$n` parameters (`PQexecParams`) and returns its rows.
+    @discardableResult
+    public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
+        try lock.withLock {
+            try reconnectIfNeeded()
+            let bound = parameters.map(\.postgresParameter)
+            let result = try withParameterPointers(bound) { values, lengths, formats in
+                PQexecParams(handle, sql, Int32(bound.count), nil, values, lengths, formats, 0)
+            }
+            return try consume(result, sql: sql)
+        }
+    }
+
+    /// Runs one or more statements without parameters (`PQexec`): DDL, migrations, `SET`.
+    public func execute(_ sql: String) throws {
+        try lock.withLock {
+            try reconnectIfNeeded()
+            _ = try consume(PQexec(handle, sql), sql: sql)
+        }
+    }
+
+    /// Turns a `PGresult` into rows or an error, and frees it.
+    private func consume(_ result: OpaquePointer?, sql: String) throws -> PostgresRows {
+        guard let result else { throw connectionError(sql: sql) }
+        defer { PQclear(result) }
+        switch PQresultStatus(result) {
+        case PGRES_TUPLES_OK, PGRES_COMMAND_OK, PGRES_EMPTY_QUERY:
+            return rows(of: result)
+        default:
+            throw error(from: result, sql: sql)
+        }
+    }
+
+    private func rows(of result: OpaquePointer) -> PostgresRows {
+        let rowCount = Int(PQntuples(result))
+        let columnCount = Int(PQnfields(result))
+        let columns = (0..<columnCount).map { String(cString: PQfname(result, Int32($0))) }
+        var cells: [[String?]] = []
+        cells.reserveCapacity(rowCount)
+        for row in 0..<Int32(rowCount) {
+            cells.append((0..<Int32(columnCount)).map { column in
+                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+            })
+        }
+        return PostgresRows(columns: columns, cells: cells, affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0)
+    }
+
+    func error(from result: OpaquePointer, sql: String?) -> PostgresError {
+        func field(_ code: Int32) -> String? {
+            PQresultErrorField(result, code).map { String(cString: $0) }
+        }
+        let sqlState = field(Int32(UInt8(ascii: "C")))
+        let primary = field(Int32(UInt8(ascii: "M"))) ?? String(cString: PQresultErrorMessage(result))
+        let detail = [field(Int32(UInt8(ascii: "D"))), field(Int32(UInt8(ascii: "H")))].compactMap { $0 }
+        let lost = PQstatus(handle) != CONNECTION_OK
+        return PostgresError(
+            code: lost ? .connectionLost : .server, sqlState: sqlState, message: primary,
+            detail: detail.isEmpty ? nil : detail.joined(separator: "; "),
+            target: target.description, statement: sql)
+    }
+
+    func connectionError(sql: String?) -> PostgresError {
+        PostgresError(code: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
+                      message: String(cString: PQerrorMessage(handle)), target: target.description, statement: sql)
+    }
+
+    // MARK: Transactions
+
+    /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws (the error is rethrown).
+    /// Nested calls become savepoints.
+    public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
+        try lock.withLock {
+            let savepoint = transactionDepth == 0 ? nil : "zhibiao_sp_\(transactionDepth)"
+            try execute(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
+            transactionDepth += 1
+            do {
+                let value = try body(self)
+                transactionDepth -= 1
+                try execute(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
+                return value
+            } catch {
+                transactionDepth -= 1
+                if PQstatus(handle) == CONNECTION_OK {
+                    try? execute(savepoint.map { "ROLLBACK TO SAVEPOINT \($0)" } ?? "ROLLBACK")
+                }
+                throw error
+            }
+        }
+    }
+
+    // MARK: Async bridge
+
+    /// Runs blocking work with this connection on its own serial queue, so that waiting on the server never
+    /// occupies one of Swift's cooperative threads.
+    public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try body(self) })
+            }
+        }
+    }
+
+    // MARK: Helpers for extensions
+
+    /// Gives an extension exclusive use of the raw handle (COPY, notifications).
+    func withHandle<T>(_ body: (OpaquePointer) throws -> T) throws -> T {
+        try lock.withLock {
+            try reconnectIfNeeded()
+            return try body(handle)
+        }
+    }
+
+    /// Quotes an identifier with libpq's own rules (for LISTEN, which takes no parameters).
+    public func quoteIdentifier(_ name: String) throws -> String {
+        try lock.withLock {
+            guard let quoted = PQescapeIdentifier(handle, name, name.utf8.count) else {
+                throw PostgresError(code: .misuse, message: String(cString: PQerrorMessage(handle)))
+            }
+            defer { PQfreemem(quoted) }
+            return String(cString: quoted)
+        }
+    }
+}
+
+/// Lays out parameters as the three parallel C arrays `PQexecParams` takes.
+private func withParameterPointers<T>(
+    _ parameters: [PostgresParameter?],
+    _ body: (UnsafePointer<UnsafePointer<CChar>?>?, UnsafePointer<Int32>?, UnsafePointer<Int32>?) throws -> T
+) throws -> T {
+    let buffers: [UnsafeMutablePointer<CChar>?] = parameters.map { parameter in
+        guard let parameter else { return nil }
+        let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: parameter.bytes.count + 1)
+        for (offset, byte) in parameter.bytes.enumerated() { buffer[offset] = CChar(bitPattern: byte) }
+        buffer[parameter.bytes.count] = 0
+        return buffer
+    }
+    defer { buffers.forEach { $0?.deallocate() } }
+    let values = buffers.map { UnsafePointer($0) }
+    let lengths = parameters.map { Int32($0?.bytes.count ?? 0) }
+    let formats = parameters.map { $0?.format.rawValue ?? 0 }
+    return try values.withUnsafeBufferPointer { v in
+        try lengths.withUnsafeBufferPointer { l in
+            try formats.withUnsafeBufferPointer { f in try body(v.baseAddress, l.baseAddress, f.baseAddress) }
+        }
+    }
+}
