@@ -26,8 +26,8 @@ public final class PostgresConnection: @unchecked Sendable {
         self.handle = handle
         self.queue = DispatchQueue(label: "zhibiao.postgres.connection")
         guard PQstatus(handle) == CONNECTION_OK else {
+            // deinit runs on this throw (every stored property is set) and calls PQfinish.
             let message = String(cString: PQerrorMessage(handle))
-            PQfinish(handle)
             throw PostgresError(code: .connectionFailed, message: message, target: target.description)
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs are not errors; keep stderr clean.
