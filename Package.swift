@@ -18,6 +18,7 @@ let package = Package(
     products: [
         .executable(name: "zhibiao-ingest", targets: ["ZhibiaoIngestCLI"]),
         .executable(name: "zhibiao-report", targets: ["ZhibiaoReportCLI"]),
+        .executable(name: "zhibiao-bench", targets: ["ZhibiaoBench"]),
         .library(name: "ZhibiaoExtraction", targets: ["ZhibiaoExtraction"]),
     ],
     dependencies: [
@@ -125,6 +126,16 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             path: "Services/Reporting/CLI"
+        ),
+
+        // MARK: Benchmarks (make bench)
+        .executableTarget(
+            name: "ZhibiaoBench",
+            dependencies: [
+                "ZhibiaoExtraction",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Benchmarks/ZhibiaoBench"
         ),
 
         // MARK: Tests
