@@ -9,23 +9,26 @@ usage: <image> COMMAND [ARGS…]
   report [ARGS…]      zhibiao-report ARGS (default: serve)      e.g. report query ping
   migrate [ARGS…]     zhibiao-ingest migrate ARGS: apply the schema migrations, then exit
   healthcheck         the image's HEALTHCHECK: `zhibiao-report query ping` when the container runs the reporting
-                      daemon, `zhibiao-ingest status` when it runs ingest (read from PID 1, or $ZHIBIAO_SERVICE)
+                      daemon, `zhibiao-ingest status` when it runs ingest (the `serve` process in /proc, or $ZHIBIAO_SERVICE)
   zhibiao-ingest …, zhibiao-report …, or any other program: run as given
 Settings come from ZHIBIAO_* variables (ZHIBIAO_DATABASE_URL, ZHIBIAO_SOCKET, ZHIBIAO_LOG_FORMAT …) or flags.
 USAGE
 }
 
-# Which daemon this container runs: $ZHIBIAO_SERVICE, else what PID 1 is (the entrypoint execs the daemon).
+# Which daemon this container runs: $ZHIBIAO_SERVICE, else the `serve` process found in /proc (PID 1 when the
+# entrypoint exec'd it; further down when an init such as `docker run --init` runs first).
 service_of_container() {
     if [ -n "${ZHIBIAO_SERVICE:-}" ]; then
         echo "$ZHIBIAO_SERVICE"
         return
     fi
-    case "$(tr '\0' ' ' </proc/1/cmdline 2>/dev/null)" in
-        *zhibiao-report*) echo report ;;
-        *zhibiao-ingest*) echo ingest ;;
-        *) echo none ;;
-    esac
+    for cmdline in /proc/[0-9]*/cmdline; do
+        case "$(tr '\0' ' ' <"$cmdline" 2>/dev/null)" in
+            *zhibiao-report\ serve*) echo report; return ;;
+            *zhibiao-ingest\ serve*) echo ingest; return ;;
+        esac
+    done
+    echo none
 }
 
 command=${1:-help}
