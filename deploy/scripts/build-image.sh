@@ -9,7 +9,9 @@ here=$(cd "$(dirname "$0")" && pwd)
 source "$here/env.sh"
 "$here/setup-tools.sh"
 "$here/base-images.sh"
-cd "$repo_root"
+# ZHIBIAO_BUILD_CONTEXT: another checkout to build (with this deploy/ in it), e.g. a branch not merged yet.
+context=${ZHIBIAO_BUILD_CONTEXT:-$repo_root}
+cd "$context"
 
 toolchain=$(dirname "$(dirname "$(dirname "$(readlink -f "$(command -v swift)")")")")  # …/usr/bin/swift → prefix
 mounts=(-v "$toolchain:$toolchain:ro")
