@@ -36,13 +36,14 @@ struct NormalizedText: Sendable {
         }
         endLine()
         // Join lines: keep one newline between lines unless the previous line was cut mid-sentence.
-        var previousNonBlank: (length: Int, last: UInt32)? = nil
+        var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
         for line in lines {
             let trimmed = Self.trim(line.values)
             if trimmed.isEmpty || Self.isResidue(line.values) { continue }
             if let previous = previousNonBlank {
+                // Headlines (no sentence punctuation, or a markdown '#') are never continued.
                 let joined = previous.length >= Self.brokenLineMinimum && !Self.endsSentence(previous.last)
-                    && trimmed.first != 0x23  // '#': a markdown heading starts a new block
+                    && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
                     origin.append(max(0, (line.origin.first ?? 1) - 1))
@@ -50,7 +51,8 @@ struct NormalizedText: Sendable {
             }
             values.append(contentsOf: line.values)
             origin.append(contentsOf: line.origin)
-            previousNonBlank = (trimmed.count, trimmed.last!)
+            let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
+            previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
         self.scalars = values
         self.origin = origin

@@ -131,13 +131,9 @@ struct RegionResolver: Sendable {
         }
         guard !scores.isEmpty else { return nil }
         for (text, suffix) in Self.references {
-            var from = article.lowerBound
-            var votes = 0
-            while let at = ScalarSearch.firstIndex(s[article], text, from: from) {
-                votes += 1
-                from = at + text.count
-            }
-            guard votes > 0 else { continue }
+            // 该市/本区/我镇 name the subject itself; 全市 in a district report often means the parent city.
+            guard ScalarSearch.firstIndex(s[article], text) != nil else { continue }
+            let votes = text[0] == 0x5168 ? 1 : 2
             let target = scores.values.filter { $0.region.name.hasSuffix(suffix) }
                 .max { ($0.score, $0.region.level) < ($1.score, $1.region.level) }
             if let target { scores[target.region.name]!.score += votes }

@@ -48,7 +48,7 @@ struct SentenceReader: Sendable {
                     draft.growthOnly = true
                     draft.growth = sign * q.value
                     draft.indicator = match.indicator
-                } else if !isChange(between) {
+                } else if !isChange(between) && (!q.isPercent || taxonomy.indicators[match.indicator].unitClass == .percent) {
                     draft.indicator = match.indicator
                 }
             } else if let match = classifierMatch(s, window, quantity: q, sentenceEnd: sentence.upperBound) {
@@ -127,18 +127,24 @@ struct SentenceReader: Sendable {
             }
             best = m
         }
-        // "新引进上海远怀等项目58个": a name interrupted by examples ending in 等.
+        // "新引进上海远怀等项目58个": a name interrupted by examples ending in 等; drop the shortest run of examples.
         if best == nil, let deng = s[window].lastIndex(of: 0x7B49), deng + 1 < window.upperBound {
-            var joined = Array(s[window.lowerBound..<deng].suffix(4))
-            joined.append(contentsOf: s[(deng + 1)..<window.upperBound])
-            for m in taxonomy.matcher.matches(joined, 0..<joined.count)
-            where compatible(taxonomy.indicators[m.indicator].unitClass, q) && m.range.lowerBound < 4
-                && m.range.upperBound > 4
-            {
-                let start = deng - (4 - m.range.lowerBound)
-                if best == nil || m.range.count > best!.range.count {
-                    best = LabelMatcher.Match(range: start..<(deng + 1 + m.range.upperBound - 4), indicator: m.indicator)
+            let after = s[(deng + 1)..<window.upperBound]
+            var cut = deng
+            while best == nil, cut > window.lowerBound, deng - cut < 16 {
+                var joined = Array(s[window.lowerBound..<cut])
+                let junction = joined.count
+                joined.append(contentsOf: after)
+                for m in taxonomy.matcher.matches(joined, 0..<joined.count)
+                where m.range.lowerBound < junction && m.range.upperBound > junction
+                    && compatible(taxonomy.indicators[m.indicator].unitClass, q) && !(q.isPercent)
+                {
+                    if best == nil || m.range.count > best!.range.count {
+                        let start = window.lowerBound + m.range.lowerBound
+                        best = LabelMatcher.Match(range: start..<(deng + 1 + m.range.upperBound - junction), indicator: m.indicator)
+                    }
                 }
+                cut -= 1
             }
         }
         return best

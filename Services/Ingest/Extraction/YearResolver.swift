@@ -47,6 +47,10 @@ struct YearResolver: Sendable {
                 let sameTerm = i + 2 < end && s[i + 1] == 0x540C && s[i + 2] == 0x671F  // 同期
                 if let offset, !sameTerm { add(s, at: i - 1, length: 2, year: documentYear + offset, article: article) }
             }
+            if c == 0x8FD1, let documentYear, i + 2 < end, s[i + 1] == 0x5E74, s[i + 2] == 0x6765 || s[i + 2] == 0x4EE5 {
+                // 近年来: the years up to the one before the document.
+                events.append(Event(position: i, year: documentYear - 1, scope: .context))
+            }
             if c == 0x4E94, let documentYear {  // 五年来 …
                 for phrase in Self.fiveYears {
                     let start = i - (phrase.firstIndex(of: 0x4E94) ?? 0)
