@@ -7,6 +7,6 @@ struct ZhibiaoIngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhibiao-ingest",
         abstract: "Parse Chinese economic reports into indicator facts stored in PostgreSQL.",
-        subcommands: [MigrateCommand.self]
+        subcommands: [MigrateCommand.self, ParseCommand.self]
     )
 }
