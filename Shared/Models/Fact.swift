@@ -42,7 +42,7 @@ public enum UnitClass: String, Codable, Sendable, CaseIterable {
 public struct Fact: Codable, Sendable, Hashable {
     /// The document's name (its file's base name).
     public var doc: String
-    /// The most specific region the figure is about, as written (峡窝镇, 上街区 …); nil when unknown.
+    /// The most specific region the figure is about, as written (城关镇, 高新区 …); nil when unknown.
     public var region: String?
     /// The region's gazetteer code, when the gazetteer knows it.
     public var regionCode: String?

@@ -4,7 +4,7 @@ import Foundation
 /// occurrence counts here, headline repeats included, whatever indicator it belongs to.
 public struct MoneyAmount: Codable, Sendable, Hashable {
     public var doc: String
-    /// The number as written (49.04 for 49.04亿元).
+    /// The number as written (36.5 for 36.5亿元).
     public var value: Decimal
     /// The unit as written (元, 万元, 亿元, 亿美元 …).
     public var unit: String

@@ -21,7 +21,7 @@ enum Phrases {
         "提升至", "提升到", "扩大至", "扩大到", "上升到", "上升至", "突破", "超过", "超", "为", "到", "至", "已", "的", "全年",
         "年末", "末", "完成", "实现", "其中", "又",
     ])
-    /// Words that give a money figure to the project count before it (新签约项目10个,总投资49.04亿元).
+    /// Words that give a money figure to the project count before it (新签约项目12个,总投资36.5亿元).
     static let investment = list([
         "总投资", "完成投资", "计划投资", "投资总额", "投资额", "吸金", "签约金额", "签约总额", "协议金额", "合同金额", "总金额",
         "总额", "投资",

@@ -4,7 +4,7 @@ import ZhibiaoModels
 /// Reads the quantities of one sentence: which are growth rates of the figure before them (同比增长7.07%), which
 /// pair with a "分别" list of labels, which label and indicator each figure has (the phrase before it, or the noun
 /// right after a classifier: 14个重点项目), which money figure is the investment of the project count before it
-/// (新签约项目10个,总投资49.04亿元), and which repeats the label of the figure before it (新增5家,累计达到25家).
+/// (新签约项目12个,总投资36.5亿元), and which repeats the label of the figure before it (新增5家,累计达到25家).
 struct SentenceReader: Sendable {
     let taxonomy: IndicatorTaxonomy
 
