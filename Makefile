@@ -44,5 +44,10 @@ deploy-image:
 deploy-check: deploy-lint
 	deploy/scripts/check.sh
 
+## fuzz: the extraction engine under libFuzzer + AddressSanitizer for SECONDS (default 60)
+SECONDS ?= 60
+fuzz: deps
+	scripts/fuzz.sh $(SECONDS)
+
 clean:
 	rm -rf .build .build-* bench-results

@@ -19,6 +19,7 @@ let package = Package(
         .executable(name: "zhibiao-ingest", targets: ["ZhibiaoIngestCLI"]),
         .executable(name: "zhibiao-report", targets: ["ZhibiaoReportCLI"]),
         .executable(name: "zhibiao-bench", targets: ["ZhibiaoBench"]),
+        .executable(name: "zhibiao-fuzz", targets: ["ZhibiaoFuzz"]),
         .library(name: "ZhibiaoExtraction", targets: ["ZhibiaoExtraction"]),
     ],
     dependencies: [
@@ -136,6 +137,13 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Benchmarks/ZhibiaoBench"
+        ),
+
+        // make fuzz builds this with -sanitize=fuzzer,address and ZHIBIAO_LIBFUZZER; otherwise it replays a corpus.
+        .executableTarget(
+            name: "ZhibiaoFuzz",
+            dependencies: ["ZhibiaoExtraction"],
+            path: "Fuzz/ExtractionFuzzer"
         ),
 
         // MARK: Tests
