@@ -44,6 +44,10 @@ deploy-image:
 deploy-check: deploy-lint
 	deploy/scripts/check.sh
 
+## bench: parse, ingest and query figures in one table (also saved as JSON under bench-results/)
+bench: deps
+	scripts/bench.sh
+
 ## fuzz: the extraction engine under libFuzzer + AddressSanitizer for SECONDS (default 60)
 SECONDS ?= 60
 fuzz: deps

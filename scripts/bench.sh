@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# make bench: everything measurable in one run, on fixed inputs, printed as one table and saved as JSON under
+# bench-results/. A throwaway PostgreSQL cluster (fsync on) is created in /tmp and removed at the end.
+#   parse    MB/s and chars/s through decode + facts on one core (zhibiao-bench parse, median of 5 runs),
+#            gazetteer + taxonomy load time, peak RSS for one 10 MB input
+#   ingest   2,000 documents (the seeds with varied figures) through the queue: documents/s and facts/s of
+#            `serve --once`, against `parse` alone on the same files and a raw COPY of the same fact rows
+#   query    `series` over the socket at 1/16/64 connections (median of 3 runs) against pgbench running the
+#            same SQL over the same PostgreSQL socket; the daemons' peak memory
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${BENCH_RUNS:-3}
+SECONDS_PER_RUN=${BENCH_SECONDS:-5}
+DOCUMENTS=${BENCH_DOCUMENTS:-2000}
+
+scripts/install-deps.sh time postgresql-contrib >/dev/null
+swift build -c release >/dev/null
+bin=$(swift build -c release --show-bin-path)
+work=$(mktemp -d /tmp/zhibiao-bench.XXXXXX)
+chmod 755 "$work"
+report_pid=""
+cleanup() {
+    [ -n "$report_pid" ] && kill -TERM "$report_pid" 2>/dev/null && wait "$report_pid" 2>/dev/null || true
+    scripts/pg-cluster.sh stop "$work" >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+scripts/pg-cluster.sh start "$work" >/dev/null
+export ZHIBIAO_DATABASE_URL="host=$work/sock dbname=zhibiao user=postgres"
+export ZHIBIAO_LOG_LEVEL=warning
+psql_=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d zhibiao)
+now() { date +%s.%N; }
+elapsed() { python3 -c "print(round($2 - $1, 4))"; }
+
+echo "bench: parse" >&2
+taskset -c 0 "$bin/zhibiao-bench" parse seeds/*.txt --corpus-bytes 10000000 --runs 5 > "$work/parse.json"
+
+echo "bench: ingest ($DOCUMENTS documents)" >&2
+mkdir -p "$work/docs"
+python3 - "$work/docs" "$DOCUMENTS" <<'PY'
+import pathlib, sys
+out, n = pathlib.Path(sys.argv[1]), int(sys.argv[2])
+seeds = sorted(pathlib.Path("seeds").glob("*.txt"))
+for i in range(n):
+    text = seeds[i % len(seeds)].read_text(encoding="utf-8")
+    shift = i // len(seeds)
+    varied = "".join(str((int(c) + shift) % 10) if c.isdigit() else c for c in text)
+    (out / f"doc-{i:05d}.txt").write_text(varied + f"\n（样本编号 {i}）\n", encoding="utf-8")
+PY
+t0=$(now); "$bin/zhibiao-ingest" parse "$work"/docs/*.txt > "$work/parsed.jsonl"; parse_s=$(elapsed "$t0" "$(now)")
+"$bin/zhibiao-ingest" migrate >/dev/null
+t0=$(now); "$bin/zhibiao-ingest" submit "$work/docs" >/dev/null; submit_s=$(elapsed "$t0" "$(now)")
+t0=$(now)
+/usr/bin/time -f '%M' -o "$work/ingest.maxrss" "$bin/zhibiao-ingest" serve --once --workers 1 >/dev/null 2>&1
+ingest_s=$(elapsed "$t0" "$(now)")
+facts=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.facts")
+documents=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.documents")
+columns="document_id, article, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence"
+"${psql_[@]}" -c "\\copy (SELECT $columns FROM zhibiao.facts) TO '$work/facts.copy'"
+printf 'BEGIN;\n\\copy zhibiao.facts (%s) FROM %s\nROLLBACK;\n' "$columns" "'$work/facts.copy'" > "$work/copy.sql"
+t0=$(now); "${psql_[@]}" -f "$work/copy.sql"; copy_s=$(elapsed "$t0" "$(now)")
+
+echo "bench: query" >&2
+"$bin/zhibiao-report" serve --socket "$work/r.sock" >"$work/report.log" 2>&1 &
+report_pid=$!
+for _ in $(seq 1 100); do "$bin/zhibiao-report" query ping --socket "$work/r.sock" >/dev/null 2>&1 && break; sleep 0.1; done
+request='{"id":1,"method":"series","params":{"indicator":"industrial_output"}}'
+"$bin/zhibiao-report" query series --socket "$work/r.sock" --param indicator=industrial_output > "$work/series.reply"
+row_cap=$("$bin/zhibiao-report" query series --socket "$work/r.sock" --param indicator=industrial_output \
+    | python3 -c 'import json,sys; print(json.load(sys.stdin)["result"]["limit"])')
+cat > "$work/series.sql" <<SQL
+SELECT 1 FROM reporting.indicators WHERE id = 'industrial_output';
+WITH base AS (
+    SELECT region_code, region, indicator, year, value, unit, base_value, unit_class, qualifier,
+           stated_growth_pct, computed_growth_pct, previous_year, change_pct, n_sources, conflict, fact_id
+    FROM reporting.series
+    WHERE indicator = 'industrial_output' AND (NULL::text[] IS NULL OR region_code = ANY(NULL::text[]))
+      AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int))
+SELECT count(*) OVER () AS total, row_to_json(base)::text AS row FROM base
+ORDER BY region_code, year LIMIT $row_cap OFFSET 0;
+SQL
+: > "$work/load.jsonl"
+: > "$work/pgbench.txt"
+for connections in 1 16 64; do
+    for _ in $(seq 1 "$RUNS"); do
+        "$bin/zhibiao-bench" load --socket "$work/r.sock" --connections "$connections" \
+            --duration "$SECONDS_PER_RUN" --warmup 1 --request "$request" >> "$work/load.jsonl"
+        tps=$(pgbench -n -M extended -f "$work/series.sql" -c "$connections" -j 2 -T "$SECONDS_PER_RUN" \
+            -h "$work/sock" -U postgres zhibiao 2>/dev/null | awk '/^tps/ {print $3; exit}')
+        echo "$connections $tps" >> "$work/pgbench.txt"
+    done
+done
+report_hwm_kb=$(awk '/VmHWM/ {print $2}' "/proc/$report_pid/status")
+
+mkdir -p bench-results
+python3 - "$work" bench-results <<PY
+import json, pathlib, statistics, sys, datetime, platform, os
+work, outdir = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+parse = json.loads((work / "parse.json").read_text())
+load = [json.loads(l) for l in (work / "load.jsonl").read_text().splitlines() if l.strip()]
+pg = {}
+for line in (work / "pgbench.txt").read_text().splitlines():
+    c, tps = line.split()
+    pg.setdefault(int(c), []).append(float(tps))
+med = statistics.median
+facts, documents = int("$facts"), int("$documents")
+parse_s, ingest_s, copy_s, submit_s = float("$parse_s"), float("$ingest_s"), float("$copy_s"), float("$submit_s")
+query = {}
+for c in (1, 16, 64):
+    runs = [r for r in load if r["connections"] == c]
+    query[c] = {
+        "requests_per_s": med(r["requests_per_s"] for r in runs),
+        "p50_ms": med(r["p50_ms"] for r in runs), "p99_ms": med(r["p99_ms"] for r in runs),
+        "error_replies": sum(r["error_replies"] for r in runs),
+        "pgbench_tps": med(pg[c]),
+    }
+    query[c]["ratio_vs_pgbench"] = query[c]["requests_per_s"] / query[c]["pgbench_tps"]
+result = {
+    "when": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    "machine": {"cpus": os.cpu_count(), "platform": platform.platform()},
+    "parse": parse,
+    "ingest": {
+        "documents": documents, "facts": facts, "submit_s": submit_s,
+        "ingest_s": ingest_s, "documents_per_s": documents / ingest_s, "facts_per_s": facts / ingest_s,
+        "parse_only_s": parse_s, "parse_only_documents_per_s": documents / parse_s,
+        "ratio_ingest_vs_parse": parse_s / ingest_s,
+        "raw_copy_s": copy_s, "raw_copy_rows_per_s": facts / copy_s,
+        "daemon_peak_rss_mb": int((work / "ingest.maxrss").read_text().split()[-1]) / 1024,
+    },
+    "query": {str(c): v for c, v in query.items()},
+    "report_daemon_peak_rss_mb": int("$report_hwm_kb") / 1024,
+}
+stamp = datetime.datetime.now(datetime.timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+(outdir / f"bench-{stamp}.json").write_text(json.dumps(result, indent=2))
+i = result["ingest"]
+rows = [
+    ("parse", "throughput (1 core)", f"{parse['mb_per_s']:.2f} MB/s, {parse['chars_per_s']/1e6:.2f} M chars/s"),
+    ("parse", "gazetteer + taxonomy load", f"{parse['load_ms_median']:.1f} ms"),
+    ("parse", "peak RSS, 10 MB input", f"{parse['peak_resident_mb']:.0f} MB"),
+    ("ingest", f"{documents} docs through the queue", f"{i['documents_per_s']:.0f} docs/s, {i['facts_per_s']:.0f} facts/s ({facts} facts)"),
+    ("ingest", "parse only, same docs", f"{i['parse_only_documents_per_s']:.0f} docs/s"),
+    ("ingest", "ingest / parse-only", f"{100*i['ratio_ingest_vs_parse']:.0f} %"),
+    ("ingest", "raw COPY of the fact rows", f"{i['raw_copy_rows_per_s']:.0f} rows/s"),
+    ("ingest", "daemon peak RSS", f"{i['daemon_peak_rss_mb']:.0f} MB"),
+]
+for c in (1, 16, 64):
+    q = query[c]
+    rows.append(("query", f"series, {c} conn", f"{q['requests_per_s']:.0f} req/s, p50 {q['p50_ms']:.2f} ms, p99 {q['p99_ms']:.2f} ms, errors {q['error_replies']}"))
+    rows.append(("query", f"pgbench same SQL, {c} conn", f"{q['pgbench_tps']:.0f} tps; service/pgbench {q['ratio_vs_pgbench']:.2f}"))
+rows.append(("query", "report daemon peak RSS", f"{result['report_daemon_peak_rss_mb']:.0f} MB"))
+width = max(len(r[1]) for r in rows)
+print(f"{'area':<7} {'measure':<{width}}  figure")
+for area, measure, figure in rows:
+    print(f"{area:<7} {measure:<{width}}  {figure}")
+print(f"saved bench-results/bench-{stamp}.json")
+PY
