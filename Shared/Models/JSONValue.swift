@@ -4,7 +4,7 @@ import Foundation
 ///
 /// Numbers keep their exact decimal text (`4250000000`, `7.07`): values come from PostgreSQL `numeric` and must not
 /// pass through `Double`. Objects keep their key order, so replies read the same every time.
-public enum JSONValue: Sendable, Hashable {
+public enum JSONValue: Sendable, Equatable {
     case null
     case bool(Bool)
     /// The number's JSON text, already valid (`-1.5e3`).
@@ -24,10 +24,6 @@ public enum JSONValue: Sendable, Hashable {
             a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         default: false
         }
-    }
-
-    public func hash(into hasher: inout Hasher) {
-        hasher.combine(encoded())
     }
 
     // MARK: Building
