@@ -7,6 +7,12 @@ public struct SettingError: Error, CustomStringConvertible, Sendable {
     public let value: String
     public let expected: String
 
+    public init(setting: String, value: String, expected: String) {
+        self.setting = setting
+        self.value = value
+        self.expected = expected
+    }
+
     public var description: String { "invalid value for \(setting): \(value.debugDescription) (expected \(expected))" }
 }
 

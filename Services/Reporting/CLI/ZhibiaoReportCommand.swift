@@ -5,6 +5,8 @@ import ArgumentParser
 struct ZhibiaoReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhibiao-report",
-        abstract: "Serve and query aggregated indicator facts over a line-delimited JSON Unix socket."
+        abstract: "Serve and query aggregated indicator facts over a line-delimited JSON Unix socket.",
+        discussion: "Protocol: docs/protocol.md. Every setting is a flag and an environment variable; the flag wins.",
+        subcommands: [ServeCommand.self, QueryCommand.self]
     )
 }

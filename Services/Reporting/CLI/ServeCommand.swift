@@ -1,0 +1,85 @@
+import ArgumentParser
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZhibiaoConfiguration
+import ZhibiaoReporting
+
+/// `zhibiao-report serve`: runs the reporting daemon until SIGTERM or SIGINT.
+struct ServeCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "serve", abstract: "Answer protocol requests on a Unix socket until SIGTERM/SIGINT.")
+
+    @Option(help: "socket path [env: ZHIBIAO_SOCKET; default: $ZHIBIAO_HOME/report.sock]")
+    var socket: String?
+    @Option(help: "socket file mode, octal [env: ZHIBIAO_SOCKET_MODE; default: 0660]")
+    var socketMode: String?
+    @Option(help: "connections served at once [env: ZHIBIAO_MAX_CONNECTIONS; default: 256]")
+    var maxConnections: Int?
+    @Option(help: "seconds without a request before a connection closes [env: ZHIBIAO_IDLE_TIMEOUT; default: 300]")
+    var idleTimeout: Int?
+    @Option(help: "longest request line in bytes [env: ZHIBIAO_MAX_LINE_BYTES; default: 1048576]")
+    var maxLineBytes: Int?
+    @Option(help: "most rows in one answer [env: ZHIBIAO_ROW_CAP; default: 1000]")
+    var rowCap: Int?
+    @Option(help: "statement timeout in ms [env: ZHIBIAO_STATEMENT_TIMEOUT_MS; default: 5000]")
+    var statementTimeoutMs: Int?
+    @Option(help: "database sessions for queries [env: ZHIBIAO_POOL_SIZE; default: 4]")
+    var poolSize: Int?
+    @Option(help: "answers kept in the result cache, 0 = off [env: ZHIBIAO_CACHE_ENTRIES; default: 4096]")
+    var cacheEntries: Int?
+    @Option(help: "ms to wait after a NOTIFY before refreshing [env: ZHIBIAO_REFRESH_DEBOUNCE_MS; default: 200]")
+    var refreshDebounceMs: Int?
+    @Option(help: "role the sessions SET ROLE to [env: ZHIBIAO_REPORTING_ROLE; default: zhibiao_reporting]")
+    var role: String?
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
+    func run() async throws {
+        try logging.bootstrap(label: "zhibiao.report")
+        let logger = Logger(label: "zhibiao.report")
+        let server = ReportServer(configuration: try resolve(), logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
+            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        do {
+            try await group.run()
+        } catch {
+            logger.error("reporting server failed", metadata: ["error": "\(error)"])
+            throw ExitCode.failure
+        }
+    }
+
+    func resolve() throws -> ReportServerConfiguration {
+        var configuration = ReportServerConfiguration(
+            socketPath: ZhibiaoPaths().reportSocket(flag: socket),
+            database: database.target(applicationName: "zhibiao-report"))
+        let modeText = socketMode ?? Setting.environment["ZHIBIAO_SOCKET_MODE"].flatMap { $0.isEmpty ? nil : $0 }
+        if let modeText {
+            guard let mode = mode_t(modeText, radix: 8), mode <= 0o777 else {
+                throw SettingError(setting: socketMode != nil ? "--socket-mode" : "ZHIBIAO_SOCKET_MODE",
+                                   value: modeText, expected: "octal permission bits such as 0660")
+            }
+            configuration.socketMode = mode
+        }
+        configuration.maxConnections = try Setting.integer(
+            flag: maxConnections, variable: "ZHIBIAO_MAX_CONNECTIONS", default: 256, minimum: 1)
+        configuration.idleTimeout = .seconds(try Setting.integer(
+            flag: idleTimeout, variable: "ZHIBIAO_IDLE_TIMEOUT", default: 300, minimum: 1))
+        configuration.maxLineBytes = try Setting.integer(
+            flag: maxLineBytes, variable: "ZHIBIAO_MAX_LINE_BYTES", default: 1 << 20, minimum: 256)
+        configuration.rowCap = try Setting.integer(flag: rowCap, variable: "ZHIBIAO_ROW_CAP", default: 1000, minimum: 1)
+        configuration.statementTimeoutMilliseconds = try Setting.integer(
+            flag: statementTimeoutMs, variable: "ZHIBIAO_STATEMENT_TIMEOUT_MS", default: 5000, minimum: 1)
+        configuration.poolSize = try Setting.integer(flag: poolSize, variable: "ZHIBIAO_POOL_SIZE", default: 4, minimum: 1)
+        configuration.cacheEntries = try Setting.integer(
+            flag: cacheEntries, variable: "ZHIBIAO_CACHE_ENTRIES", default: 4096, minimum: 0)
+        configuration.refreshDebounce = .milliseconds(try Setting.integer(
+            flag: refreshDebounceMs, variable: "ZHIBIAO_REFRESH_DEBOUNCE_MS", default: 200, minimum: 0))
+        configuration.role = try Setting.resolve(
+            flag: role, variable: "ZHIBIAO_REPORTING_ROLE", default: "zhibiao_reporting", expected: "a role name",
+            parse: { $0 })
+        return configuration
+    }
+}

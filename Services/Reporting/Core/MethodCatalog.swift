@@ -1,0 +1,84 @@
+import ZhibiaoModels
+
+/// The protocol's methods: names, parameters and errors, as `describe` reports them and docs/protocol.md lists
+/// them. Names are stable; changes are additive.
+enum MethodCatalog {
+    static let all: [MethodSpec] = [
+        MethodSpec("ping", "Liveness: answers {\"pong\": true}."),
+        MethodSpec("describe", "Server version, protocol version, limits, methods with their parameters and errors."),
+        MethodSpec(
+            "regions", "The region tree (depth-first order): codes, names, levels, parents, fact counts.",
+            params: [
+                ParamSpec("root", .strings, "only these regions (codes or names) and their sub-regions"),
+                ParamSpec("level", .oneOf(["province", "city", "county", "township"]), "only regions of this level"),
+            ], errors: [.notFound], paginated: true),
+        MethodSpec("indicators", "The indicator catalogue: ids, unit classes, names, fact and region counts.",
+                   paginated: true),
+        MethodSpec(
+            "facts", "Facts with their evidence, filtered.",
+            params: [
+                .region, .subregions, .indicator, .kind, .year, .yearFrom, .yearTo,
+                ParamSpec("q", .string, "text that the label, evidence or sentence contains"),
+                ParamSpec("document", .integer(minimum: 1, maximum: Int(Int64.max)), "only this document's facts"),
+            ], errors: [.notFound], paginated: true),
+        MethodSpec(
+            "series", "Consolidated actual values of one indicator over the years, per region, with stated and "
+                + "computed growth.",
+            params: [
+                ParamSpec("indicator", .string, required: true, "indicator id"),
+                ParamSpec("region", .strings, "region codes or names (default: every region with data)"),
+                .yearFrom, .yearTo,
+            ], errors: [.notFound], consolidated: true, paginated: true),
+        MethodSpec(
+            "compare", "Regions ranked by one indicator's consolidated value in one year.",
+            params: [
+                ParamSpec("indicator", .string, required: true, "indicator id"),
+                ParamSpec("year", .integer(minimum: 1900, maximum: 2200), required: true, "the year"),
+                ParamSpec("kind", .oneOf(["actual", "target"]), "actual (default) or target"),
+                ParamSpec("level", .oneOf(["province", "city", "county", "township"]), "only regions of this level"),
+                ParamSpec("within", .strings, "only sub-regions of these regions"),
+            ], errors: [.notFound], consolidated: true, paginated: true),
+        MethodSpec(
+            "targets", "Targets against actuals for the same region, indicator and year.",
+            params: [
+                .region, .subregions, .year, .indicator,
+                ParamSpec("status", .oneOf(["achieved", "missed", "pending"]), "only targets with this status"),
+            ], errors: [.notFound], consolidated: true, paginated: true),
+        MethodSpec(
+            "summary", "A dashboard row per region and year.",
+            params: [.region, .subregions, .year], errors: [.notFound], consolidated: true, paginated: true),
+        MethodSpec(
+            "documents", "Ingested documents with extraction statistics.",
+            params: [
+                .region, .subregions, .year, ParamSpec("q", .string, "text the document's name contains"),
+            ], errors: [.notFound], paginated: true),
+        MethodSpec(
+            "document", "One document with its articles and facts (spans index its text in Unicode scalars).",
+            params: [
+                ParamSpec("id", .integer(minimum: 1, maximum: Int(Int64.max)), "document id (or give name)"),
+                ParamSpec("name", .string, "document name (or give id)"),
+                ParamSpec("text", .boolean, "include the decoded text (default false)"),
+            ], errors: [.notFound]),
+        MethodSpec(
+            "explain", "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
+                + "and the other sources of the same figure.",
+            params: [ParamSpec("fact", .integer(minimum: 1, maximum: Int(Int64.max)), required: true, "fact id")],
+            errors: [.notFound], consolidated: true),
+    ]
+
+    static let byName: [String: MethodSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })
+
+    static let errors: [(RPCError.Code, String)] = [
+        (.parseError, "parse error: the line is not JSON (id is null)"),
+        (.invalidRequest, "invalid request: not a request object"),
+        (.methodNotFound, "unknown method"),
+        (.invalidParams, "invalid params: data.param names the parameter"),
+        (.internalError, "internal error"),
+        (.databaseError, "database error: data.sqlstate"),
+        (.tooManyConnections, "too many connections; the connection closes"),
+        (.notFound, "no such region, document or fact: data.param names the parameter"),
+        (.lineTooLong, "request line too long; the connection closes"),
+        (.timeout, "the query ran past the statement timeout"),
+        (.unavailable, "the database is unavailable"),
+    ]
+}

@@ -1,0 +1,90 @@
+import ZhibiaoModels
+
+/// A parameter of a method, as `describe` lists it and `Params` checks it.
+struct ParamSpec: Sendable {
+    enum Kind: Sendable {
+        case string
+        case integer(minimum: Int, maximum: Int)
+        case boolean
+        /// One string or an array of strings.
+        case strings
+        case oneOf([String])
+
+        var name: String {
+            switch self {
+            case .string: "string"
+            case .integer: "integer"
+            case .boolean: "boolean"
+            case .strings: "string or array of strings"
+            case .oneOf(let values): "one of " + values.joined(separator: ", ")
+            }
+        }
+    }
+
+    let name: String
+    let kind: Kind
+    let required: Bool
+    let summary: String
+
+    init(_ name: String, _ kind: Kind, required: Bool = false, _ summary: String) {
+        self.name = name
+        self.kind = kind
+        self.required = required
+        self.summary = summary
+    }
+
+    var json: JSONValue {
+        var members: [(String, JSONValue)] = [
+            ("name", .string(name)), ("type", .string(kind.name)), ("required", .bool(required)),
+            ("description", .string(summary)),
+        ]
+        if case .oneOf(let values) = kind { members.append(("enum", .array(values.map(JSONValue.string)))) }
+        if case .integer(let minimum, let maximum) = kind {
+            members.append(("minimum", .int(minimum)))
+            members.append(("maximum", .int(maximum)))
+        }
+        return .object(members)
+    }
+
+    static let limit = ParamSpec("limit", .integer(minimum: 0, maximum: Int(Int32.max)),
+                                 "rows per page (default and maximum: the server's row cap)")
+    static let offset = ParamSpec("offset", .integer(minimum: 0, maximum: Int(Int32.max)),
+                                  "rows to skip (the previous page's next_offset)")
+    static let region = ParamSpec("region", .strings, "region codes or names (including their sub-regions)")
+    static let subregions = ParamSpec("subregions", .boolean,
+                                      "include the sub-regions of `region` (default true)")
+    static let year = ParamSpec("year", .integer(minimum: 1900, maximum: 2200), "one year")
+    static let yearFrom = ParamSpec("year_from", .integer(minimum: 1900, maximum: 2200), "first year")
+    static let yearTo = ParamSpec("year_to", .integer(minimum: 1900, maximum: 2200), "last year")
+    static let kind = ParamSpec("kind", .oneOf(["actual", "target"]), "actual figures or targets")
+    static let indicator = ParamSpec("indicator", .string, "indicator id (see `indicators`)")
+}
+
+/// A method of the protocol: its name, parameters, errors, and whether it reads the consolidated view.
+struct MethodSpec: Sendable {
+    let name: String
+    let summary: String
+    let params: [ParamSpec]
+    /// Application errors it may return, besides the protocol's.
+    let errors: [RPCError.Code]
+    /// True when its answers come from the materialized view (their `as_of` is the view's refresh time).
+    let consolidated: Bool
+    let paginated: Bool
+
+    init(_ name: String, _ summary: String, params: [ParamSpec] = [], errors: [RPCError.Code] = [],
+         consolidated: Bool = false, paginated: Bool = false) {
+        self.name = name
+        self.summary = summary
+        self.params = paginated ? params + [.limit, .offset] : params
+        self.errors = errors
+        self.consolidated = consolidated
+        self.paginated = paginated
+    }
+
+    var json: JSONValue {
+        .object([
+            ("name", .string(name)), ("summary", .string(summary)), ("params", .array(params.map(\.json))),
+            ("errors", .array(errors.map { .int($0.rawValue) })), ("paginated", .bool(paginated)),
+        ])
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Logging
+import NIOConcurrencyHelpers
+import NIOCore
+import NIOPosix
+import ServiceLifecycle
+import ZhibiaoModels
+import ZhibiaoPostgres
+
+/// The reporting daemon: line-delimited JSON requests on a Unix socket, answered from the `reporting` views.
+///
+/// A swift-service-lifecycle `Service`. On graceful shutdown (SIGTERM in a `ServiceGroup`) it stops accepting,
+/// lets each connection finish the request it is working on, closes the connections and removes its socket file.
+public final class ReportServer: Service, Sendable {
+    public let configuration: ReportServerConfiguration
+    private let logger: Logger
+    private let group: any EventLoopGroup
+    private let pool: PostgresPool
+    let freshness: Freshness
+    private let dispatcher: RequestDispatcher
+    private let maintenance: MaintenanceConnection
+    private let listening: EventLoopPromise<Void>
+    private let connections = NIOLockedValueBox(0)
+
+    public init(
+        configuration: ReportServerConfiguration, logger: Logger = Logger(label: "zhibiao.report"),
+        eventLoopGroup: any EventLoopGroup = MultiThreadedEventLoopGroup.singleton
+    ) {
+        self.configuration = configuration
+        self.logger = logger
+        self.group = eventLoopGroup
+        self.pool = PostgresPool(target: configuration.database, maxConnections: configuration.poolSize,
+                                 sessionSetup: configuration.querySessionSetup)
+        let maintenance = MaintenanceConnection(target: configuration.database,
+                                                sessionSetup: configuration.maintenanceSessionSetup)
+        self.maintenance = maintenance
+        self.freshness = Freshness(debounce: configuration.refreshDebounce, capacity: configuration.cacheEntries) {
+            try await maintenance.refresh()
+        }
+        self.dispatcher = RequestDispatcher(
+            queries: ReportQueries(pool: pool, rowCap: configuration.rowCap), freshness: freshness,
+            configuration: configuration, logger: logger)
+        self.listening = eventLoopGroup.any().makePromise(of: Void.self)
+    }
+
+    /// Returns once the socket accepts connections; throws if the server failed to start.
+    public func waitUntilListening() async throws {
+        try await listening.futureResult.get()
+    }
+
+    /// Change notices the server has received (for tests that wait for a NOTIFY to arrive).
+    public var changesSeen: Int {
+        get async { await freshness.changesSeen }
+    }
+
+    public func run() async throws {
+        do {
+            try await serve()
+        } catch {
+            listening.fail(error)
+            throw error
+        }
+    }
+
+    private func serve() async throws {
+        let path = configuration.socketPath
+        try SocketFile.prepare(path)
+        // The first refresh proves the database and the role work before the socket appears.
+        _ = try await freshness.current()
+
+        let maxLineBytes = configuration.maxLineBytes
+        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
+            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
+        let server = try await ServerBootstrap(group: group)
+            .serverChannelOption(.backlog, value: 256)
+            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
+                channel.eventLoop.makeCompletedFuture {
+                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
+                    try channel.pipeline.syncOperations.addHandler(
+                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maxLineBytes)))
+                    return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                }
+            }
+        let inode: ino_t
+        do {
+            inode = try SocketFile.claim(path, mode: configuration.socketMode)
+        } catch {
+            try? await server.channel.close()
+            throw error
+        }
+        defer { SocketFile.remove(path, inode: inode) }
+        logger.info("listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
+        listening.succeed()
+
+        let listener = NotificationListener(
+            connect: { [maintenance] in try await maintenance.listenerConnection() },
+            channel: configuration.notificationChannel, freshness: freshness, logger: logger)
+        let drain = ConnectionRegistry()
+        try await withGracefulShutdownHandler {
+            try await withThrowingDiscardingTaskGroup { group in
+                group.addTask { await listener.run() }
+                try await server.executeThenClose { inbound in
+                    for try await connection in inbound {
+                        group.addTask { await self.handle(connection, registry: drain) }
+                    }
+                }
+                // Accepting has stopped; the connections finish, then the listener is cancelled with the group.
+                await drain.waitUntilEmpty()
+                group.cancelAll()
+            }
+        } onGracefulShutdown: {
+            self.logger.info("shutting down: no new connections, finishing requests in flight")
+            server.channel.close(promise: nil)
+            drain.drainAll()
+        }
+        logger.info("stopped", metadata: ["socket": "\(path)"])
+    }
+
+    /// Serves one connection: requests in order, one reply line each, until the client leaves, idles out, sends an
+    /// over-long line, or the server drains.
+    private func handle(_ connection: NIOAsyncChannel<LineFrame, ByteBuffer>, registry: ConnectionRegistry) async {
+        let admitted = connections.withLockedValue { count in
+            guard count < configuration.maxConnections else { return false }
+            count += 1
+            return true
+        }
+        defer { if admitted { connections.withLockedValue { $0 -= 1 } } }
+        let state = registry.add(connection.channel)
+        defer { registry.remove(state) }
+        do {
+            try await connection.executeThenClose { inbound, outbound in
+                guard admitted else {
+                    let error = RPCError(code: .tooManyConnections,
+                                         message: "too many connections (limit \(configuration.maxConnections))")
+                    try await outbound.write(Self.line(RPCResponse(error: error).json.encoded()))
+                    return
+                }
+                for try await frame in inbound {
+                    guard state.begin() else { break }
+                    switch frame {
+                    case .line(let bytes):
+                        let reply = await dispatcher.reply(to: bytes.readableBytesView)
+                        try await outbound.write(Self.line(reply))
+                    case .tooLong:
+                        let error = RPCError(
+                            code: .lineTooLong, message: "request line longer than \(configuration.maxLineBytes) bytes",
+                            data: .object([("max_line_bytes", .int(configuration.maxLineBytes))]))
+                        try await outbound.write(Self.line(RPCResponse(error: error).json.encoded()))
+                        state.end()
+                        return
+                    }
+                    guard state.end() else { break }
+                }
+            }
+        } catch {
+            // A client that went away mid-request, or a broken socket: this connection ends, others go on.
+            logger.debug("connection ended", metadata: ["error": "\(error)"])
+        }
+    }
+
+    private static func line(_ text: String) -> ByteBuffer {
+        var buffer = ByteBuffer()
+        buffer.reserveCapacity(text.utf8.count + 1)
+        buffer.writeString(text)
+        buffer.writeInteger(UInt8(ascii: "\n"))
+        return buffer
+    }
+}
+
+/// Closes a connection that sent nothing for the idle timeout.
+final class IdleCloser: ChannelInboundHandler, Sendable {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
+            context.close(promise: nil)
+        } else {
+            context.fireUserInboundEventTriggered(event)
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import ZhibiaoPostgres
+
+/// Everything the reporting server needs to know, resolved from flags and environment by the CLI.
+public struct ReportServerConfiguration: Sendable {
+    /// The Unix socket path (< 104 bytes).
+    public var socketPath: String
+    /// Permission bits of the socket file (0660: owner and group may connect).
+    public var socketMode: mode_t = 0o660
+    /// Connections beyond this get a `-32001` reply and are closed.
+    public var maxConnections: Int = 256
+    /// A connection with no request for this long is closed.
+    public var idleTimeout: Duration = .seconds(300)
+    /// A request line longer than this gets a `-32003` reply and the connection closes.
+    public var maxLineBytes: Int = 1 << 20
+    /// The most rows one answer carries (`limit` is clamped to it).
+    public var rowCap: Int = 1000
+    /// The database, connected as its configured user; every session then `SET ROLE`s to `role`.
+    public var database: ConnectionTarget
+    /// The least-privilege role the sessions act as.
+    public var role: String = "zhibiao_reporting"
+    /// `statement_timeout` of query sessions, in milliseconds.
+    public var statementTimeoutMilliseconds: Int = 5000
+    /// Database sessions for queries.
+    public var poolSize: Int = 4
+    /// Answers kept in the result cache (0 turns it off).
+    public var cacheEntries: Int = 4096
+    /// How long to wait after a NOTIFY before refreshing, so a burst of ingests costs one refresh. A request that
+    /// needs the refreshed data never waits for the debounce: it refreshes at once.
+    public var refreshDebounce: Duration = .milliseconds(200)
+    /// The channel ingest notifies after committing facts.
+    public var notificationChannel: String = "zhibiao_facts"
+
+    public init(socketPath: String, database: ConnectionTarget) {
+        self.socketPath = socketPath
+        self.database = database
+    }
+
+    /// SQL run on every query session after (re)connecting: least privilege, read-only, bounded statements.
+    var querySessionSetup: String {
+        "SET ROLE \(Self.quoteIdentifier(role)); SET default_transaction_read_only = on; "
+            + "SET statement_timeout = \(statementTimeoutMilliseconds)"
+    }
+
+    /// The listener/refresher session: the same role (which can write nothing but may call the refresh function),
+    /// not read-only because REFRESH needs a read-write transaction.
+    var maintenanceSessionSetup: String {
+        "SET ROLE \(Self.quoteIdentifier(role)); SET statement_timeout = \(max(statementTimeoutMilliseconds, 60_000))"
+    }
+
+    /// A role name is an identifier, not a parameter: quote it as PostgreSQL does.
+    static func quoteIdentifier(_ name: String) -> String {
+        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import Logging
+import ZhibiaoModels
+import ZhibiaoPostgres
+
+/// Turns one request line into one reply line: parsing, validation, cache, freshness, the method, error mapping.
+struct RequestDispatcher: Sendable {
+    let queries: ReportQueries
+    let freshness: Freshness
+    let configuration: ReportServerConfiguration
+    let logger: Logger
+    static let version = "0.1.0"
+
+    /// The reply line (without `\n`) for one request line. Never throws: every failure is an error reply.
+    func reply(to line: some Collection<UInt8>) async -> String {
+        let value: JSONValue
+        do {
+            value = try JSONValue(parsing: line)
+        } catch {
+            return RPCResponse(error: RPCError(code: .parseError, message: "parse error: \(error)")).json.encoded()
+        }
+        let request: RPCRequest
+        do {
+            request = try RPCRequest(value)
+        } catch {
+            return RPCResponse(error: error).json.encoded()
+        }
+        do {
+            let result = try await answer(request)
+            return "{\"id\":" + request.id.encoded() + ",\"result\":" + result + "}"
+        } catch var error as RPCError {
+            error.id = request.id
+            return RPCResponse(error: error).json.encoded()
+        } catch {
+            var failure = Self.rpcError(for: error)
+            failure.id = request.id
+            if failure.code == .internalError || failure.code == .databaseError {
+                logger.error("request failed", metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
+            }
+            return RPCResponse(error: failure).json.encoded()
+        }
+    }
+
+    /// The encoded `result` of a valid request.
+    private func answer(_ request: RPCRequest) async throws -> String {
+        guard let spec = MethodCatalog.byName[request.method] else {
+            throw RPCError(code: .methodNotFound, message: "unknown method \(request.method.debugDescription) "
+                + "(see `describe`)", data: .object([("method", .string(request.method))]))
+        }
+        let params = try Params(request.params, spec: spec)
+        switch spec.name {
+        case "ping": return JSONValue.object([("pong", .bool(true))]).encoded()
+        case "describe": return describe().encoded()
+        default: break
+        }
+        let (generation, consolidatedAsOf) = try await freshness.current()
+        let key = spec.name + "?" + params.canonical
+        if let cached = await freshness.cached(key) { return cached }
+        let asOf = spec.consolidated ? consolidatedAsOf : Self.timestamp(Date())
+        let body = try await run(spec.name, params)
+        var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
+        if case .object(let fields) = body { members += fields } else { members.append(("value", body)) }
+        let encoded = JSONValue.object(members).encoded()
+        await freshness.store(key, encoded, generation: generation)
+        return encoded
+    }
+
+    private func run(_ method: String, _ params: Params) async throws -> JSONValue {
+        switch method {
+        case "regions": try await queries.regions(params)
+        case "indicators": try await queries.indicators(params)
+        case "facts": try await queries.facts(params)
+        case "series": try await queries.series(params)
+        case "compare": try await queries.compare(params)
+        case "targets": try await queries.targets(params)
+        case "summary": try await queries.summary(params)
+        case "documents": try await queries.documents(params)
+        case "document": try await queries.document(params)
+        case "explain": try await queries.explain(params)
+        default: throw RPCError(code: .methodNotFound, message: "unknown method \(method.debugDescription)")
+        }
+    }
+
+    func describe() -> JSONValue {
+        .object([
+            ("name", .string("zhibiao-report")), ("version", .string(Self.version)),
+            ("protocol_version", .string(ReportProtocol.version)),
+            ("limits", .object([
+                ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
+                ("max_connections", .int(configuration.maxConnections)),
+                ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
+            ])),
+            ("methods", .array(MethodCatalog.all.map(\.json))),
+            ("errors", .array(MethodCatalog.errors.map {
+                .object([("code", .int($0.0.rawValue)), ("message", .string($0.1))])
+            })),
+        ])
+    }
+
+    /// Maps a failure to a reply error whose message is safe to show (no SQL, no connection string).
+    static func rpcError(for error: any Error) -> RPCError {
+        if let error = error as? RPCError { return error }
+        if let error = error as? PostgresError {
+            if error.sqlState == "57014" {
+                return RPCError(code: .timeout, message: "the query ran past the statement timeout")
+            }
+            if error.isConnectionProblem {
+                return RPCError(code: .unavailable, message: "the database is unavailable")
+            }
+            return RPCError(code: .databaseError, message: "database error: \(error.message)",
+                            data: error.sqlState.map { .object([("sqlstate", .string($0))]) })
+        }
+        return RPCError(code: .internalError, message: "internal error")
+    }
+
+    /// ISO 8601 in UTC (`2024-03-19T08:00:00.123Z`), the format of `as_of`.
+    static func timestamp(_ date: Date) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.string(from: date)
+    }
+}
