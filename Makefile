@@ -48,6 +48,10 @@ deploy-check: deploy-lint
 bench: deps
 	scripts/bench.sh
 
+## chaos: SIGKILLed ingest daemons, a PostgreSQL restart and poison messages while 2,000 documents flow
+chaos: build
+	scripts/chaos.sh
+
 ## fuzz: the extraction engine under libFuzzer + AddressSanitizer for SECONDS (default 60)
 SECONDS ?= 60
 fuzz: deps
