@@ -56,8 +56,10 @@ public struct MessageProcessor: Sendable {
                 SELECT q.bytes, q.source_name, q.metadata::text, d.id
                 FROM zhibiao.ingest_queue q LEFT JOIN zhibiao.documents d ON d.sha256 = q.sha256
                 WHERE q.id = $1 AND q.state = 'running' AND q.locked_by = $2 AND q.attempt = $3
-                FOR UPDATE OF q SKIP LOCKED
+                FOR UPDATE OF q
                 """, [claim.id, worker, claim.attempt])
+            // Waits (not SKIP LOCKED) for a brief holder — `--once`'s settle check, a claim scanning the row — and
+            // then re-checks the predicate: a worker that took the message over changed `locked_by`, so this is lost.
             guard let message = rows.first else { return .lost }
             if let known = try message.decode(Int64?.self, at: 3) {
                 try markDone(claim.id, documentID: known, on: connection)

@@ -1,0 +1,104 @@
+import Foundation
+import Testing
+import ZhibiaoIngest
+import ZhibiaoPostgres
+import ZhibiaoTestSupport
+
+/// A test's database, the `zhibiao-ingest` binary, and helpers to run it and watch the queue.
+struct IngestFixture {
+    let database: TestDatabase?
+    let connection: PostgresConnection
+    let binary: String
+    /// The database as a `--database-url` value.
+    let url: String
+
+    init() throws {
+        let database = try TestDatabase.create()
+        self.database = database
+        connection = try database.connect()
+        binary = try Repository.executable("zhibiao-ingest")
+        url = try TestDatabase.clusterTarget().conninfo + " dbname=\(database.name)"
+    }
+
+    /// Uses another cluster (for tests that restart the server).
+    init(cluster: TemporaryCluster) throws {
+        database = nil
+        connection = try PostgresConnection(cluster.target)
+        binary = try Repository.executable("zhibiao-ingest")
+        url = cluster.target.conninfo
+    }
+
+    func drop() { database?.drop() }
+
+    /// Runs a `zhibiao-ingest` subcommand to its end against this database.
+    func run(_ arguments: [String], environment: [String: String] = [:]) throws -> Subprocess.Outcome {
+        var arguments = arguments
+        arguments.insert(contentsOf: ["--database-url", url], at: 1)
+        return try Subprocess.run(binary, arguments, environment: environment)
+    }
+
+    /// Starts `zhibiao-ingest serve` with `arguments`.
+    func serve(_ arguments: [String] = []) throws -> ChildProcess {
+        try ChildProcess(binary, ["serve", "--database-url", url, "--poll-interval", "0.2"] + arguments)
+    }
+
+    func scalar<T: PostgresDecodable>(_ sql: String, _ type: T.Type = T.self) throws -> T {
+        try connection.query(sql).first!.decode(T.self, at: 0)
+    }
+
+    func doneCount() throws -> Int {
+        try scalar("SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'")
+    }
+}
+
+/// Polls `condition` until it holds or `timeout` passes (then fails with `what`).
+func eventually(
+    _ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) async throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+    throw TestSupportError("timed out waiting until \(what)")
+}
+
+/// Report files made from the seeds: `count` documents, each a whole seed plus a numbered line of its own, so that
+/// every one has distinct bytes (a distinct SHA-256) and a real report's size and figures.
+enum VariedDocuments {
+    static let seeds: [String] = {
+        Submitter.files(in: [Repository.path("seeds")]).map { path in
+            (try? String(contentsOfFile: path, encoding: .utf8)) ?? ""
+        }
+    }()
+
+    static func text(_ index: Int) -> String {
+        seeds[index % seeds.count] + "\n（简报编号\(index)）\n"
+    }
+
+    /// Writes the documents into a new temporary folder and returns it.
+    static func write(count: Int) throws -> String {
+        let folder = NSTemporaryDirectory() + "zhibiao-docs-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        for index in 0..<count {
+            try Data(text(index).utf8).write(to: URL(fileURLWithPath: folder + "/doc\(index).txt"))
+        }
+        return folder
+    }
+
+    /// The facts a clean run stores for those documents, by the parser. A document differs from its seed only by its
+    /// numbered line, so each seed is parsed once — after checking, on the first variants, that the line adds no fact.
+    static func expectedFacts(count: Int) throws -> Int {
+        let parser = ExtractionParser()
+        func facts(_ text: String) throws -> Int {
+            try parser.parse(bytes: Array(text.utf8), name: "doc", metadata: DocumentMetadata()).facts.count
+        }
+        let perSeed = try seeds.map(facts)
+        for index in 0..<min(count, seeds.count) where try facts(text(index)) != perSeed[index] {
+            throw TestSupportError("the numbered line of variant \(index) changes its facts")
+        }
+        return (0..<count).reduce(0) { $0 + perSeed[$1 % seeds.count] }
+    }
+}
