@@ -9,7 +9,7 @@ struct ZhibiaoIngestCommand: AsyncParsableCommand {
         abstract: "Parse Chinese economic reports into indicator facts stored in PostgreSQL.",
         subcommands: [
             SubmitCommand.self, ServeCommand.self, StatusCommand.self, RetryCommand.self, ReparseCommand.self,
-            MigrateCommand.self,
+            ParseCommand.self, MigrateCommand.self,
         ]
     )
 }

@@ -1,0 +1,105 @@
+import Foundation
+
+extension Gazetteer {
+    /// Loads the four bundled CSVs. Parses bytes directly (no String per row) to stay within the 50 ms budget.
+    public static func loadBundled() throws -> Gazetteer {
+        var gazetteer = Gazetteer()
+        // (file, level, column of the parent code)
+        let files: [(String, Level, Int?)] = [
+            ("provinces", .province, nil), ("cities", .city, 2), ("areas", .county, 2), ("streets", .town, 2),
+        ]
+        for (file, level, parentColumn) in files {
+            guard let url = Bundle.module.url(forResource: file, withExtension: "csv", subdirectory: "Resources"),
+                let data = FileManager.default.contents(atPath: url.path)
+            else { throw ExtractionError(.unreadable, file: "\(file).csv", detail: "bundled gazetteer file missing") }
+            data.withUnsafeBytes { gazetteer.add(csv: $0.bindMemory(to: UInt8.self), level: level, parentColumn: parentColumn) }
+        }
+        gazetteer.entries.withUnsafeBufferPointer { entries in
+            for (i, e) in entries.enumerated() { gazetteer.byCode[e.code] = Int32(i) }
+        }
+        return gazetteer
+    }
+
+    /// Adds the rows of one CSV (header skipped): code, "name", parent code …
+    mutating func add(csv bytes: UnsafeBufferPointer<UInt8>, level: Level, parentColumn: Int?) {
+        var i = 0
+        let n = bytes.count
+        while i < n, bytes[i] != 0x0A { i += 1 }  // header
+        i += 1
+        var fieldStarts: [Int] = []
+        var fieldEnds: [Int] = []
+        while i < n {
+            fieldStarts.removeAll(keepingCapacity: true)
+            fieldEnds.removeAll(keepingCapacity: true)
+            var start = i
+            while i < n, bytes[i] != 0x0A {
+                if bytes[i] == 0x2C {
+                    fieldStarts.append(start)
+                    fieldEnds.append(i)
+                    start = i + 1
+                }
+                i += 1
+            }
+            var end = i
+            if end > start, bytes[end - 1] == 0x0D { end -= 1 }
+            fieldStarts.append(start)
+            fieldEnds.append(end)
+            i += 1
+            guard fieldStarts.count >= 2 else { continue }
+            let code = number(bytes, fieldStarts[0], fieldEnds[0])
+            let parent = parentColumn.map { fieldStarts.count > $0 ? number(bytes, fieldStarts[$0], fieldEnds[$0]) : 0 } ?? 0
+            var nameStart = fieldStarts[1]
+            var nameEnd = fieldEnds[1]
+            if nameEnd - nameStart >= 2, bytes[nameStart] == 0x22 { nameStart += 1; nameEnd -= 1 }
+            let offset = nameScalars.count
+            decodeUTF8(bytes, nameStart, nameEnd)
+            let length = nameScalars.count - offset
+            guard length >= 2, code != 0 else {
+                nameScalars.removeLast(length)
+                continue
+            }
+            let id = Int32(entries.count)
+            entries.append(Entry(code: code, parent: parent, level: level, nameStart: Int32(offset), nameLength: Int32(length)))
+            if Self.genericNames.contains(name(Int(id))) { continue }
+            var hash = Self.seed
+            var k = offset + length - 1
+            while k >= offset {
+                hash = Self.step(hash, nameScalars[k])
+                k -= 1
+            }
+            index[hash, default: []].append(id)
+            lastScalars.insert(nameScalars[offset + length - 1])
+            longestName = max(longestName, length)
+        }
+    }
+
+    private func number(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) -> UInt64 {
+        var value: UInt64 = 0
+        for k in start..<end where bytes[k] >= 0x30 && bytes[k] <= 0x39 { value = value * 10 + UInt64(bytes[k] - 0x30) }
+        return value
+    }
+
+    private mutating func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
+        var k = start
+        while k < end {
+            let b = UInt32(bytes[k])
+            if b < 0x80 {
+                nameScalars.append(b)
+                k += 1
+            } else if b < 0xE0, k + 1 < end {
+                nameScalars.append((b & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F))
+                k += 2
+            } else if b < 0xF0, k + 2 < end {
+                nameScalars.append((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F))
+                k += 3
+            } else if k + 3 < end {
+                nameScalars.append(
+                    (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
+                        | UInt32(bytes[k + 3] & 0x3F))
+                k += 4
+            } else {
+                k = end
+            }
+        }
+    }
+}

@@ -1,0 +1,176 @@
+/// The decoded text prepared for matching: full-width forms folded to ASCII, PDF/print line breaks inside sentences
+/// joined, web-page residue (`|`, 上一篇, 版权声明 …) blanked. Every normalized scalar remembers the index of the
+/// scalar it came from, so evidence and spans are always cut from the decoded original.
+struct NormalizedText: Sendable {
+    /// The decoded document, one element per Unicode scalar (spans count these).
+    let original: [Unicode.Scalar]
+    /// Normalized scalar values used by all the matchers.
+    let scalars: [UInt32]
+    /// For each normalized scalar, the index of its source scalar in `original`.
+    let origin: [Int32]
+
+    /// A line at least this long that does not end a sentence was broken by layout, not by the author.
+    static let brokenLineMinimum = 30
+
+    init(_ text: String) {
+        let original = Array(text.unicodeScalars)
+        self.original = original
+        var lines: [(values: [UInt32], origin: [Int32])] = []
+        var values: [UInt32] = []
+        var origin: [Int32] = []
+        values.reserveCapacity(original.count)
+        origin.reserveCapacity(original.count)
+        var lineValues: [UInt32] = []
+        var lineOrigin: [Int32] = []
+        func endLine() {
+            lines.append((lineValues, lineOrigin))
+            lineValues.removeAll(keepingCapacity: true)
+            lineOrigin.removeAll(keepingCapacity: true)
+        }
+        for (index, scalar) in original.enumerated() {
+            let folded = Self.fold(scalar.value)
+            if folded == 0x0A || folded == 0x7C { endLine(); continue }  // newline, or '|' from HTML tables
+            if folded == 0x0D || folded == 0xFEFF || folded == 0x200B { continue }
+            lineValues.append(folded)
+            lineOrigin.append(Int32(index))
+        }
+        endLine()
+        // Join lines: keep one newline between lines unless the previous line was cut mid-sentence.
+        var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
+        for line in lines {
+            let trimmed = Self.trim(line.values)
+            if trimmed.isEmpty || Self.isResidue(line.values) { continue }
+            if let previous = previousNonBlank {
+                // Headlines (no sentence punctuation, or a markdown '#') are never continued.
+                let joined = previous.length >= Self.brokenLineMinimum && !Self.endsSentence(previous.last)
+                    && previous.prose && trimmed.first != 0x23
+                if !joined {
+                    values.append(0x0A)
+                    origin.append(max(0, (line.origin.first ?? 1) - 1))
+                }
+            }
+            values.append(contentsOf: line.values)
+            origin.append(contentsOf: line.origin)
+            let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
+            previousNonBlank = (trimmed.count, trimmed.last!, prose)
+        }
+        self.scalars = values
+        self.origin = origin
+    }
+
+    /// Full-width ASCII and the ideographic space folded to ASCII; everything else unchanged.
+    static func fold(_ value: UInt32) -> UInt32 {
+        switch value {
+        case 0xFF01...0xFF5E: return value - 0xFEE0
+        case 0x3000, 0x00A0, 0x09: return 0x20
+        default: return value
+        }
+    }
+
+    static func trim(_ values: [UInt32]) -> ArraySlice<UInt32> {
+        var slice = values[...]
+        while let first = slice.first, first == 0x20 { slice.removeFirst() }
+        while let last = slice.last, last == 0x20 { slice.removeLast() }
+        return slice
+    }
+
+    static func endsSentence(_ value: UInt32) -> Bool {
+        switch value {
+        case 0x3002, 0x21, 0x3F, 0x3B, 0x3A, 0x2026, 0x300D, 0x300F: return true  // 。 ! ? ; : … 」 』
+        default: return false
+        }
+    }
+
+    /// Navigation and copyright lines of web pages: not content.
+    static let residueMarkers: [[UInt32]] = ["上一篇", "下一篇", "版权声明", "版权所有", "返回顶部", "打印本页", "关闭窗口"]
+        .map { $0.unicodeScalars.map(\.value) }
+
+    static func isResidue(_ values: [UInt32]) -> Bool {
+        guard values.count < 80 else { return false }
+        return residueMarkers.contains { ScalarSearch.contains(values[...], $0) }
+    }
+
+    /// `[start, end)` in original scalars of the normalized range `range`.
+    func originalRange(_ range: Range<Int>) -> Range<Int> {
+        guard !range.isEmpty else {
+            let at = range.lowerBound < origin.count ? Int(origin[range.lowerBound]) : original.count
+            return at..<at
+        }
+        return Int(origin[range.lowerBound])..<(Int(origin[range.upperBound - 1]) + 1)
+    }
+
+    func originalString(_ range: Range<Int>) -> String {
+        var view = String.UnicodeScalarView()
+        view.append(contentsOf: original[range])
+        return String(view)
+    }
+
+    func normalizedString(_ range: Range<Int>) -> String {
+        var view = String.UnicodeScalarView()
+        for value in scalars[range] { view.append(Unicode.Scalar(value) ?? " ") }
+        return String(view)
+    }
+
+    /// Evidence for a normalized range: the original text, cut to the one line holding `anchor` when a joined line
+    /// break falls inside (evidence is always a single-line substring).
+    func evidence(_ range: Range<Int>, anchor: Int) -> (text: String, span: Range<Int>) {
+        var span = originalRange(range)
+        let anchorAt = Int(origin[min(max(anchor, range.lowerBound), range.upperBound - 1)])
+        var start = anchorAt
+        while start > span.lowerBound, original[start - 1] != "\n", original[start - 1] != "\r" { start -= 1 }
+        var end = anchorAt
+        while end < span.upperBound, original[end] != "\n", original[end] != "\r" { end += 1 }
+        span = start..<end
+        return (originalString(span), span)
+    }
+}
+
+/// Small helpers for searching scalar arrays (no String in hot loops).
+enum ScalarSearch {
+    static func contains(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Bool {
+        firstIndex(haystack, needle) != nil
+    }
+
+    static func firstIndex(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32], from: Int? = nil) -> Int? {
+        guard !needle.isEmpty else { return nil }
+        var i = from ?? haystack.startIndex
+        let last = haystack.endIndex - needle.count
+        let first = needle[0]
+        while i <= last {
+            if haystack[i] == first {
+                var k = 1
+                while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i += 1
+        }
+        return nil
+    }
+
+    static func lastIndex(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Int? {
+        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
+        var i = haystack.endIndex - needle.count
+        while i >= haystack.startIndex {
+            if haystack[i] == needle[0] {
+                var k = 1
+                while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
+                if k == needle.count { return i }
+            }
+            i -= 1
+        }
+        return nil
+    }
+
+    static func hasSuffix(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Bool {
+        haystack.count >= needle.count && haystack.suffix(needle.count).elementsEqual(needle)
+    }
+
+    static func hasPrefix(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Bool {
+        haystack.count >= needle.count && haystack.prefix(needle.count).elementsEqual(needle)
+    }
+}
+
+extension String {
+    /// The string's scalar values, for matching against normalized text.
+    var scalarValues: [UInt32] { unicodeScalars.map(\.value) }
+}

@@ -1,2 +1,0 @@
-/// Placeholder until the extraction engine lands (issue 3).
-public enum ExtractionPlaceholder {}

@@ -1,0 +1,25 @@
+import Foundation
+import ZhibiaoModels
+
+/// One number with its unit as found in the normalized text, before any meaning is attached to it.
+struct Quantity: Sendable {
+    /// Normalized index where the qualifier before the number starts (超, 近 …), or the number itself.
+    var start: Int
+    /// Normalized index of the first scalar of the number.
+    var numberStart: Int
+    /// Normalized index after the unit and any qualifier written after it (以上, 左右 …).
+    var end: Int
+    /// The number as written, in `unit`.
+    var value: Decimal
+    /// The unit as written, multiplier included (亿元, 万平方米, 万); nil for none.
+    var unit: String?
+    /// Class of the unit; nil when only a multiplier was written (13.7万), to be decided by the indicator.
+    var unitClass: UnitClass?
+    /// value × multiplier × unit factor, in the base unit of `unitClass` (or of the indicator's class).
+    var baseValue: Decimal
+    var qualifier: Qualifier
+
+    var isPercent: Bool { unitClass == .percent }
+    var isMoney: Bool { unitClass == .cny || unitClass == .usd }
+    var isPercentagePoints: Bool { unit == "个百分点" }
+}

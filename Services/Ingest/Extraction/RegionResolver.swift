@@ -1,0 +1,165 @@
+/// Finds the places a document names (gazetteer names, plus X镇/X村/X社区/X街道 patterns for what the gazetteer
+/// lacks), chooses among same-named places with the document's other mentions (a parent named anywhere wins), and
+/// picks each article's subject region: the most mentioned place, helped by 全镇/该市/我区-style references.
+struct RegionResolver: Sendable {
+    struct Region: Sendable, Equatable {
+        var name: String
+        var code: String?
+        var level: Gazetteer.Level
+    }
+
+    struct Mention: Sendable {
+        var range: Range<Int>
+        var region: Region
+        var inHeading: Bool
+    }
+
+    let mentions: [Mention]
+
+    /// Words that follow a place suffix to make an ordinary word (市场, 区域, 县域 …).
+    static let wordContinuations: Set<UInt32> = Set("场民域位属辖直外内".unicodeScalars.map(\.value))
+    /// First characters that make a two-character "name" a phrase (和县, 各镇, 全区 …).
+    static let shortNameStops: Set<UInt32> = Set("和各全该本我每市省区县镇乡的在与及等两分城农级个新是为对有了".unicodeScalars.map(\.value))
+    /// Characters before a pattern suffix that show it is not a name (文明村, 示范村, 美丽乡村 …).
+    static let patternStops: Set<UInt32> = Set(
+        "全该各本我每个等的级省市县区镇乡村和与及在对为是有了新明范丽政然城农个进出下到从向由至一二三四五六七八九十两几多余".unicodeScalars.map(\.value))
+
+    init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer) {
+        var found: [(range: Range<Int>, candidates: [Int32], fallback: Region?)] = []
+        var i = 0
+        while i < s.count {
+            let c = s[i]
+            if gazetteer.lastScalars.contains(c), i + 1 >= s.count || !Self.wordContinuations.contains(s[i + 1]),
+                let match = gazetteer.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12)),
+                !(i - match.start == 1 && Self.shortNameStops.contains(s[match.start]))
+            {
+                found.append((match.start..<(i + 1), match.entries, nil))
+            } else if let pattern = Self.pattern(s, at: i) {
+                found.append(pattern)
+            }
+            i += 1
+        }
+        // Headline "登封:…" names a place without its suffix.
+        for line in layout.lines where line.isHeading {
+            if let headline = Self.headlinePlace(s, line.range, gazetteer: gazetteer) { found.append(headline) }
+        }
+        // Choose among same-named places: the candidate most related (ancestor/descendant) to other mentions.
+        let allCandidates = found.flatMap(\.candidates).map(Int.init)
+        var mentions: [Mention] = []
+        for f in found {
+            let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
+            if let region = f.fallback {
+                mentions.append(Mention(range: f.range, region: region, inHeading: inHeading))
+                continue
+            }
+            var best = Int(f.candidates[0])
+            if f.candidates.count > 1 {
+                var bestScore = -1
+                for candidate in f.candidates.map(Int.init) {
+                    var score = 0
+                    for other in allCandidates where other != candidate {
+                        if gazetteer.isAncestor(other, of: candidate) || gazetteer.isAncestor(candidate, of: other) {
+                            score += 1
+                        }
+                    }
+                    if score > bestScore { (best, bestScore) = (candidate, score) }
+                }
+            }
+            let region = Region(
+                name: gazetteer.name(best), code: gazetteer.codeString(best), level: gazetteer.entries[best].level)
+            mentions.append(Mention(range: f.range, region: region, inHeading: inHeading))
+        }
+        self.mentions = mentions.sorted { $0.range.lowerBound < $1.range.lowerBound }
+    }
+
+    /// X镇 / X乡 / X村 / X社区 / X街道 / X办事处 with a two-character X, for places the gazetteer lacks.
+    static func pattern(_ s: [UInt32], at i: Int) -> (range: Range<Int>, candidates: [Int32], fallback: Region?)? {
+        let suffixes: [(String, Gazetteer.Level)] = [
+            ("镇", .town), ("街道", .town), ("办事处", .town), ("村", .village), ("社区", .village),
+        ]
+        for (suffix, level) in suffixes {
+            let text = suffix.scalarValues
+            guard s[i] == text.last!, i - text.count + 1 >= 0, s[(i - text.count + 1)...i].elementsEqual(text) else {
+                continue
+            }
+            let nameStart = i - text.count + 1 - 2
+            guard nameStart >= 0 else { return nil }
+            let a = s[nameStart], b = s[nameStart + 1]
+            guard isHan(a), isHan(b), !patternStops.contains(a), !patternStops.contains(b) else { return nil }
+            if i + 1 < s.count && wordContinuations.contains(s[i + 1]) { return nil }
+            var view = String.UnicodeScalarView()
+            for v in s[nameStart...i] { view.append(Unicode.Scalar(v)!) }
+            return (nameStart..<(i + 1), [], Region(name: String(view), code: nil, level: level))
+        }
+        return nil
+    }
+
+    static func headlinePlace(_ s: [UInt32], _ range: Range<Int>, gazetteer: Gazetteer)
+        -> (range: Range<Int>, candidates: [Int32], fallback: Region?)?
+    {
+        guard let colon = s[range].firstIndex(where: { $0 == 0x3A }), (2...4).contains(colon - range.lowerBound),
+            s[range.lowerBound..<colon].allSatisfy(isHan)
+        else { return nil }
+        for suffix in ["市", "县", "区"] {
+            var key = Array(s[range.lowerBound..<colon])
+            key.append(suffix.unicodeScalars.first!.value)
+            var hash = Gazetteer.seed
+            for v in key.reversed() { hash = Gazetteer.step(hash, v) }
+            let entries = gazetteer.entries(named: key, 0, key.count, hash: hash)
+            if !entries.isEmpty { return (range.lowerBound..<colon, entries, nil) }
+        }
+        return nil
+    }
+
+    @inline(__always) static func isHan(_ c: UInt32) -> Bool { c >= 0x4E00 && c <= 0x9FFF }
+
+    /// References to the article's own place, by the suffix they stand for.
+    static let references: [([UInt32], String)] = [
+        ("全镇", "镇"), ("该镇", "镇"), ("本镇", "镇"), ("我镇", "镇"), ("全乡", "乡"), ("该乡", "乡"), ("全区", "区"),
+        ("该区", "区"), ("本区", "区"), ("我区", "区"), ("全县", "县"), ("该县", "县"), ("本县", "县"), ("我县", "县"),
+        ("全市", "市"), ("该市", "市"), ("本市", "市"), ("我市", "市"), ("该街道", "街道"), ("全街道", "街道"),
+        ("本街道", "街道"),
+    ].map { ($0.0.scalarValues, $0.1) }
+
+    /// The place an article is about.
+    func subject(of article: Range<Int>, in s: [UInt32]) -> Region? {
+        var scores: [String: (region: Region, score: Int, first: Int)] = [:]
+        for m in mentions where article.contains(m.range.lowerBound) {
+            let weight = m.inHeading ? 2 : 1
+            let current = scores[m.region.name] ?? (m.region, 0, m.range.lowerBound)
+            scores[m.region.name] = (current.region, current.score + weight, current.first)
+        }
+        guard !scores.isEmpty else { return nil }
+        for (text, suffix) in Self.references {
+            // 该市/本区/我镇 name the subject itself; 全市 in a district report often means the parent city.
+            guard ScalarSearch.firstIndex(s[article], text) != nil else { continue }
+            let votes = text[0] == 0x5168 ? 1 : 2
+            let target = scores.values.filter { $0.region.name.hasSuffix(suffix) }
+                .max { ($0.score, $0.region.level) < ($1.score, $1.region.level) }
+            if let target { scores[target.region.name]!.score += votes }
+        }
+        return scores.values.max { a, b in
+            (a.score, a.region.level, -a.first) < (b.score, b.region.level, -b.first)
+        }?.region
+    }
+
+    /// The region of a figure at `position`: a place named earlier in its sentence when it is the subject or more
+    /// specific (a town in a district report), otherwise the article's subject.
+    func region(at position: Int, sentence: Range<Int>, subject: Region?) -> Region? {
+        // Binary search for the last mention starting before `position`, then step back within the sentence.
+        var lo = 0, hi = mentions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if mentions[mid].range.lowerBound < position { lo = mid + 1 } else { hi = mid }
+        }
+        var named: Mention? = nil
+        var k = lo - 1
+        while k >= 0, mentions[k].range.lowerBound >= sentence.lowerBound {
+            if mentions[k].range.upperBound <= position { named = mentions[k]; break }
+            k -= 1
+        }
+        guard let named else { return subject }
+        guard let subject else { return named.region }
+        return named.region.level >= subject.level ? named.region : subject
+    }
+}

@@ -1,0 +1,14 @@
+import Foundation
+import ZhibiaoExtraction
+import ZhibiaoModels
+
+/// One extractor for the whole test run (loading the gazetteer once), and the repository root for the seeds.
+enum Fixtures {
+    static let extractor: Extractor = try! Extractor()
+
+    /// The repository root, found from this file's path (Tests/ExtractionTests/Fixtures.swift).
+    static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    static func facts(_ text: String) -> [Fact] { extractor.facts(in: text, doc: "test.txt") }
+}
