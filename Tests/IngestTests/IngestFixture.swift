@@ -91,7 +91,7 @@ enum VariedDocuments {
     /// The facts a clean run stores for those documents, by the parser. A document differs from its seed only by its
     /// numbered line, so each seed is parsed once — after checking, on the first variants, that the line adds no fact.
     static func expectedFacts(count: Int) throws -> Int {
-        let parser = ExtractionParser()
+        let parser = try ExtractionParser()
         func facts(_ text: String) throws -> Int {
             try parser.parse(bytes: Array(text.utf8), name: "doc", metadata: DocumentMetadata()).facts.count
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZhibiaoExtraction
 import ZhibiaoIngest
 import ZhibiaoModels
 import ZhibiaoPostgres
@@ -7,13 +8,25 @@ import ZhibiaoTestSupport
 
 @Suite("submit and serve the seeds")
 struct SeedsIngestTests {
-    /// One fact as comparable text, from the parser or from the database (NUMERIC compared as exact decimals).
-    struct Row: Hashable {
-        let doc, article, region, year, kind, indicator, label, value, unit, baseValue, unitClass, qualifier, growth,
-            evidence, spanStart, spanEnd, sentence: String
+    /// The stored facts, each rebuilt as a `Fact` and printed as `zhibiao-ingest parse` prints it (JSONLine).
+    static func storedFactLines(_ connection: PostgresConnection) throws -> [String] {
+        try connection.query("""
+            SELECT d.source_name, f.region, f.region_code, f.year, f.kind, f.indicator, f.label, f.value, f.unit,
+                   f.base_value, f.unit_class, f.qualifier, f.growth_pct, f.evidence, f.span_start, f.span_end,
+                   f.sentence, f.article
+            FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id ORDER BY f.id
+            """).map { row in
+            JSONLine.fact(Fact(
+                doc: try row.decode(at: 0), region: try row.decode(at: 1), regionCode: try row.decode(at: 2),
+                year: try row.decode(at: 3), kind: FactKind(rawValue: try row.decode(at: 4))!,
+                indicator: try row.decode(at: 5), label: try row.decode(at: 6), value: try row.decode(at: 7),
+                unit: try row.decode(at: 8), baseValue: try row.decode(at: 9),
+                unitClass: (try row.decode(String?.self, at: 10)).flatMap(UnitClass.init(rawValue:)),
+                qualifier: Qualifier(rawValue: try row.decode(at: 11))!, growthPct: try row.decode(at: 12),
+                evidence: try row.decode(at: 13), span: [try row.decode(at: 14), try row.decode(at: 15)],
+                sentence: try row.decode(at: 16), article: try row.decode(at: 17)))
+        }
     }
-
-    static func decimalText(_ value: Decimal?) -> String { value.map { "\($0)" } ?? "∅" }
 
     @Test func seedsBecomeTheParsersFactsAndResubmittingChangesNothing() throws {
         let fixture = try IngestFixture()
@@ -24,44 +37,16 @@ struct SeedsIngestTests {
         let served = try fixture.run(["serve", "--once", "--workers", "2"])
         #expect(served.exitCode == 0, "\(served.stderr)")
 
-        // The parser's facts, computed here from the same files.
-        let parser = ExtractionParser()
-        var expected: [Row] = []
-        for file in Submitter.files(in: [Repository.path("seeds")]) {
-            let name = (file as NSString).lastPathComponent
-            let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))
-            for fact in try parser.parse(bytes: bytes, name: name, metadata: DocumentMetadata()).facts {
-                expected.append(Row(
-                    doc: name, article: String(fact.article), region: fact.region ?? "∅",
-                    year: fact.year.map(String.init) ?? "∅", kind: fact.kind.rawValue, indicator: fact.indicator ?? "∅",
-                    label: fact.label, value: Self.decimalText(fact.value), unit: fact.unit ?? "∅",
-                    baseValue: Self.decimalText(fact.baseValue), unitClass: fact.unitClass?.rawValue ?? "∅",
-                    qualifier: fact.qualifier.rawValue, growth: Self.decimalText(fact.growthPct),
-                    evidence: fact.evidence, spanStart: String(fact.span[0]), spanEnd: String(fact.span[1]),
-                    sentence: fact.sentence))
-            }
-        }
+        // `zhibiao-ingest parse seeds/*.txt`: the engine's facts, one JSON line each.
+        let seeds = Submitter.files(in: [Repository.path("seeds")])
+        let parsed = try Subprocess.run(fixture.binary, ["parse"] + seeds)
+        #expect(parsed.exitCode == 0, "\(parsed.stderr)")
+        let expected = parsed.stdout.split(separator: "\n").map(String.init).sorted()
         #expect(expected.count > 50)
 
-        func stored() throws -> [Row] {
-            try fixture.connection.query("""
-                SELECT d.source_name, f.article, f.region, f.year, f.kind, f.indicator, f.label, f.value::text, f.unit,
-                       f.base_value::text, f.unit_class, f.qualifier, f.growth_pct::text, f.evidence, f.span_start,
-                       f.span_end, f.sentence
-                FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id ORDER BY f.id
-                """).map { row in
-                func text(_ index: Int) throws -> String { try row.decode(String?.self, at: index) ?? "∅" }
-                func decimal(_ index: Int) throws -> String { Self.decimalText(try row.decode(Decimal?.self, at: index)) }
-                return Row(doc: try text(0), article: try text(1), region: try text(2), year: try text(3),
-                           kind: try text(4), indicator: try text(5), label: try text(6), value: try decimal(7),
-                           unit: try text(8), baseValue: try decimal(9), unitClass: try text(10),
-                           qualifier: try text(11), growth: try decimal(12), evidence: try text(13),
-                           spanStart: try text(14), spanEnd: try text(15), sentence: try text(16))
-            }
-        }
-        let first = try stored()
+        let first = try Self.storedFactLines(fixture.connection)
         #expect(first.count == expected.count)
-        #expect(Set(first) == Set(expected))
+        #expect(first.sorted() == expected)
         // Raw bytes and decoded text are kept: spans index the stored text.
         let evidenceMatches: Bool = try fixture.scalar("""
             SELECT bool_and(substr(d.text, f.span_start + 1, f.span_end - f.span_start) = f.evidence)
@@ -73,7 +58,7 @@ struct SeedsIngestTests {
         let again = try fixture.run(["submit", Repository.path("seeds")])
         #expect(again.stdout.contains("queued 0, already known 5, rejected 0"))
         _ = try fixture.run(["serve", "--once"])
-        #expect(try stored() == first)
+        #expect(try Self.storedFactLines(fixture.connection) == first)
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == 5)
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.ingest_queue", Int.self) == 5)
 
@@ -81,7 +66,7 @@ struct SeedsIngestTests {
         let reparsed = try fixture.run(["reparse", "--all"])
         #expect(reparsed.exitCode == 0, "\(reparsed.stderr)")
         #expect(reparsed.stdout.contains("reparsed 5 documents (\(expected.count) facts)"))
-        #expect(Set(try stored()) == Set(expected))
+        #expect(try Self.storedFactLines(fixture.connection).sorted() == expected)
     }
 
     @Test func submitReportsRejectionsAndStatusShowsTheQueue() throws {

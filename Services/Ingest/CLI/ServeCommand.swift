@@ -53,7 +53,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             let logger = Logger(label: "zhibiao.ingest")
             let daemon = IngestDaemon(
-                target: database.target(applicationName: "zhibiao-ingest serve"), parser: ExtractionParser(),
+                target: database.target(applicationName: "zhibiao-ingest serve"), parser: try ExtractionParser(),
                 settings: settings, logger: logger)
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],
