@@ -52,6 +52,40 @@ struct QueueRobustnessTests {
             "SELECT count(*) FROM zhibiao.ingest_queue WHERE state <> 'done'", Int.self) == 0)
     }
 
+    /// Time travel (River's and graphile-worker's crash tests): claims whose workers "died" a minute ago.
+    @Test func deadWorkersMessagesAreTakenOverAndACrashLoopEndsDiscarded() throws {
+        let fixture = try IngestFixture()
+        defer { fixture.drop() }
+        let folder = try VariedDocuments.write(count: 3)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        #expect(try fixture.run(["submit", "--max-attempts", "3", folder]).exitCode == 0)
+        // doc0: its worker died during attempt 1. doc1: during its last attempt, as a report that kills the worker
+        // every time would leave it; the attempt was counted before the work, so it must not run a fourth time.
+        try fixture.connection.query("""
+            UPDATE zhibiao.ingest_queue SET state = 'running', locked_by = 'dead-host:1/1',
+                   locked_at = now() - interval '1 minute',
+                   attempt = CASE source_name WHEN 'doc0.txt' THEN 1 ELSE 3 END
+            WHERE source_name IN ('doc0.txt', 'doc1.txt')
+            """)
+        let served = try fixture.run(["serve", "--once"])
+        #expect(served.exitCode == 0, "\(served.stderr)")
+
+        let rows = try fixture.connection.query("""
+            SELECT source_name, state, attempt, jsonb_array_length(errors), errors->0->>'worker', errors->0->>'error'
+            FROM zhibiao.ingest_queue ORDER BY source_name
+            """)
+        let outcome = try rows.map { row in
+            "\(try row.decode(String.self, at: 0)) \(try row.decode(String.self, at: 1)) "
+                + "attempt=\(try row.decode(Int.self, at: 2)) errors=\(try row.decode(Int.self, at: 3))"
+        }
+        #expect(outcome == [
+            "doc0.txt done attempt=2 errors=1", "doc1.txt discarded attempt=3 errors=1", "doc2.txt done attempt=1 errors=0",
+        ])
+        #expect(try rows[0].decode(String?.self, at: 4) == "dead-host:1/1")
+        #expect(try rows[1].decode(String?.self, at: 5)?.contains("worker stopped") == true)
+        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == 2)
+    }
+
     @Test func twoDaemonsAtOnceProcessEachDocumentOnce() async throws {
         let fixture = try IngestFixture()
         defer { fixture.drop() }
