@@ -53,13 +53,14 @@ struct IngestFixture {
 
 /// Polls `condition` until it holds or `timeout` passes (then fails with `what`).
 func eventually(
-    _ what: String, timeout: Duration = .seconds(30), _ condition: () throws -> Bool,
+    _ what: String, timeout: Duration = .seconds(30), every interval: Duration = .milliseconds(50),
+    _ condition: () throws -> Bool,
     sourceLocation: SourceLocation = #_sourceLocation
 ) async throws {
     let deadline = ContinuousClock.now + timeout
     while ContinuousClock.now < deadline {
         if try condition() { return }
-        try await Task.sleep(for: .milliseconds(50))
+        try await Task.sleep(for: interval)
     }
     Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
     throw TestSupportError("timed out waiting until \(what)")
@@ -74,7 +75,9 @@ enum VariedDocuments {
             ((try? String(contentsOfFile: path, encoding: .utf8)) ?? "").components(separatedBy: "\n")
                 .filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
         }
-        return stride(from: 0, to: lines.count, by: 4).map { lines[$0..<min($0 + 4, lines.count)].joined(separator: "\n") }
+        return stride(from: 0, to: lines.count, by: 4).map {
+            lines[$0..<min($0 + 4, lines.count)].joined(separator: "\n")
+        }
     }()
 
     static func text(_ index: Int) -> String {

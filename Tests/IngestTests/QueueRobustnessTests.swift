@@ -5,7 +5,7 @@ import ZhibiaoPostgres
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The queue's guarantees with real processes: crash, concurrency, poison, server restart. Serialized: each runs
@@ -18,8 +18,10 @@ struct QueueRobustnessTests {
     func expectExactlyOnce(_ fixture: IngestFixture, documents: Int, expectedFacts: Int) throws {
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == documents)
         #expect(try fixture.doneCount() == documents)
-        #expect(try fixture.scalar(
-            "SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self) == documents)
+        #expect(
+            try fixture.scalar(
+                "SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self)
+                == documents)
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts)
     }
 
@@ -31,9 +33,10 @@ struct QueueRobustnessTests {
         let expectedFacts = try VariedDocuments.expectedFacts(count: Self.documents)
         #expect(try fixture.run(["submit", folder]).exitCode == 0)
 
-        let daemon = try fixture.serve(["--workers", "3"])
+        // One worker and a tight poll, so that the kill lands early in the run however fast the machine is.
+        let daemon = try fixture.serve(["--workers", "1"])
         do {
-            try await eventually("the daemon is mid-run") { try fixture.doneCount() >= 50 }
+            try await eventually("the daemon is mid-run", every: .milliseconds(5)) { try fixture.doneCount() >= 5 }
         } catch {
             daemon.signal(SIGKILL)
             daemon.wait()
@@ -48,8 +51,9 @@ struct QueueRobustnessTests {
         let restarted = try fixture.run(["serve", "--once", "--workers", "3", "--claim-grace", "0.5"])
         #expect(restarted.exitCode == 0, "\(restarted.stderr)")
         try expectExactlyOnce(fixture, documents: Self.documents, expectedFacts: expectedFacts)
-        #expect(try fixture.scalar(
-            "SELECT count(*) FROM zhibiao.ingest_queue WHERE state <> 'done'", Int.self) == 0)
+        #expect(
+            try fixture.scalar(
+                "SELECT count(*) FROM zhibiao.ingest_queue WHERE state <> 'done'", Int.self) == 0)
     }
 
     /// Time travel (River's and graphile-worker's crash tests): claims whose workers "died" a minute ago.
@@ -61,7 +65,8 @@ struct QueueRobustnessTests {
         #expect(try fixture.run(["submit", "--max-attempts", "3", folder]).exitCode == 0)
         // doc0: its worker died during attempt 1. doc1: during its last attempt, as a report that kills the worker
         // every time would leave it; the attempt was counted before the work, so it must not run a fourth time.
-        try fixture.connection.query("""
+        try fixture.connection.query(
+            """
             UPDATE zhibiao.ingest_queue SET state = 'running', locked_by = 'dead-host:1/1',
                    locked_at = now() - interval '1 minute',
                    attempt = CASE source_name WHEN 'doc0.txt' THEN 1 ELSE 3 END
@@ -70,7 +75,8 @@ struct QueueRobustnessTests {
         let served = try fixture.run(["serve", "--once"])
         #expect(served.exitCode == 0, "\(served.stderr)")
 
-        let rows = try fixture.connection.query("""
+        let rows = try fixture.connection.query(
+            """
             SELECT source_name, state, attempt, jsonb_array_length(errors), errors->0->>'worker', errors->0->>'error'
             FROM zhibiao.ingest_queue ORDER BY source_name
             """)
@@ -78,9 +84,11 @@ struct QueueRobustnessTests {
             "\(try row.decode(String.self, at: 0)) \(try row.decode(String.self, at: 1)) "
                 + "attempt=\(try row.decode(Int.self, at: 2)) errors=\(try row.decode(Int.self, at: 3))"
         }
-        #expect(outcome == [
-            "doc0.txt done attempt=2 errors=1", "doc1.txt discarded attempt=3 errors=1", "doc2.txt done attempt=1 errors=0",
-        ])
+        #expect(
+            outcome == [
+                "doc0.txt done attempt=2 errors=1", "doc1.txt discarded attempt=3 errors=1",
+                "doc2.txt done attempt=1 errors=0",
+            ])
         #expect(try rows[0].decode(String?.self, at: 4) == "dead-host:1/1")
         #expect(try rows[1].decode(String?.self, at: 5)?.contains("worker stopped") == true)
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == 2)
@@ -103,7 +111,8 @@ struct QueueRobustnessTests {
         #expect(ingested.reduce(0, +) == Self.documents, "per daemon: \(ingested)")
         #expect(ingested.allSatisfy { $0 > 0 }, "both daemons took part: \(ingested)")
         let retried: String = try fixture.scalar(
-            "SELECT coalesce(string_agg(id || ': ' || errors::text, '; '), '') FROM zhibiao.ingest_queue WHERE attempt > 1")
+            "SELECT coalesce(string_agg(id || ': ' || errors::text, '; '), '') FROM zhibiao.ingest_queue WHERE attempt > 1"
+        )
         #expect(retried.isEmpty, "messages that needed a second attempt")
     }
 
@@ -123,7 +132,8 @@ struct QueueRobustnessTests {
             daemon.wait()
         }
         try await eventually("the poison message is discarded and the rest are done") {
-            try fixture.scalar("SELECT state FROM zhibiao.ingest_queue WHERE id = \(poisonID)", String.self) == "discarded"
+            try fixture.scalar("SELECT state FROM zhibiao.ingest_queue WHERE id = \(poisonID)", String.self)
+                == "discarded"
                 && fixture.doneCount() == 20
         }
         let history: Int = try fixture.scalar(
@@ -170,8 +180,10 @@ struct QueueRobustnessTests {
             daemon.signal(SIGKILL)
             daemon.wait()
         }
-        try await eventually("the daemon is mid-run") { try fixture.doneCount() >= 30 }
+        try await eventually("the daemon is mid-run", every: .milliseconds(5)) { try fixture.doneCount() >= 5 }
+        let doneBeforeRestart = try fixture.doneCount()
         try cluster.restart()
+        #expect(doneBeforeRestart < count, "the restart came too late to test anything")
         try await eventually("every document is done after the restart") {
             (try? fixture.doneCount()) == count
         }

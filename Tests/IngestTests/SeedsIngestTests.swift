@@ -10,21 +10,24 @@ import ZhibiaoTestSupport
 struct SeedsIngestTests {
     /// The stored facts, each rebuilt as a `Fact` and printed as `zhibiao-ingest parse` prints it (JSONLine).
     static func storedFactLines(_ connection: PostgresConnection) throws -> [String] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT d.source_name, f.region, f.region_code, f.year, f.kind, f.indicator, f.label, f.value, f.unit,
                    f.base_value, f.unit_class, f.qualifier, f.growth_pct, f.evidence, f.span_start, f.span_end,
                    f.sentence, f.article
             FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id ORDER BY f.id
-            """).map { row in
-            JSONLine.fact(Fact(
-                doc: try row.decode(at: 0), region: try row.decode(at: 1), regionCode: try row.decode(at: 2),
-                year: try row.decode(at: 3), kind: FactKind(rawValue: try row.decode(at: 4))!,
-                indicator: try row.decode(at: 5), label: try row.decode(at: 6), value: try row.decode(at: 7),
-                unit: try row.decode(at: 8), baseValue: try row.decode(at: 9),
-                unitClass: (try row.decode(String?.self, at: 10)).flatMap(UnitClass.init(rawValue:)),
-                qualifier: Qualifier(rawValue: try row.decode(at: 11))!, growthPct: try row.decode(at: 12),
-                evidence: try row.decode(at: 13), span: [try row.decode(at: 14), try row.decode(at: 15)],
-                sentence: try row.decode(at: 16), article: try row.decode(at: 17)))
+            """
+        ).map { row in
+            JSONLine.fact(
+                Fact(
+                    doc: try row.decode(at: 0), region: try row.decode(at: 1), regionCode: try row.decode(at: 2),
+                    year: try row.decode(at: 3), kind: FactKind(rawValue: try row.decode(at: 4))!,
+                    indicator: try row.decode(at: 5), label: try row.decode(at: 6), value: try row.decode(at: 7),
+                    unit: try row.decode(at: 8), baseValue: try row.decode(at: 9),
+                    unitClass: (try row.decode(String?.self, at: 10)).flatMap(UnitClass.init(rawValue:)),
+                    qualifier: Qualifier(rawValue: try row.decode(at: 11))!, growthPct: try row.decode(at: 12),
+                    evidence: try row.decode(at: 13), span: [try row.decode(at: 14), try row.decode(at: 15)],
+                    sentence: try row.decode(at: 16), article: try row.decode(at: 17)))
         }
     }
 
@@ -48,7 +51,8 @@ struct SeedsIngestTests {
         #expect(first.count == expected.count)
         #expect(first.sorted() == expected)
         // Raw bytes and decoded text are kept: spans index the stored text.
-        let evidenceMatches: Bool = try fixture.scalar("""
+        let evidenceMatches: Bool = try fixture.scalar(
+            """
             SELECT bool_and(substr(d.text, f.span_start + 1, f.span_end - f.span_start) = f.evidence)
             FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id
             """)
@@ -95,8 +99,11 @@ struct SeedsIngestTests {
 
     @Test func settingsAndAnUnreachableDatabaseFailWithOneClearLine() throws {
         let binary = try Repository.executable("zhibiao-ingest")
-        let unreachable = try Subprocess.run(binary, [
-            "status", "--database-url", "postgresql://ingest:hunter2-secret@/zhibiao?host=/nonexistent-socket-dir"])
+        let unreachable = try Subprocess.run(
+            binary,
+            [
+                "status", "--database-url", "postgresql://ingest:hunter2-secret@/zhibiao?host=/nonexistent-socket-dir",
+            ])
         #expect(unreachable.exitCode != 0)
         #expect(unreachable.stderr.contains("/nonexistent-socket-dir"))
         #expect(!unreachable.stderr.contains("hunter2-secret"))
@@ -105,8 +112,9 @@ struct SeedsIngestTests {
         let workers = try Subprocess.run(binary, ["serve", "--workers", "0", "--database-url", "host=/nonexistent"])
         #expect(workers.exitCode == 64)
         #expect(workers.stderr.contains("--workers"))
-        let environment = try Subprocess.run(binary, ["serve", "--database-url", "host=/nonexistent"],
-                                             environment: ["ZHIBIAO_INGEST_POLL_INTERVAL": "soon"])
+        let environment = try Subprocess.run(
+            binary, ["serve", "--database-url", "host=/nonexistent"],
+            environment: ["ZHIBIAO_INGEST_POLL_INTERVAL": "soon"])
         #expect(environment.exitCode == 64)
         #expect(environment.stderr.contains("ZHIBIAO_INGEST_POLL_INTERVAL"))
     }

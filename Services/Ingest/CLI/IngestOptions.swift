@@ -13,40 +13,53 @@ struct QueueOptions: ParsableArguments {
 
     /// Applies the resolved values to `settings`.
     func apply(to settings: inout IngestSettings) throws {
-        settings.maxBytes = try CLISetting.integer(maxBytes, flag: "--max-bytes", variable: "ZHIBIAO_INGEST_MAX_BYTES",
-                                                   default: settings.maxBytes, minimum: 1)
-        settings.maxAttempts = try CLISetting.integer(maxAttempts, flag: "--max-attempts",
-                                                      variable: "ZHIBIAO_INGEST_MAX_ATTEMPTS",
-                                                      default: settings.maxAttempts, minimum: 1)
+        settings.maxBytes = try CLISetting.integer(
+            maxBytes, flag: "--max-bytes", variable: "ZHIBIAO_INGEST_MAX_BYTES",
+            default: settings.maxBytes, minimum: 1)
+        settings.maxAttempts = try CLISetting.integer(
+            maxAttempts, flag: "--max-attempts",
+            variable: "ZHIBIAO_INGEST_MAX_ATTEMPTS",
+            default: settings.maxAttempts, minimum: 1)
     }
 }
 
 /// Flag-then-environment resolution with errors that name the setting the user actually gave.
 enum CLISetting {
-    static func integer(_ flagValue: String?, flag: String, variable: String, default defaultValue: Int,
-                        minimum: Int) throws -> Int {
-        try value(flagValue, flag: flag, variable: variable, default: defaultValue,
-                  expected: "an integer ≥ \(minimum)") { Int($0).flatMap { $0 >= minimum ? $0 : nil } }
+    static func integer(
+        _ flagValue: String?, flag: String, variable: String, default defaultValue: Int,
+        minimum: Int
+    ) throws -> Int {
+        try value(
+            flagValue, flag: flag, variable: variable, default: defaultValue,
+            expected: "an integer ≥ \(minimum)"
+        ) { Int($0).flatMap { $0 >= minimum ? $0 : nil } }
     }
 
-    static func seconds(_ flagValue: String?, flag: String, variable: String, default defaultValue: Duration,
-                        minimum: Double) throws -> Duration {
-        try value(flagValue, flag: flag, variable: variable, default: defaultValue,
-                  expected: "a number of seconds ≥ \(minimum)") { text in
+    static func seconds(
+        _ flagValue: String?, flag: String, variable: String, default defaultValue: Duration,
+        minimum: Double
+    ) throws -> Duration {
+        try value(
+            flagValue, flag: flag, variable: variable, default: defaultValue,
+            expected: "a number of seconds ≥ \(minimum)"
+        ) { text in
             Double(text).flatMap { $0 >= minimum && $0.isFinite ? Duration.milliseconds(Int64($0 * 1000)) : nil }
         }
     }
 
-    static func value<T>(_ flagValue: String?, flag: String, variable: String, default defaultValue: T,
-                         expected: String, parse: (String) -> T?) throws -> T {
+    static func value<T>(
+        _ flagValue: String?, flag: String, variable: String, default defaultValue: T,
+        expected: String, parse: (String) -> T?
+    ) throws -> T {
         if let flagValue {
             guard let value = parse(flagValue) else {
                 throw InvalidSetting(setting: flag, value: flagValue, expected: expected)
             }
             return value
         }
-        return try Setting.resolve(flag: nil, variable: variable, default: defaultValue, expected: expected,
-                                   parse: parse)
+        return try Setting.resolve(
+            flag: nil, variable: variable, default: defaultValue, expected: expected,
+            parse: parse)
     }
 }
 

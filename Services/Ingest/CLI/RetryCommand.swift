@@ -27,7 +27,9 @@ struct RetryCommand: AsyncParsableCommand {
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest retry"))
             try Migrator().migrate(connection)
             let retried = try IngestQueue.retry(ids: allDiscarded ? nil : ids, on: connection)
-            print("made available: \(retried.count)" + (retried.isEmpty ? "" : " (\(retried.map(String.init).joined(separator: ", ")))"))
+            print(
+                "made available: \(retried.count)"
+                    + (retried.isEmpty ? "" : " (\(retried.map(String.init).joined(separator: ", ")))"))
             if !allDiscarded && retried.count < ids.count {
                 let missing = Set(ids).subtracting(retried).sorted().map(String.init).joined(separator: ", ")
                 print("not retried (unknown, running or done): \(missing)")

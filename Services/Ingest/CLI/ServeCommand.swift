@@ -19,13 +19,18 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Seconds between polls of the queue besides NOTIFY [env: ZHIBIAO_INGEST_POLL_INTERVAL; default: 1]")
     var pollInterval: String?
 
-    @Option(help: "Retry delay base: base × attempt⁴ seconds plus jitter [env: ZHIBIAO_INGEST_BACKOFF_BASE; default: 1]")
+    @Option(
+        help: "Retry delay base: base × attempt⁴ seconds plus jitter [env: ZHIBIAO_INGEST_BACKOFF_BASE; default: 1]")
     var backoffBase: String?
 
-    @Option(help: "Seconds before another worker takes over an unlocked running message [env: ZHIBIAO_INGEST_CLAIM_GRACE; default: 2]")
+    @Option(
+        help:
+            "Seconds before another worker takes over an unlocked running message [env: ZHIBIAO_INGEST_CLAIM_GRACE; default: 2]"
+    )
     var claimGrace: String?
 
-    @Option(help: "Enqueue files dropped in this folder, then move them to done/ or failed/ [env: ZHIBIAO_INGEST_WATCH]")
+    @Option(
+        help: "Enqueue files dropped in this folder, then move them to done/ or failed/ [env: ZHIBIAO_INGEST_WATCH]")
     var watch: String?
 
     @Flag(help: "Drain the queue and exit (for scripts and cron)")
@@ -36,8 +41,9 @@ struct ServeCommand: AsyncParsableCommand {
             try logging.bootstrap(label: "zhibiao.ingest")
             var settings = IngestSettings()
             try queue.apply(to: &settings)
-            settings.workers = try CLISetting.integer(workers, flag: "--workers", variable: "ZHIBIAO_INGEST_WORKERS",
-                                                      default: settings.workers, minimum: 1)
+            settings.workers = try CLISetting.integer(
+                workers, flag: "--workers", variable: "ZHIBIAO_INGEST_WORKERS",
+                default: settings.workers, minimum: 1)
             settings.pollInterval = try CLISetting.seconds(
                 pollInterval, flag: "--poll-interval", variable: "ZHIBIAO_INGEST_POLL_INTERVAL",
                 default: settings.pollInterval, minimum: 0.01)
@@ -48,7 +54,8 @@ struct ServeCommand: AsyncParsableCommand {
                 claimGrace, flag: "--claim-grace", variable: "ZHIBIAO_INGEST_CLAIM_GRACE",
                 default: settings.claimGrace, minimum: 0.1)
             settings.watchDirectory = try CLISetting.value(
-                watch, flag: "--watch", variable: "ZHIBIAO_INGEST_WATCH", default: nil, expected: "a folder") { $0 }
+                watch, flag: "--watch", variable: "ZHIBIAO_INGEST_WATCH", default: nil, expected: "a folder"
+            ) { $0 }
             settings.once = once
 
             let logger = Logger(label: "zhibiao.ingest")

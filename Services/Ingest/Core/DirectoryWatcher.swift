@@ -34,7 +34,8 @@ public struct DirectoryWatcher: Sendable {
             } catch {
                 failures += 1
                 if failures == 1 || failures % 10 == 0 {
-                    logger.error("watch folder: error; retrying", metadata: ["error": "\(error)", "dir": "\(directory)"])
+                    logger.error(
+                        "watch folder: error; retrying", metadata: ["error": "\(error)", "dir": "\(directory)"])
                 }
             }
             try? await Task.sleep(for: settings.pollInterval)
@@ -51,17 +52,24 @@ public struct DirectoryWatcher: Sendable {
         for name in names {
             let path = directory + "/" + name
             guard let attributes = try? manager.attributesOfItem(atPath: path),
-                  attributes[.type] as? FileAttributeType == .typeRegular else { continue }
-            if let modified = attributes[.modificationDate] as? Date, Date().timeIntervalSince(modified) < 1 { continue }
+                attributes[.type] as? FileAttributeType == .typeRegular
+            else { continue }
+            if let modified = attributes[.modificationDate] as? Date, Date().timeIntervalSince(modified) < 1 {
+                continue
+            }
             switch SubmissionFile.read(path: path, name: name, maxBytes: settings.maxBytes) {
             case .rejected(let reason):
                 logger.warning("watch folder: rejected file", metadata: ["file": "\(name)", "reason": "\(reason)"])
                 try moveAside(path, name: name, into: failedDirectory)
                 try Data((reason + "\n").utf8).write(to: URL(fileURLWithPath: failedDirectory + "/" + name + ".error"))
             case .accepted(let submission):
-                let outcome = try IngestQueue.enqueue([submission], maxAttempts: settings.maxAttempts, on: connection)[0]
-                logger.info("watch folder: enqueued file", metadata: [
-                    "file": "\(name)", "outcome": outcome == .alreadyKnown ? "already known" : "queued"])
+                let outcome = try IngestQueue.enqueue([submission], maxAttempts: settings.maxAttempts, on: connection)[
+                    0]
+                logger.info(
+                    "watch folder: enqueued file",
+                    metadata: [
+                        "file": "\(name)", "outcome": outcome == .alreadyKnown ? "already known" : "queued",
+                    ])
                 try moveAside(path, name: name, into: doneDirectory)
                 queued += 1
             }

@@ -59,7 +59,8 @@ public struct ParsedDocument: Sendable, Hashable {
     public var regions: [ParsedRegion]
     public var facts: [Fact]
 
-    public init(text: String, encoding: String, articles: [ParsedArticle], regions: [ParsedRegion] = [], facts: [Fact]) {
+    public init(text: String, encoding: String, articles: [ParsedArticle], regions: [ParsedRegion] = [], facts: [Fact])
+    {
         self.text = text
         self.encoding = encoding
         self.articles = articles

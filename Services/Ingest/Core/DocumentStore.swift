@@ -7,10 +7,13 @@ enum DocumentStore {
     /// Upserts the regions (parents first), then COPYs the articles and the facts of document `documentID`.
     /// Returns the number of facts written.
     @discardableResult
-    static func writeContents(of parsed: ParsedDocument, documentID: Int64, on connection: PostgresConnection) throws -> Int {
+    static func writeContents(of parsed: ParsedDocument, documentID: Int64, on connection: PostgresConnection) throws
+        -> Int
+    {
         for region in parsed.regions {
             // DO NOTHING, not UPDATE: the gazetteer is the authority and every parser version names a code alike.
-            try connection.query("""
+            try connection.query(
+                """
                 INSERT INTO zhibiao.regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)
                 ON CONFLICT (code) DO NOTHING
                 """, [region.code, region.name, region.level.rawValue, region.parentCode])
@@ -19,19 +22,26 @@ enum DocumentStore {
         try connection.copyIn(
             "COPY zhibiao.articles (document_id, ordinal, title, region, region_code, year, span_start, span_end) FROM STDIN",
             rows: parsed.articles.map { article in
-                [id, String(article.ordinal), article.title, article.region, article.regionCode,
-                 article.year.map(String.init), String(article.span.lowerBound), String(article.span.upperBound)]
+                [
+                    id, String(article.ordinal), article.title, article.region, article.regionCode,
+                    article.year.map(String.init), String(article.span.lowerBound), String(article.span.upperBound),
+                ]
             })
         guard !parsed.facts.isEmpty else { return 0 }
-        return try connection.copyIn("""
+        return try connection.copyIn(
+            """
             COPY zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label, value, unit,
                                 base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence)
             FROM STDIN
-            """, rows: parsed.facts.map { fact in
-                [id, String(fact.article), fact.region, fact.regionCode, fact.year.map(String.init), fact.kind.rawValue,
-                 fact.indicator, fact.label, fact.value?.numericText, fact.unit, fact.baseValue?.numericText,
-                 fact.unitClass?.rawValue, fact.qualifier.rawValue, fact.growthPct?.numericText, fact.evidence,
-                 String(fact.span.first ?? 0), String(fact.span.last ?? 0), fact.sentence]
+            """,
+            rows: parsed.facts.map { fact in
+                [
+                    id, String(fact.article), fact.region, fact.regionCode, fact.year.map(String.init),
+                    fact.kind.rawValue,
+                    fact.indicator, fact.label, fact.value?.numericText, fact.unit, fact.baseValue?.numericText,
+                    fact.unitClass?.rawValue, fact.qualifier.rawValue, fact.growthPct?.numericText, fact.evidence,
+                    String(fact.span.first ?? 0), String(fact.span.last ?? 0), fact.sentence,
+                ]
             })
     }
 

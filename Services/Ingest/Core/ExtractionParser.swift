@@ -49,15 +49,18 @@ public struct ExtractionParser: DocumentParser {
         let length = text.unicodeScalars.count
         var starts = [Int](repeating: 0, count: count)
         for ordinal in 1..<max(count, 1) {
-            starts[ordinal] = facts.filter { $0.article == ordinal }.map { $0.span.first ?? 0 }.min()
+            starts[ordinal] =
+                facts.filter { $0.article == ordinal }.map { $0.span.first ?? 0 }.min()
                 ?? starts[ordinal - 1]
         }
         return (0..<count).map { ordinal in
             let own = facts.filter { $0.article == ordinal }
-            let place = mostFrequent(own.compactMap { fact in fact.region.map { RegionKey(name: $0, code: fact.regionCode) } })
+            let place = mostFrequent(
+                own.compactMap { fact in fact.region.map { RegionKey(name: $0, code: fact.regionCode) } })
             let end = ordinal + 1 < count ? max(starts[ordinal + 1], starts[ordinal]) : length
-            return ParsedArticle(ordinal: ordinal, title: nil, region: place?.name, regionCode: place?.code,
-                                 year: mostFrequent(own.compactMap(\.year)), span: starts[ordinal]..<end)
+            return ParsedArticle(
+                ordinal: ordinal, title: nil, region: place?.name, regionCode: place?.code,
+                year: mostFrequent(own.compactMap(\.year)), span: starts[ordinal]..<end)
         }
     }
 

@@ -31,9 +31,12 @@ public struct IngestDaemon: Service {
         let connections = try await Self.connectAll(target, count: settings.workers + 1)
         _ = try await connections[0].run { try Migrator().migrate($0) }
         let wakeUp = WakeUp()
-        logger.info("ingest daemon started", metadata: [
-            "workers": "\(settings.workers)", "database": "\(target)", "once": "\(settings.once)",
-            "watch": "\(settings.watchDirectory ?? "-")", "parser": "\(processor.parser.version)"])
+        logger.info(
+            "ingest daemon started",
+            metadata: [
+                "workers": "\(settings.workers)", "database": "\(target)", "once": "\(settings.once)",
+                "watch": "\(settings.watchDirectory ?? "-")", "parser": "\(processor.parser.version)",
+            ])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 let listening = Task { await listen(on: connections[0], wakeUp: wakeUp) }
@@ -87,7 +90,8 @@ public struct IngestDaemon: Service {
         var failures = 0
         while !Self.stopping {
             do {
-                let outcome = try await connection.run { [processor] in try processor.processNext(worker: name, on: $0) }
+                let outcome = try await connection.run { [processor] in try processor.processNext(worker: name, on: $0)
+                }
                 if failures > 0 { logger.info("database reachable again", metadata: ["worker": "\(name)"]) }
                 failures = 0
                 if outcome != nil { continue }
@@ -108,8 +112,11 @@ public struct IngestDaemon: Service {
     /// Sleeps 0.1 s, 0.2 s … up to 5 s after consecutive failures; logs the first and then every tenth.
     func backOff(after error: any Error, failures: Int, task: String) async {
         if failures == 1 || failures % 10 == 0 {
-            logger.error("database error; retrying", metadata: [
-                "task": "\(task)", "error": "\(error)", "failures": "\(failures)"])
+            logger.error(
+                "database error; retrying",
+                metadata: [
+                    "task": "\(task)", "error": "\(error)", "failures": "\(failures)",
+                ])
         }
         let delay = min(0.1 * pow(2, Double(min(failures - 1, 10))), 5)
         try? await Task.sleep(for: .seconds(delay))

@@ -43,9 +43,11 @@ public enum IngestQueue {
     ) throws -> [EnqueueOutcome] {
         try connection.transaction { connection in
             try submissions.map { submission in
-                let rows = try connection.query(enqueueSQL, [
-                    Data(submission.bytes), submission.sourceName, submission.metadata.json, maxAttempts,
-                ])
+                let rows = try connection.query(
+                    enqueueSQL,
+                    [
+                        Data(submission.bytes), submission.sourceName, submission.metadata.json, maxAttempts,
+                    ])
                 guard let row = rows.first else { return .alreadyKnown }
                 return .queued(id: try row.decode(Int64.self, at: 0))
             }
@@ -94,10 +96,12 @@ public enum IngestQueue {
         """
 
     /// Claims up to `limit` messages for `worker` (autocommit: the attempt is counted even if the worker dies next).
-    static func claim(limit: Int, worker: String, grace: Duration, on connection: PostgresConnection) throws -> [Claim] {
+    static func claim(limit: Int, worker: String, grace: Duration, on connection: PostgresConnection) throws -> [Claim]
+    {
         try connection.query(claimSQL, [limit, worker, grace.seconds]).map { row in
-            Claim(id: try row.decode(Int64.self, at: 0), attempt: try row.decode(Int.self, at: 1),
-                  runnable: try row.decode(String.self, at: 2) == "running")
+            Claim(
+                id: try row.decode(Int64.self, at: 0), attempt: try row.decode(Int.self, at: 1),
+                runnable: try row.decode(String.self, at: 2) == "running")
         }
     }
 
@@ -113,7 +117,8 @@ public enum IngestQueue {
                 WHERE \(ids == nil ? "state = 'discarded'" : "id = ANY($1::bigint[]) AND state IN ('discarded', 'available')")
                 RETURNING id
                 """
-            let parameters: [any PostgresBindable] = ids.map { ["{" + $0.map(String.init).joined(separator: ",") + "}"] } ?? []
+            let parameters: [any PostgresBindable] =
+                ids.map { ["{" + $0.map(String.init).joined(separator: ",") + "}"] } ?? []
             let retried = try connection.query(sql, parameters).map { try $0.decode(Int64.self, at: 0) }
             if !retried.isEmpty { try connection.notify(channel) }
             return retried.sorted()
@@ -126,9 +131,11 @@ extension IngestQueue {
     /// has not yet passed) or is between its claim and its lock. `--once` waits for these before it exits.
     static func hasUnlockedRunning(on connection: PostgresConnection) throws -> Bool {
         try connection.transaction { connection in
-            !(try connection.query("""
+            !(try connection.query(
+                """
                 SELECT id FROM zhibiao.ingest_queue WHERE state = 'running' LIMIT 1 FOR UPDATE SKIP LOCKED
-                """).isEmpty)
+                """
+            ).isEmpty)
         }
     }
 }

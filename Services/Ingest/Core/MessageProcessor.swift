@@ -35,14 +35,17 @@ public struct MessageProcessor: Sendable {
     /// Claims one message and completes it; nil when none is ready. Blocking.
     public func processNext(worker: String, on connection: PostgresConnection) throws -> Outcome? {
         while true {
-            guard let claim = try IngestQueue.claim(
-                limit: 1, worker: worker, grace: settings.claimGrace, on: connection
-            ).first else { return nil }
+            guard
+                let claim = try IngestQueue.claim(
+                    limit: 1, worker: worker, grace: settings.claimGrace, on: connection
+                ).first
+            else { return nil }
             metrics.claimed.increment()
             guard claim.runnable else {
                 metrics.discarded.increment()
-                logger.error("discarded message: its worker died during the last attempt",
-                             metadata: ["message": "\(claim.id)", "attempt": "\(claim.attempt)"])
+                logger.error(
+                    "discarded message: its worker died during the last attempt",
+                    metadata: ["message": "\(claim.id)", "attempt": "\(claim.attempt)"])
                 continue
             }
             return try complete(claim, worker: worker, on: connection)
@@ -52,7 +55,8 @@ public struct MessageProcessor: Sendable {
     func complete(_ claim: IngestQueue.Claim, worker: String, on connection: PostgresConnection) throws -> Outcome {
         let started = ContinuousClock.now
         let outcome = try connection.transaction { connection -> Outcome in
-            let rows = try connection.query("""
+            let rows = try connection.query(
+                """
                 SELECT q.bytes, q.source_name, q.metadata::text, d.id
                 FROM zhibiao.ingest_queue q LEFT JOIN zhibiao.documents d ON d.sha256 = q.sha256
                 WHERE q.id = $1 AND q.state = 'running' AND q.locked_by = $2 AND q.attempt = $3
@@ -73,14 +77,19 @@ public struct MessageProcessor: Sendable {
                     let parseStart = ContinuousClock.now
                     let parsed = try parser.parse(bytes: bytes, name: name, metadata: metadata)
                     metrics.parseTime.record(duration: ContinuousClock.now - parseStart)
-                    let documentID = try connection.query("""
+                    let documentID = try connection.query(
+                        """
                         INSERT INTO zhibiao.documents (sha256, source_name, raw, text, encoding, source_url, published_on,
                                                        region_hint, received_at, parser_version)
                         SELECT q.sha256, q.source_name, q.bytes, $2, $3, $4, $5::date, $6, q.created_at, $7
                         FROM zhibiao.ingest_queue q WHERE q.id = $1
                         RETURNING id
-                        """, [claim.id, parsed.text, parsed.encoding, metadata.sourceURL, metadata.publishedOn,
-                              metadata.regionHint, parser.version]).first!.decode(Int64.self, at: 0)
+                        """,
+                        [
+                            claim.id, parsed.text, parsed.encoding, metadata.sourceURL, metadata.publishedOn,
+                            metadata.regionHint, parser.version,
+                        ]
+                    ).first!.decode(Int64.self, at: 0)
                     let facts = try DocumentStore.writeContents(of: parsed, documentID: documentID, on: connection)
                     try markDone(claim.id, documentID: documentID, on: connection)
                     try DocumentStore.announce(documentID: documentID, facts: facts, reason: "ingested", on: connection)
@@ -91,7 +100,8 @@ public struct MessageProcessor: Sendable {
             } catch {
                 let description = (error as? PostgresError)?.debugDescription ?? String(describing: error)
                 let delay = settings.backoff(afterAttempt: claim.attempt)
-                let state = try connection.query("""
+                let state = try connection.query(
+                    """
                     UPDATE zhibiao.ingest_queue SET
                         errors = errors || jsonb_build_array(jsonb_build_object(
                                     'attempt', attempt, 'at', now(), 'worker', $2::text, 'error', $3::text)),
@@ -102,13 +112,16 @@ public struct MessageProcessor: Sendable {
                         locked_by = NULL, locked_at = NULL, updated_at = now()
                     WHERE id = $1
                     RETURNING state
-                    """, [claim.id, worker, description, delay.seconds]).first!.decode(String.self, at: 0)
+                    """, [claim.id, worker, description, delay.seconds]
+                ).first!.decode(String.self, at: 0)
                 let discarded = state == "discarded"
                 logger.log(
                     level: discarded ? .error : .warning,
                     discarded ? "discarded message after its last attempt" : "message failed; will retry",
-                    metadata: ["message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)",
-                               "error": "\(description)", "retry_in_s": discarded ? "-" : "\(Int(delay.seconds.rounded()))"])
+                    metadata: [
+                        "message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)",
+                        "error": "\(description)", "retry_in_s": discarded ? "-" : "\(Int(delay.seconds.rounded()))",
+                    ])
                 return .failed(willRetry: !discarded)
             }
         }
@@ -117,12 +130,16 @@ public struct MessageProcessor: Sendable {
         case .done(let documentID, let facts):
             metrics.done.increment()
             metrics.factsWritten.increment(by: facts)
-            logger.info("ingested document", metadata: [
-                "message": "\(claim.id)", "document": "\(documentID)", "facts": "\(facts)",
-                "attempt": "\(claim.attempt)", "ms": "\((ContinuousClock.now - started).milliseconds)"])
+            logger.info(
+                "ingested document",
+                metadata: [
+                    "message": "\(claim.id)", "document": "\(documentID)", "facts": "\(facts)",
+                    "attempt": "\(claim.attempt)", "ms": "\((ContinuousClock.now - started).milliseconds)",
+                ])
         case .alreadyKnown(let documentID):
             metrics.alreadyKnown.increment()
-            logger.info("message was already a document", metadata: ["message": "\(claim.id)", "document": "\(documentID)"])
+            logger.info(
+                "message was already a document", metadata: ["message": "\(claim.id)", "document": "\(documentID)"])
         case .failed(let willRetry):
             (willRetry ? metrics.failed : metrics.discarded).increment()
         case .lost:
@@ -132,7 +149,8 @@ public struct MessageProcessor: Sendable {
     }
 
     private func markDone(_ id: Int64, documentID: Int64, on connection: PostgresConnection) throws {
-        try connection.query("""
+        try connection.query(
+            """
             UPDATE zhibiao.ingest_queue SET state = 'done', document_id = $2, finished_at = now(), updated_at = now()
             WHERE id = $1
             """, [id, documentID])

@@ -44,23 +44,29 @@ public struct QueueStatus: Codable, Sendable {
             for row in try connection.query("SELECT state, count(*) FROM zhibiao.ingest_queue GROUP BY state") {
                 states[try row.decode(String.self, at: 0)] = try row.decode(Int.self, at: 1)
             }
-            let waiting = try connection.query("""
+            let waiting = try connection.query(
+                """
                 SELECT count(*) FILTER (WHERE run_at > now()), min(created_at)::text,
                        extract(epoch FROM now() - min(created_at))::float8
                 FROM zhibiao.ingest_queue WHERE state = 'available'
-                """).first!
+                """
+            ).first!
             let counts = try connection.query(
-                "SELECT (SELECT count(*) FROM zhibiao.documents), (SELECT count(*) FROM zhibiao.facts)").first!
-            let errors = try connection.query("""
+                "SELECT (SELECT count(*) FROM zhibiao.documents), (SELECT count(*) FROM zhibiao.facts)"
+            ).first!
+            let errors = try connection.query(
+                """
                 SELECT q.id, q.source_name, q.state, (e->>'attempt')::int, e->>'at', e->>'error'
                 FROM zhibiao.ingest_queue q CROSS JOIN LATERAL jsonb_array_elements(q.errors) e
                 WHERE q.errors <> '[]'::jsonb
                 ORDER BY (e->>'at')::timestamptz DESC, q.id DESC
                 LIMIT $1
-                """, [errorLimit]).map { row in
-                RecentError(message: try row.decode(Int64.self, at: 0), sourceName: try row.decode(String.self, at: 1),
-                            state: try row.decode(String.self, at: 2), attempt: try row.decode(Int.self, at: 3),
-                            at: try row.decode(String.self, at: 4), error: try row.decode(String.self, at: 5))
+                """, [errorLimit]
+            ).map { row in
+                RecentError(
+                    message: try row.decode(Int64.self, at: 0), sourceName: try row.decode(String.self, at: 1),
+                    state: try row.decode(String.self, at: 2), attempt: try row.decode(Int.self, at: 3),
+                    at: try row.decode(String.self, at: 4), error: try row.decode(String.self, at: 5))
             }
             return QueueStatus(
                 states: states, waitingForRetry: try waiting.decode(Int.self, at: 0),
@@ -80,8 +86,11 @@ public struct QueueStatus: Codable, Sendable {
 
     /// The status for people.
     public var text: String {
-        var lines = ["queue: " + ["available", "running", "done", "discarded"].map { "\($0) \(states[$0] ?? 0)" }
-            .joined(separator: ", ")]
+        var lines = [
+            "queue: "
+                + ["available", "running", "done", "discarded"].map { "\($0) \(states[$0] ?? 0)" }
+                .joined(separator: ", ")
+        ]
         if waitingForRetry > 0 { lines.append("  of the available, \(waitingForRetry) wait for a retry") }
         if let since = oldestWaitingSince, let seconds = oldestWaitingSeconds {
             lines.append("oldest waiting: since \(since) (\(Int(seconds)) s)")
@@ -95,8 +104,9 @@ public struct QueueStatus: Codable, Sendable {
             lines.append("recent errors:")
             for error in recentErrors {
                 let firstLine = error.error.split(separator: "\n").first.map(String.init) ?? ""
-                lines.append("  #\(error.message) \(error.sourceName) [\(error.state)] attempt \(error.attempt) at "
-                    + "\(error.at): \(firstLine)")
+                lines.append(
+                    "  #\(error.message) \(error.sourceName) [\(error.state)] attempt \(error.attempt) at "
+                        + "\(error.at): \(firstLine)")
             }
         }
         return lines.joined(separator: "\n")

@@ -28,7 +28,8 @@ public struct Reparser: Sendable {
             selected = ids
         } else {
             selected = try connection.query(
-                all ? "SELECT id FROM zhibiao.documents ORDER BY id"
+                all
+                    ? "SELECT id FROM zhibiao.documents ORDER BY id"
                     : "SELECT id FROM zhibiao.documents WHERE parser_version <> $1 ORDER BY id",
                 all ? [] : [parser.version]
             ).map { try $0.decode(Int64.self, at: 0) }
@@ -44,7 +45,8 @@ public struct Reparser: Sendable {
                 throw error
             } catch {
                 summary.failed += 1
-                logger.error("reparse failed; document left as it was", metadata: ["document": "\(id)", "error": "\(error)"])
+                logger.error(
+                    "reparse failed; document left as it was", metadata: ["document": "\(id)", "error": "\(error)"])
             }
         }
         return summary
@@ -52,10 +54,14 @@ public struct Reparser: Sendable {
 
     func reparse(document id: Int64, on connection: PostgresConnection) throws -> Int {
         try connection.transaction { connection in
-            guard let row = try connection.query("""
-                SELECT raw, source_name, source_url, published_on::text, region_hint
-                FROM zhibiao.documents WHERE id = $1 FOR UPDATE
-                """, [id]).first else {
+            guard
+                let row = try connection.query(
+                    """
+                    SELECT raw, source_name, source_url, published_on::text, region_hint
+                    FROM zhibiao.documents WHERE id = $1 FOR UPDATE
+                    """, [id]
+                ).first
+            else {
                 throw DocumentParseError("no document \(id)")
             }
             let metadata = DocumentMetadata(
@@ -65,7 +71,8 @@ public struct Reparser: Sendable {
                 bytes: [UInt8](try row.decode(Data.self, at: 0)), name: try row.decode(String.self, at: 1),
                 metadata: metadata)
             try DocumentStore.deleteContents(ofDocument: id, on: connection)
-            try connection.query("""
+            try connection.query(
+                """
                 UPDATE zhibiao.documents SET text = $2, encoding = $3, parser_version = $4, parsed_at = now()
                 WHERE id = $1
                 """, [id, parsed.text, parsed.encoding, parser.version])
