@@ -31,5 +31,9 @@ stop:
 test: build
 	scripts/with-test-cluster.sh $(SWIFT) test
 
+## bench: ingest throughput through the queue vs parse alone vs raw COPY (2,000 documents, throwaway cluster)
+bench: release
+	scripts/bench-ingest.sh
+
 clean:
 	rm -rf .build .build-* bench-results
