@@ -30,10 +30,18 @@ struct ParseCommand: ParsableCommand {
                     throw ExtractionError(.unreadable, file: file, detail: "cannot read the file")
                 }
                 let text = try extractor.decode([UInt8](data), doc: file)
+                func emit(_ line: String) {
+                    output += line
+                    output += "\n"
+                    if output.utf8.count > 1 << 20 {
+                        FileHandle.standardOutput.write(Data(output.utf8))
+                        output.removeAll(keepingCapacity: true)
+                    }
+                }
                 if money {
-                    for amount in extractor.money(in: text, doc: doc) { output += JSONLine.money(amount) + "\n" }
+                    for amount in extractor.money(in: text, doc: doc) { emit(JSONLine.money(amount)) }
                 } else {
-                    for fact in extractor.facts(in: text, doc: doc) { output += JSONLine.fact(fact) + "\n" }
+                    for fact in extractor.facts(in: text, doc: doc) { emit(JSONLine.fact(fact)) }
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
                 output.removeAll(keepingCapacity: true)

@@ -23,6 +23,7 @@ public struct FactExtractor: Sendable {
         let reader = SentenceReader(taxonomy: taxonomy)
         var facts: [Fact] = []
         var sentenceIndex = 0
+        var sentenceCache: (range: Range<Int>, text: String) = (0..<0, "")
         for (articleIndex, article) in layout.articles.enumerated() {
             let years = YearResolver(s, article: article.range, documentYear: documentYear)
             let subject = regions.subject(of: article.range, in: s)
@@ -60,21 +61,34 @@ public struct FactExtractor: Sendable {
                 drafts.append(contentsOf: sentenceDrafts)
             }
             drafts = Self.dropHeadlineRepeats(drafts)
-            for d in drafts { facts.append(fact(d, doc: doc, article: articleIndex, norm: norm)) }
+            for d in drafts {
+                facts.append(fact(d, doc: doc, article: articleIndex, norm: norm, sentenceCache: &sentenceCache))
+            }
         }
         return facts
     }
 
     /// A figure in a headline or section heading that the body states again is one fact, with the body's evidence.
     static func dropHeadlineRepeats(_ drafts: [FactDraft]) -> [FactDraft] {
-        func key(_ d: FactDraft) -> String {
-            "\(d.indicator.map(String.init) ?? d.label)|\(d.growthOnly ? "-" : "\(d.quantity.baseValue)")|\(d.growth.map { "\($0)" } ?? "")"
+        guard drafts.contains(where: \.inHeading) else { return drafts }
+        struct Key: Hashable {
+            var label: String
+            var indicator: Int?
+            var value: Decimal?
+            var growth: Decimal?
+            var unit: String?
         }
-        func looseKey(_ d: FactDraft) -> String { "\(d.growthOnly ? "-" : "\(d.quantity.baseValue)")|\(d.quantity.unit ?? "")" }
+        func key(_ d: FactDraft) -> Key {
+            Key(label: d.indicator == nil ? d.label : "", indicator: d.indicator,
+                value: d.growthOnly ? nil : d.quantity.baseValue, growth: d.growth, unit: nil)
+        }
+        func looseKey(_ d: FactDraft) -> Key {
+            Key(label: "", indicator: nil, value: d.growthOnly ? nil : d.quantity.baseValue, growth: nil, unit: d.quantity.unit)
+        }
         let body = drafts.filter { !$0.inHeading }
         let bodyKeys = Set(body.map(key))
         let bodyLoose = Set(body.map(looseKey))
-        var seenHeading: Set<String> = []
+        var seenHeading: Set<Key> = []
         return drafts.filter { d in
             guard d.inHeading else { return true }
             if bodyKeys.contains(key(d)) || bodyLoose.contains(looseKey(d)) { return false }
@@ -82,18 +96,23 @@ public struct FactExtractor: Sendable {
         }
     }
 
-    func fact(_ d: FactDraft, doc: String, article: Int, norm: NormalizedText) -> Fact {
+    func fact(
+        _ d: FactDraft, doc: String, article: Int, norm: NormalizedText, sentenceCache: inout (range: Range<Int>, text: String)
+    ) -> Fact {
         let q = d.quantity
         let indicator = d.indicator.map { taxonomy.indicators[$0] }
         let unitClass = indicator?.unitClass ?? q.unitClass ?? .count
         let evidence = norm.evidence(d.evidence, anchor: q.numberStart)
         let sentenceRange = norm.originalRange(d.sentence)
+        if sentenceCache.range != d.sentence {
+            sentenceCache = (d.sentence, norm.originalString(sentenceRange))
+        }
         return Fact(
             doc: doc, region: d.region?.name, regionCode: d.region?.code, year: d.year, kind: d.kind,
             indicator: indicator?.id, label: d.label, value: d.growthOnly ? nil : q.value,
             unit: d.growthOnly ? nil : q.unit, baseValue: d.growthOnly ? nil : q.baseValue,
             unitClass: d.growthOnly ? nil : unitClass, qualifier: d.growthOnly ? .exact : q.qualifier,
             growthPct: d.growth, evidence: evidence.text, span: [evidence.span.lowerBound, evidence.span.upperBound],
-            sentence: norm.originalString(sentenceRange), article: article)
+            sentence: sentenceCache.text, article: article)
     }
 }

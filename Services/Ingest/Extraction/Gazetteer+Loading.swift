@@ -68,6 +68,8 @@ extension Gazetteer {
                 k -= 1
             }
             index[hash, default: []].append(id)
+            let bit = Int(truncatingIfNeeded: hash & 0x3F_FFFF)
+            filter[bit >> 6] |= 1 << UInt64(bit & 63)
             lastScalars.insert(nameScalars[offset + length - 1])
             longestName = max(longestName, length)
         }

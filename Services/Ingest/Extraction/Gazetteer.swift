@@ -26,6 +26,13 @@ public struct Gazetteer: Sendable {
     var lastScalars: Set<UInt32> = []
     var longestName = 0
     var byCode: [UInt64: Int32] = [:]
+    /// One bit per name hash (low 22 bits): rejects most positions without touching the dictionary.
+    var filter = [UInt64](repeating: 0, count: 1 << 16)
+
+    @inline(__always) func mayContain(_ hash: UInt64) -> Bool {
+        let bit = Int(truncatingIfNeeded: hash & 0x3F_FFFF)
+        return filter[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
 
     /// Names too generic to be a place when read in running text (城区 is a district of 阳泉, but usually not).
     static let genericNames: Set<String> = [
@@ -66,13 +73,25 @@ public struct Gazetteer: Sendable {
         var start = last - 1
         while start >= lowerBound && last - start + 1 <= longestName {
             hash = Self.step(hash, s[start])
-            if last - start + 1 >= 2 {
+            if last - start + 1 >= 2 && mayContain(hash) {
                 let found = entries(named: s, start, last + 1, hash: hash)
                 if !found.isEmpty { best = (start, found) }
             }
             start -= 1
         }
         return best
+    }
+
+    /// Codes of the places containing `entry`, nearest first.
+    func ancestors(of entry: Int) -> [UInt64] {
+        var result: [UInt64] = []
+        var code = entries[entry].parent
+        while code != 0 {
+            result.append(code)
+            guard let parent = byCode[code] else { break }
+            code = entries[Int(parent)].parent
+        }
+        return result
     }
 
     /// Whether `ancestor` contains `entry` (by code).

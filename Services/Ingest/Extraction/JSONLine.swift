@@ -39,37 +39,33 @@ public enum JSONLine {
     }
 
     static func field(_ out: inout String, _ key: String, _ value: String) {
-        if out.count > 1 { out += ", " }
+        if out.utf8.count > 1 { out += ", " }
         out += "\"\(key)\": \(value)"
     }
 
     /// A plain decimal: digits, optional '-', optional '.', no exponent.
     public static func number(_ d: Decimal) -> String {
-        var value = d
-        var rounded = Decimal()
-        NSDecimalRound(&rounded, &value, 12, .plain)
-        let text = rounded.description
-        guard text.contains("e") || text.contains("E") else { return text }
-        return NSDecimalNumber(decimal: rounded).stringValue
+        let text = d.description
+        guard text.utf8.contains(where: { $0 == 0x65 || $0 == 0x45 }) else { return text }
+        return NSDecimalNumber(decimal: d).stringValue
     }
 
     static func string(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
+        // Fast path: nothing to escape.
+        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
+        var bytes: [UInt8] = [0x22]
+        for b in s.utf8 {
+            switch b {
+            case 0x22: bytes += [0x5C, 0x22]
+            case 0x5C: bytes += [0x5C, 0x5C]
+            case 0x0A: bytes += [0x5C, 0x6E]
+            case 0x0D: bytes += [0x5C, 0x72]
+            case 0x09: bytes += [0x5C, 0x74]
+            case 0..<0x20: bytes += Array(String(format: "\\u%04x", b).utf8)
+            default: bytes.append(b)
             }
         }
-        return out + "\""
+        bytes.append(0x22)
+        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -45,9 +45,11 @@ struct KindClassifier: Sendable {
         return false
     }
 
+    static let planMarkers = ["预期目标", "主要目标"].map(\.scalarValues)
+
     /// Where a plan article begins its goals (the first 预期目标/主要目标), if it has any.
     static func planStart(_ s: [UInt32], article: Range<Int>) -> Int? {
-        ["预期目标", "主要目标"].compactMap { ScalarSearch.firstIndex(s[article], $0.scalarValues) }.min()
+        planMarkers.compactMap { ScalarSearch.firstIndex(s[article], $0) }.min()
     }
 
     static func kind(

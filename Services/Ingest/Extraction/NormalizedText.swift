@@ -15,42 +15,45 @@ struct NormalizedText: Sendable {
     init(_ text: String) {
         let original = Array(text.unicodeScalars)
         self.original = original
-        var lines: [(values: [UInt32], origin: [Int32])] = []
+        // Pass 1: fold every scalar into flat arrays, remembering where each line starts and ends (no per-line arrays).
+        var folded: [UInt32] = []
+        var foldedOrigin: [Int32] = []
+        folded.reserveCapacity(original.count)
+        foldedOrigin.reserveCapacity(original.count)
+        var lines: [Range<Int>] = []
+        var lineStart = 0
+        for (index, scalar) in original.enumerated() {
+            let value = Self.fold(scalar.value)
+            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
+                lines.append(lineStart..<folded.count)
+                lineStart = folded.count
+                continue
+            }
+            if value == 0x0D || value == 0xFEFF || value == 0x200B { continue }
+            folded.append(value)
+            foldedOrigin.append(Int32(index))
+        }
+        lines.append(lineStart..<folded.count)
+        // Pass 2: keep one newline between lines unless the previous line was cut mid-sentence.
         var values: [UInt32] = []
         var origin: [Int32] = []
-        values.reserveCapacity(original.count)
-        origin.reserveCapacity(original.count)
-        var lineValues: [UInt32] = []
-        var lineOrigin: [Int32] = []
-        func endLine() {
-            lines.append((lineValues, lineOrigin))
-            lineValues.removeAll(keepingCapacity: true)
-            lineOrigin.removeAll(keepingCapacity: true)
-        }
-        for (index, scalar) in original.enumerated() {
-            let folded = Self.fold(scalar.value)
-            if folded == 0x0A || folded == 0x7C { endLine(); continue }  // newline, or '|' from HTML tables
-            if folded == 0x0D || folded == 0xFEFF || folded == 0x200B { continue }
-            lineValues.append(folded)
-            lineOrigin.append(Int32(index))
-        }
-        endLine()
-        // Join lines: keep one newline between lines unless the previous line was cut mid-sentence.
+        values.reserveCapacity(folded.count + lines.count)
+        origin.reserveCapacity(folded.count + lines.count)
         var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
         for line in lines {
-            let trimmed = Self.trim(line.values)
-            if trimmed.isEmpty || Self.isResidue(line.values) { continue }
+            let trimmed = Self.trim(folded[line])
+            if trimmed.isEmpty || Self.isResidue(folded[line]) { continue }
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
                 let joined = previous.length >= Self.brokenLineMinimum && !Self.endsSentence(previous.last)
                     && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
-                    origin.append(max(0, (line.origin.first ?? 1) - 1))
+                    origin.append(max(0, foldedOrigin[line.lowerBound] - 1))
                 }
             }
-            values.append(contentsOf: line.values)
-            origin.append(contentsOf: line.origin)
+            values.append(contentsOf: folded[line])
+            origin.append(contentsOf: foldedOrigin[line])
             let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
             previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
@@ -67,8 +70,8 @@ struct NormalizedText: Sendable {
         }
     }
 
-    static func trim(_ values: [UInt32]) -> ArraySlice<UInt32> {
-        var slice = values[...]
+    static func trim(_ values: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
+        var slice = values
         while let first = slice.first, first == 0x20 { slice.removeFirst() }
         while let last = slice.last, last == 0x20 { slice.removeLast() }
         return slice
@@ -85,9 +88,9 @@ struct NormalizedText: Sendable {
     static let residueMarkers: [[UInt32]] = ["上一篇", "下一篇", "版权声明", "版权所有", "返回顶部", "打印本页", "关闭窗口"]
         .map { $0.unicodeScalars.map(\.value) }
 
-    static func isResidue(_ values: [UInt32]) -> Bool {
+    static func isResidue(_ values: ArraySlice<UInt32>) -> Bool {
         guard values.count < 80 else { return false }
-        return residueMarkers.contains { ScalarSearch.contains(values[...], $0) }
+        return residueMarkers.contains { ScalarSearch.contains(values, $0) }
     }
 
     /// `[start, end)` in original scalars of the normalized range `range`.
@@ -100,9 +103,10 @@ struct NormalizedText: Sendable {
     }
 
     func originalString(_ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: original[range])
-        return String(view)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(range.count * 3)
+        for scalar in original[range] { UTF8.encode(scalar) { bytes.append($0) } }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     func normalizedString(_ range: Range<Int>) -> String {

@@ -39,12 +39,21 @@ struct RegionResolver: Sendable {
             }
             i += 1
         }
-        // Headline "登封:…" names a place without its suffix.
+        // A headline like "昆山:…" names a place without its suffix.
         for line in layout.lines where line.isHeading {
             if let headline = Self.headlinePlace(s, line.range, gazetteer: gazetteer) { found.append(headline) }
         }
         // Choose among same-named places: the candidate most related (ancestor/descendant) to other mentions.
-        let allCandidates = found.flatMap(\.candidates).map(Int.init)
+        // Linear: count how often each code is mentioned and how often it is an ancestor of a mentioned place.
+        var mentioned: [UInt64: Int] = [:]
+        var containing: [UInt64: Int] = [:]
+        for f in found {
+            for candidate in f.candidates {
+                let entry = gazetteer.entries[Int(candidate)]
+                mentioned[entry.code, default: 0] += 1
+                for ancestor in gazetteer.ancestors(of: Int(candidate)) { containing[ancestor, default: 0] += 1 }
+            }
+        }
         var mentions: [Mention] = []
         for f in found {
             let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
@@ -56,12 +65,9 @@ struct RegionResolver: Sendable {
             if f.candidates.count > 1 {
                 var bestScore = -1
                 for candidate in f.candidates.map(Int.init) {
-                    var score = 0
-                    for other in allCandidates where other != candidate {
-                        if gazetteer.isAncestor(other, of: candidate) || gazetteer.isAncestor(candidate, of: other) {
-                            score += 1
-                        }
-                    }
+                    let code = gazetteer.entries[candidate].code
+                    var score = containing[code] ?? 0
+                    for ancestor in gazetteer.ancestors(of: candidate) { score += mentioned[ancestor] ?? 0 }
                     if score > bestScore { (best, bestScore) = (candidate, score) }
                 }
             }
@@ -69,16 +75,20 @@ struct RegionResolver: Sendable {
                 name: gazetteer.name(best), code: gazetteer.codeString(best), level: gazetteer.entries[best].level)
             mentions.append(Mention(range: f.range, region: region, inHeading: inHeading))
         }
-        self.mentions = mentions.sorted { $0.range.lowerBound < $1.range.lowerBound }
+        self.mentions = mentions.enumerated().sorted {
+            ($0.element.range.lowerBound, $0.offset) < ($1.element.range.lowerBound, $1.offset)
+        }.map(\.element)
     }
 
     /// X镇 / X乡 / X村 / X社区 / X街道 / X办事处 with a two-character X, for places the gazetteer lacks.
+    static let patternSuffixes: [([UInt32], Gazetteer.Level)] = [
+        ("镇", Gazetteer.Level.town), ("街道", .town), ("办事处", .town), ("村", .village), ("社区", .village),
+    ].map { ($0.0.scalarValues, $0.1) }
+    static let patternLast: Set<UInt32> = Set(patternSuffixes.map { $0.0.last! })
+
     static func pattern(_ s: [UInt32], at i: Int) -> (range: Range<Int>, candidates: [Int32], fallback: Region?)? {
-        let suffixes: [(String, Gazetteer.Level)] = [
-            ("镇", .town), ("街道", .town), ("办事处", .town), ("村", .village), ("社区", .village),
-        ]
-        for (suffix, level) in suffixes {
-            let text = suffix.scalarValues
+        guard patternLast.contains(s[i]) else { return nil }
+        for (text, level) in patternSuffixes {
             guard s[i] == text.last!, i - text.count + 1 >= 0, s[(i - text.count + 1)...i].elementsEqual(text) else {
                 continue
             }
@@ -86,7 +96,7 @@ struct RegionResolver: Sendable {
             guard nameStart >= 0 else { return nil }
             let a = s[nameStart], b = s[nameStart + 1]
             guard isHan(a), isHan(b), !patternStops.contains(a), !patternStops.contains(b) else { return nil }
-            if i + 1 < s.count && wordContinuations.contains(s[i + 1]) { return nil }
+            if i + 1 < s.count && (wordContinuations.contains(s[i + 1]) || s[i + 1] == 0x7EA7) { return nil }  // 镇级
             var view = String.UnicodeScalarView()
             for v in s[nameStart...i] { view.append(Unicode.Scalar(v)!) }
             return (nameStart..<(i + 1), [], Region(name: String(view), code: nil, level: level))
@@ -124,7 +134,13 @@ struct RegionResolver: Sendable {
     /// The place an article is about.
     func subject(of article: Range<Int>, in s: [UInt32]) -> Region? {
         var scores: [String: (region: Region, score: Int, first: Int)] = [:]
-        for m in mentions where article.contains(m.range.lowerBound) {
+        var lo = 0, hi = mentions.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if mentions[mid].range.lowerBound < article.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        for m in mentions[lo...] {
+            if m.range.lowerBound >= article.upperBound { break }
             let weight = m.inHeading ? 2 : 1
             let current = scores[m.region.name] ?? (m.region, 0, m.range.lowerBound)
             scores[m.region.name] = (current.region, current.score + weight, current.first)

@@ -92,10 +92,12 @@ struct SentenceReader: Sendable {
         return nil
     }
 
+    static let changeVerbs = Phrases.rise + Phrases.decline + ["多", "少"].map(\.scalarValues)
+
     /// "较2017年增加43天": a change against a base, not the level (增长到/增至 are levels).
     func isChange(_ between: ArraySlice<UInt32>) -> Bool {
         guard Phrases.containsAny(between, Phrases.comparison) else { return false }
-        for verb in Phrases.rise + Phrases.decline + ["多", "少"].map(\.scalarValues) {
+        for verb in Self.changeVerbs {
             if let at = ScalarSearch.firstIndex(between, verb) {
                 let next = at + verb.count
                 if next >= between.endIndex || !Phrases.toLevel.contains(between[next]) { return true }

@@ -31,16 +31,17 @@ public enum TextDecoder {
     }
 
     static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
-        var scalars = String.UnicodeScalarView()
+        // Validate without building anything, then let the standard library copy the bytes in one go.
         var decoder = UTF8()
         var iterator = bytes.makeIterator()
-        while true {
+        loop: while true {
             switch decoder.decode(&iterator) {
-            case .scalarValue(let scalar): scalars.append(scalar)
-            case .emptyInput: return String(scalars)
+            case .scalarValue: continue
+            case .emptyInput: break loop
             case .error: return nil
             }
         }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func utf16(_ bytes: ArraySlice<UInt8>, littleEndian: Bool) -> String? {

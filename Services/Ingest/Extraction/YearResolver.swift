@@ -18,7 +18,8 @@ struct YearResolver: Sendable {
     /// The article speaks of a multi-year span (五年来, 十三五期间): its length in years.
     private(set) var spanYears: Int? = nil
 
-    static let planSpans: [(String, Int)] = [("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030)]
+    static let planSpans: [([UInt32], Int)] = [("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030)]
+        .map { ($0.0.scalarValues, $0.1) }
     static let fiveYears = ["五年来", "过去五年", "近五年", "五年间", "五年中"].map(\.scalarValues)
     static let comparisons: Set<UInt32> = Set("较比与同于".unicodeScalars.map(\.value))
 
@@ -64,8 +65,7 @@ struct YearResolver: Sendable {
                 }
             }
             if c == 0x5341 {  // 十X五
-                for (name, last) in Self.planSpans {
-                    let text = name.scalarValues
+                for (text, last) in Self.planSpans {
                     guard i + text.count <= end, s[i..<(i + text.count)].elementsEqual(text) else { continue }
                     var k = i + text.count
                     while k < end, LabelMatcher.isQuote(s[k]) { k += 1 }
