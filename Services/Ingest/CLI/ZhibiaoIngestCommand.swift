@@ -7,6 +7,9 @@ struct ZhibiaoIngestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "zhibiao-ingest",
         abstract: "Parse Chinese economic reports into indicator facts stored in PostgreSQL.",
-        subcommands: [MigrateCommand.self, ParseCommand.self]
+        subcommands: [
+            SubmitCommand.self, ServeCommand.self, StatusCommand.self, RetryCommand.self, ReparseCommand.self,
+            ParseCommand.self, MigrateCommand.self,
+        ]
     )
 }

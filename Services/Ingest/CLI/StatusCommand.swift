@@ -1,0 +1,26 @@
+import ArgumentParser
+import ZhibiaoConfiguration
+import ZhibiaoIngest
+import ZhibiaoPostgres
+import ZhibiaoSchema
+
+/// `zhibiao-ingest status`: queue depth by state, oldest waiting message, recent errors.
+struct StatusCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "status", abstract: "Show the queue: depth by state, oldest waiting, recent errors.")
+
+    @OptionGroup var database: DatabaseOptions
+    @OptionGroup var logging: LoggingOptions
+
+    @Flag(help: "One JSON object instead of text") var json = false
+
+    func run() async throws {
+        try await reportingErrors {
+            try logging.bootstrap(label: "zhibiao.ingest")
+            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest status"))
+            try Migrator().migrate(connection)
+            let status = try QueueStatus.read(on: connection)
+            print(json ? status.json : status.text)
+        }
+    }
+}

@@ -1,0 +1,116 @@
+import Foundation
+import ZhibiaoModels
+
+/// The seam between the queue and the extraction engine: bytes in, decoded text, articles and facts out.
+///
+/// Ingest knows nothing else about extraction; `ExtractionParser` (the one file that imports ZhibiaoExtraction)
+/// implements it. Tests can substitute their own. A parser must be deterministic: the same bytes give the same facts,
+/// which is what makes a retried or re-parsed message harmless.
+public protocol DocumentParser: Sendable {
+    /// Stored with every document (`documents.parser_version`), so `reparse` can tell what an upgrade changes.
+    var version: String { get }
+
+    /// Decodes and parses one report. Throws `DocumentParseError` (or any error) for a report it cannot read; the
+    /// queue records the error and retries with backoff, then discards.
+    func parse(bytes: [UInt8], name: String, metadata: DocumentMetadata) throws -> ParsedDocument
+}
+
+/// What a producer may say about a report besides its bytes (the queue's `metadata` jsonb).
+public struct DocumentMetadata: Codable, Sendable, Hashable {
+    public var sourceURL: String?
+    /// The publication date as `YYYY-MM-DD`.
+    public var publishedOn: String?
+    /// A region the producer knows the report is about (a name or a gazetteer code), used when the text is silent.
+    public var regionHint: String?
+
+    public init(sourceURL: String? = nil, publishedOn: String? = nil, regionHint: String? = nil) {
+        self.sourceURL = sourceURL
+        self.publishedOn = publishedOn
+        self.regionHint = regionHint
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case sourceURL = "source_url"
+        case publishedOn = "published_on"
+        case regionHint = "region_hint"
+    }
+
+    /// The jsonb text stored in `ingest_queue.metadata` (absent keys omitted).
+    public var json: String {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
+    }
+
+    /// Reads the queue's jsonb; unknown keys are ignored, an unreadable object is treated as empty.
+    public init(json: String) {
+        self = (try? JSONDecoder().decode(DocumentMetadata.self, from: Data(json.utf8))) ?? DocumentMetadata()
+    }
+}
+
+/// One report after decoding and extraction.
+public struct ParsedDocument: Sendable, Hashable {
+    /// The decoded text; fact spans index its Unicode scalars.
+    public var text: String
+    /// The encoding the bytes were decoded from (`UTF-8`, `GB18030`, `UTF-16LE` …).
+    public var encoding: String
+    public var articles: [ParsedArticle]
+    /// The regions the articles and facts refer to by code, parents before children (stored with the document).
+    public var regions: [ParsedRegion]
+    public var facts: [Fact]
+
+    public init(text: String, encoding: String, articles: [ParsedArticle], regions: [ParsedRegion] = [], facts: [Fact])
+    {
+        self.text = text
+        self.encoding = encoding
+        self.articles = articles
+        self.regions = regions
+        self.facts = facts
+    }
+}
+
+/// One article of a report (a newspaper page holds several), with its own subject region and year.
+public struct ParsedArticle: Sendable, Hashable {
+    public var ordinal: Int
+    public var title: String?
+    public var region: String?
+    public var regionCode: String?
+    public var year: Int?
+    /// `[start, end)` in Unicode scalars of the text.
+    public var span: Range<Int>
+
+    public init(ordinal: Int, title: String?, region: String?, regionCode: String?, year: Int?, span: Range<Int>) {
+        self.ordinal = ordinal
+        self.title = title
+        self.region = region
+        self.regionCode = regionCode
+        self.year = year
+        self.span = span
+    }
+}
+
+/// A gazetteer entry that a fact or an article refers to.
+public struct ParsedRegion: Sendable, Hashable {
+    public enum Level: String, Sendable {
+        case province, city, county, township
+    }
+
+    public var code: String
+    public var name: String
+    public var level: Level
+    public var parentCode: String?
+
+    public init(code: String, name: String, level: Level, parentCode: String?) {
+        self.code = code
+        self.name = name
+        self.level = level
+        self.parentCode = parentCode
+    }
+}
+
+/// A report the parser cannot read (undecodable bytes, no text). Not worth retrying, but retried anyway: the queue
+/// treats every failure alike, so a transient fault inside a parser is never mistaken for a bad report.
+public struct DocumentParseError: Error, Sendable, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

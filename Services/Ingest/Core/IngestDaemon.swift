@@ -1,0 +1,150 @@
+import Foundation
+import Logging
+import ServiceLifecycle
+import ZhibiaoPostgres
+import ZhibiaoSchema
+
+/// `zhibiao-ingest serve`: the queue consumer, as a swift-service-lifecycle `Service`.
+///
+/// - One dedicated connection LISTENs on `zhibiao_ingest` (waiting on the socket) and wakes the workers; each worker
+///   also polls every `pollInterval`, because NOTIFY is only a wake-up (lost when nobody listens, dropped by PgBouncer
+///   in transaction mode). LISTEN is re-issued after every reconnect.
+/// - `workers` tasks, each with its own connection, claim and complete messages (`MessageProcessor`). Any number of
+///   daemons may run against one database: `FOR UPDATE SKIP LOCKED` keeps them apart.
+/// - Graceful shutdown (SIGTERM/SIGINT): workers stop claiming, finish the message in hand, and `run()` returns.
+/// - A lost database: every loop reconnects with backoff; a message in hand rolls back and is taken over after the
+///   claim grace, so nothing is lost.
+public struct IngestDaemon: Service {
+    public let target: ConnectionTarget
+    public let processor: MessageProcessor
+    public var settings: IngestSettings { processor.settings }
+    let logger: Logger
+
+    public init(target: ConnectionTarget, parser: any DocumentParser, settings: IngestSettings, logger: Logger) {
+        self.target = target
+        self.processor = MessageProcessor(parser: parser, settings: settings, logger: logger)
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        // Connect and migrate before serving: an unreachable database is a start-up error, not a retry loop.
+        let connections = try await Self.connectAll(target, count: settings.workers + 1)
+        _ = try await connections[0].run { try Migrator().migrate($0) }
+        let wakeUp = WakeUp()
+        logger.info(
+            "ingest daemon started",
+            metadata: [
+                "workers": "\(settings.workers)", "database": "\(target)", "once": "\(settings.once)",
+                "watch": "\(settings.watchDirectory ?? "-")", "parser": "\(processor.parser.version)",
+            ])
+        await withGracefulShutdownHandler {
+            await withDiscardingTaskGroup { group in
+                let listening = Task { await listen(on: connections[0], wakeUp: wakeUp) }
+                if let directory = settings.watchDirectory, !settings.once {
+                    group.addTask {
+                        let watcher = DirectoryWatcher(directory: directory, settings: settings, logger: logger)
+                        await watcher.run(on: connections[0].target, wakeUp: wakeUp)
+                    }
+                }
+                group.addTask {
+                    await withDiscardingTaskGroup { workers in
+                        for number in 1...settings.workers {
+                            workers.addTask {
+                                await work(number: number, on: connections[number], wakeUp: wakeUp)
+                            }
+                        }
+                    }
+                    listening.cancel()
+                    wakeUp.signal()
+                }
+                await listening.value
+            }
+        } onGracefulShutdown: {
+            logger.info("shutting down: finishing the messages in hand")
+            wakeUp.signal()
+        }
+        logger.info("ingest daemon stopped")
+    }
+
+    static func connectAll(_ target: ConnectionTarget, count: Int) async throws -> [PostgresConnection] {
+        try await withThrowingTaskGroup(of: PostgresConnection.self) { group in
+            for _ in 0..<count {
+                group.addTask {
+                    try await withCheckedThrowingContinuation { continuation in
+                        DispatchQueue.global().async {
+                            continuation.resume(with: Result { try PostgresConnection(target) })
+                        }
+                    }
+                }
+            }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    static var stopping: Bool { Task.isShuttingDownGracefully || Task.isCancelled }
+
+    // MARK: Workers
+
+    func work(number: Int, on connection: PostgresConnection, wakeUp: WakeUp) async {
+        let name = "\(settings.workerName)/\(number)"
+        var failures = 0
+        while !Self.stopping {
+            do {
+                let outcome = try await connection.run { [processor] in try processor.processNext(worker: name, on: $0)
+                }
+                if failures > 0 { logger.info("database reachable again", metadata: ["worker": "\(name)"]) }
+                failures = 0
+                if outcome != nil { continue }
+                if settings.once {
+                    // Drained, unless a message is running unlocked: a dead worker's (within the grace) or another
+                    // worker's in the instant between its claim and its lock. Wait for those to settle.
+                    let unsettled = try await connection.run { try IngestQueue.hasUnlockedRunning(on: $0) }
+                    if !unsettled { return }
+                }
+                await wakeUp.wait(upTo: settings.pollInterval)
+            } catch {
+                failures += 1
+                await backOff(after: error, failures: failures, task: name)
+            }
+        }
+    }
+
+    /// Sleeps 0.1 s, 0.2 s … up to 5 s after consecutive failures; logs the first and then every tenth.
+    func backOff(after error: any Error, failures: Int, task: String) async {
+        if failures == 1 || failures % 10 == 0 {
+            logger.error(
+                "database error; retrying",
+                metadata: [
+                    "task": "\(task)", "error": "\(error)", "failures": "\(failures)",
+                ])
+        }
+        let delay = min(0.1 * pow(2, Double(min(failures - 1, 10))), 5)
+        try? await Task.sleep(for: .seconds(delay))
+    }
+
+    // MARK: Listener
+
+    func listen(on connection: PostgresConnection, wakeUp: WakeUp) async {
+        var failures = 0
+        var listening = false
+        while !Task.isCancelled && !Task.isShuttingDownGracefully {
+            do {
+                if !listening {
+                    try await connection.run { try $0.listen(IngestQueue.channel) }
+                    listening = true
+                    if failures > 0 { logger.info("listening again after reconnect") }
+                    failures = 0
+                    wakeUp.signal()  // anything enqueued while we were away
+                }
+                let received = try await connection.run { [settings] in
+                    try $0.waitForNotifications(timeout: min(settings.pollInterval, .seconds(1)))
+                }
+                if !received.isEmpty { wakeUp.signal() }
+            } catch {
+                listening = false  // LISTEN belongs to the old session: issue it again on the new one
+                failures += 1
+                await backOff(after: error, failures: failures, task: "listener")
+            }
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+
+/// The daemon's and the queue's tunables, resolved by the CLI from flags and environment.
+public struct IngestSettings: Sendable {
+    /// Concurrent workers in one daemon (each with its own connection).
+    public var workers: Int = 2
+    /// How often an idle worker looks at the queue even without a NOTIFY.
+    public var pollInterval: Duration = .seconds(1)
+    /// Attempts before a message is discarded (stored per message at enqueue).
+    public var maxAttempts: Int = 5
+    /// The largest report `submit` and `--watch` accept.
+    public var maxBytes: Int = 10 * 1024 * 1024
+    /// Retry delay: `backoffBase × attempt⁴` plus up to `backoffJitter` × that (River's and Que's curve).
+    public var backoffBase: Duration = .seconds(1)
+    public var backoffJitter: Double = 0.1
+    /// How long a `running` message may be unlocked before another worker takes it over.
+    ///
+    /// The row lock of the completing transaction is the lease; this only covers the one round trip between the
+    /// claim's commit (which counts the attempt) and that lock, so it can be short. A worker that dies leaves its
+    /// message claimable after this long — seconds, not a lease timeout.
+    public var claimGrace: Duration = .seconds(2)
+    /// Drain the queue and exit instead of serving forever.
+    public var once = false
+    /// A folder whose dropped files are enqueued (`serve --watch`).
+    public var watchDirectory: String?
+    /// A name for `locked_by` (host and pid by default), suffixed with the worker number.
+    public var workerName: String = "\(ProcessInfo.processInfo.hostName):\(ProcessInfo.processInfo.processIdentifier)"
+
+    public init() {}
+
+    /// The delay before attempt `attempt + 1`, after attempt `attempt` failed.
+    public func backoff(afterAttempt attempt: Int) -> Duration {
+        let base = backoffBase * Double(pow(Double(max(attempt, 1)), 4))
+        return base + base * Double.random(in: 0...max(backoffJitter, 0))
+    }
+}
+
+extension Duration {
+    /// Seconds as a Double, for SQL intervals and logs.
+    var seconds: Double {
+        Double(components.seconds) + Double(components.attoseconds) / 1e18
+    }
+}

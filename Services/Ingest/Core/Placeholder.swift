@@ -1,2 +1,0 @@
-/// Placeholder until the ingest service lands (issue 4).
-public enum IngestPlaceholder {}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+import ZhibiaoExtraction
+import ZhibiaoIngest
+import ZhibiaoModels
+import ZhibiaoPostgres
+import ZhibiaoTestSupport
+
+@Suite("submit and serve the seeds")
+struct SeedsIngestTests {
+    /// The stored facts, each rebuilt as a `Fact` and printed as `zhibiao-ingest parse` prints it (JSONLine).
+    static func storedFactLines(_ connection: PostgresConnection) throws -> [String] {
+        try connection.query(
+            """
+            SELECT d.source_name, f.region, f.region_code, f.year, f.kind, f.indicator, f.label, f.value, f.unit,
+                   f.base_value, f.unit_class, f.qualifier, f.growth_pct, f.evidence, f.span_start, f.span_end,
+                   f.sentence, f.article
+            FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id ORDER BY f.id
+            """
+        ).map { row in
+            JSONLine.fact(
+                Fact(
+                    doc: try row.decode(at: 0), region: try row.decode(at: 1), regionCode: try row.decode(at: 2),
+                    year: try row.decode(at: 3), kind: FactKind(rawValue: try row.decode(at: 4))!,
+                    indicator: try row.decode(at: 5), label: try row.decode(at: 6), value: try row.decode(at: 7),
+                    unit: try row.decode(at: 8), baseValue: try row.decode(at: 9),
+                    unitClass: (try row.decode(String?.self, at: 10)).flatMap(UnitClass.init(rawValue:)),
+                    qualifier: Qualifier(rawValue: try row.decode(at: 11))!, growthPct: try row.decode(at: 12),
+                    evidence: try row.decode(at: 13), span: [try row.decode(at: 14), try row.decode(at: 15)],
+                    sentence: try row.decode(at: 16), article: try row.decode(at: 17)))
+        }
+    }
+
+    @Test func seedsBecomeTheParsersFactsAndResubmittingChangesNothing() throws {
+        let fixture = try IngestFixture()
+        defer { fixture.drop() }
+        let submitted = try fixture.run(["submit", Repository.path("seeds")])
+        #expect(submitted.exitCode == 0, "\(submitted.stderr)")
+        #expect(submitted.stdout.contains("queued 5, already known 0, rejected 0"))
+        let served = try fixture.run(["serve", "--once", "--workers", "2"])
+        #expect(served.exitCode == 0, "\(served.stderr)")
+
+        // `zhibiao-ingest parse seeds/*.txt`: the engine's facts, one JSON line each.
+        let seeds = Submitter.files(in: [Repository.path("seeds")])
+        let parsed = try Subprocess.run(fixture.binary, ["parse"] + seeds)
+        #expect(parsed.exitCode == 0, "\(parsed.stderr)")
+        let expected = parsed.stdout.split(separator: "\n").map(String.init).sorted()
+        #expect(expected.count > 50)
+
+        let first = try Self.storedFactLines(fixture.connection)
+        #expect(first.count == expected.count)
+        #expect(first.sorted() == expected)
+        // Raw bytes and decoded text are kept: spans index the stored text.
+        let evidenceMatches: Bool = try fixture.scalar(
+            """
+            SELECT bool_and(substr(d.text, f.span_start + 1, f.span_end - f.span_start) = f.evidence)
+            FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id
+            """)
+        #expect(evidenceMatches)
+
+        // Again: nothing new is queued, and another drain writes nothing.
+        let again = try fixture.run(["submit", Repository.path("seeds")])
+        #expect(again.stdout.contains("queued 0, already known 5, rejected 0"))
+        _ = try fixture.run(["serve", "--once"])
+        #expect(try Self.storedFactLines(fixture.connection) == first)
+        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == 5)
+        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.ingest_queue", Int.self) == 5)
+
+        // reparse re-derives the same facts, one transaction per document.
+        let reparsed = try fixture.run(["reparse", "--all"])
+        #expect(reparsed.exitCode == 0, "\(reparsed.stderr)")
+        #expect(reparsed.stdout.contains("reparsed 5 documents (\(expected.count) facts)"))
+        #expect(try Self.storedFactLines(fixture.connection).sorted() == expected)
+    }
+
+    @Test func submitReportsRejectionsAndStatusShowsTheQueue() throws {
+        let fixture = try IngestFixture()
+        defer { fixture.drop() }
+        let folder = try VariedDocuments.write(count: 3)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data().write(to: URL(fileURLWithPath: folder + "/empty.txt"))
+        try Data(repeating: 65, count: 200_000).write(to: URL(fileURLWithPath: folder + "/big.txt"))
+        try FileManager.default.createDirectory(atPath: folder + "/sub", withIntermediateDirectories: true)
+        try Data(VariedDocuments.text(0).utf8).write(to: URL(fileURLWithPath: folder + "/sub/copy.txt"))
+        let outcome = try fixture.run(["submit", "--max-bytes", "100000", folder, folder + "/missing.txt"])
+        #expect(outcome.exitCode == 0, "\(outcome.stderr)")
+        #expect(outcome.stdout.contains("queued 3, already known 1, rejected 3"), "\(outcome.stdout)")
+        #expect(outcome.stdout.contains("big.txt: too large"))
+        #expect(outcome.stdout.contains("empty.txt: empty"))
+        #expect(outcome.stdout.contains("missing.txt: unreadable"))
+
+        let status = try fixture.run(["status", "--json"])
+        let object = try JSONSerialization.jsonObject(with: Data(status.stdout.utf8)) as? [String: Any]
+        #expect((object?["states"] as? [String: Int])?["available"] == 3)
+        #expect(object?["oldest_waiting_since"] is String)
+        let text = try fixture.run(["status"])
+        #expect(text.stdout.contains("queue: available 3, running 0, done 0, discarded 0"))
+    }
+
+    @Test func settingsAndAnUnreachableDatabaseFailWithOneClearLine() throws {
+        let binary = try Repository.executable("zhibiao-ingest")
+        let unreachable = try Subprocess.run(
+            binary,
+            [
+                "status", "--database-url", "postgresql://ingest:hunter2-secret@/zhibiao?host=/nonexistent-socket-dir",
+            ])
+        #expect(unreachable.exitCode != 0)
+        #expect(unreachable.stderr.contains("/nonexistent-socket-dir"))
+        #expect(!unreachable.stderr.contains("hunter2-secret"))
+        #expect(unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.stderr)")
+
+        let workers = try Subprocess.run(binary, ["serve", "--workers", "0", "--database-url", "host=/nonexistent"])
+        #expect(workers.exitCode == 64)
+        #expect(workers.stderr.contains("--workers"))
+        let environment = try Subprocess.run(
+            binary, ["serve", "--database-url", "host=/nonexistent"],
+            environment: ["ZHIBIAO_INGEST_POLL_INTERVAL": "soon"])
+        #expect(environment.exitCode == 64)
+        #expect(environment.stderr.contains("ZHIBIAO_INGEST_POLL_INTERVAL"))
+    }
+}
