@@ -29,7 +29,7 @@ struct RegionResolver: Sendable {
         var i = 0
         while i < s.count {
             let c = s[i]
-            if gazetteer.lastScalars.contains(c), i + 1 >= s.count || !Self.wordContinuations.contains(s[i + 1]),
+            if gazetteer.mayEndName(c), i + 1 >= s.count || !Self.wordContinuations.contains(s[i + 1]),
                 let match = gazetteer.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12)),
                 !(i - match.start == 1 && Self.shortNameStops.contains(s[match.start]))
             {
