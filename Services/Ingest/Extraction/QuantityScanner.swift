@@ -121,7 +121,7 @@ struct QuantityScanner: Sendable {
     }
 
     /// Characters before 约/近/超 that make a word rather than a qualifier (签约, 邀约, 最近, 赶超 …).
-    static let compoundHeads: Set<UInt32> = Set("签邀节预制契特履相合违公条践大最附接将靠赶高".unicodeScalars.map(\.value))
+    static let compoundHeads = ScalarSet("签邀节预制契特履相合违公条践大最附接将靠赶高")
 
     static func prefixQualifier(_ s: [UInt32], before i: Int, lowerBound: Int) -> (Qualifier, Int)? {
         for (text, q) in prefixes where i - text.count >= lowerBound && s[(i - text.count)..<i].elementsEqual(text) {
