@@ -48,9 +48,7 @@ public struct Gazetteer: Sendable {
 
     func name(_ entry: Int) -> String {
         let e = entries[entry]
-        var view = String.UnicodeScalarView()
-        for v in nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)] { view.append(Unicode.Scalar(v)!) }
-        return String(view)
+        return String(scalarValues: nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)])
     }
 
     func codeString(_ entry: Int) -> String { String(entries[entry].code) }

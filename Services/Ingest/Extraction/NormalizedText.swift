@@ -15,48 +15,47 @@ struct NormalizedText: Sendable {
     init(_ text: String) {
         let original = Array(text.unicodeScalars)
         self.original = original
-        // Pass 1: fold every scalar into flat arrays, remembering where each line starts and ends (no per-line arrays).
-        var folded: [UInt32] = []
-        var foldedOrigin: [Int32] = []
-        folded.reserveCapacity(original.count)
-        foldedOrigin.reserveCapacity(original.count)
-        var lines: [Range<Int>] = []
-        var lineStart = 0
-        for (index, scalar) in original.enumerated() {
-            let value = Self.fold(scalar.value)
-            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
-                lines.append(lineStart..<folded.count)
-                lineStart = folded.count
-                continue
-            }
-            if value == 0x0D || value == 0xFEFF || value == 0x200B { continue }
-            folded.append(value)
-            foldedOrigin.append(Int32(index))
-        }
-        lines.append(lineStart..<folded.count)
-        // Pass 2: keep one newline between lines unless the previous line was cut mid-sentence.
+        // One pass: fold each line into a reused line buffer, then keep or drop it, joined to the previous line or
+        // after a newline. Only the line is buffered, not a folded copy of the whole document.
         var values: [UInt32] = []
         var origin: [Int32] = []
-        values.reserveCapacity(folded.count + lines.count)
-        origin.reserveCapacity(folded.count + lines.count)
+        values.reserveCapacity(original.count)
+        origin.reserveCapacity(original.count)
+        var line: [UInt32] = []
+        var lineOrigin: [Int32] = []
         var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
-        for line in lines {
-            let trimmed = Self.trim(folded[line])
-            if trimmed.isEmpty || Self.isResidue(folded[line]) { continue }
+        func endLine() {
+            defer {
+                line.removeAll(keepingCapacity: true)
+                lineOrigin.removeAll(keepingCapacity: true)
+            }
+            let trimmed = Self.trim(line[...])
+            if trimmed.isEmpty || Self.isResidue(line[...]) { return }
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
                 let joined = previous.length >= Self.brokenLineMinimum && !Self.endsSentence(previous.last)
                     && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
-                    origin.append(max(0, foldedOrigin[line.lowerBound] - 1))
+                    origin.append(max(0, lineOrigin[0] - 1))
                 }
             }
-            values.append(contentsOf: folded[line])
-            origin.append(contentsOf: foldedOrigin[line])
+            values.append(contentsOf: line)
+            origin.append(contentsOf: lineOrigin)
             let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
             previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
+        for (index, scalar) in original.enumerated() {
+            let value = Self.fold(scalar.value)
+            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
+                endLine()
+                continue
+            }
+            if value == 0x0D || value == 0xFEFF || value == 0x200B { continue }
+            line.append(value)
+            lineOrigin.append(Int32(index))
+        }
+        endLine()
         self.scalars = values
         self.origin = origin
     }
@@ -102,18 +101,9 @@ struct NormalizedText: Sendable {
         return Int(origin[range.lowerBound])..<(Int(origin[range.upperBound - 1]) + 1)
     }
 
-    func originalString(_ range: Range<Int>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count * 3)
-        for scalar in original[range] { UTF8.encode(scalar) { bytes.append($0) } }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    func originalString(_ range: Range<Int>) -> String { String(scalarValues: original[range].lazy.map(\.value)) }
 
-    func normalizedString(_ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        for value in scalars[range] { view.append(Unicode.Scalar(value) ?? " ") }
-        return String(view)
-    }
+    func normalizedString(_ range: Range<Int>) -> String { String(scalarValues: scalars[range]) }
 
     /// Evidence for a normalized range: the original text, cut to the one line holding `anchor` when a joined line
     /// break falls inside (evidence is always a single-line substring).
@@ -177,4 +167,35 @@ enum ScalarSearch {
 extension String {
     /// The string's scalar values, for matching against normalized text.
     var scalarValues: [UInt32] { unicodeScalars.map(\.value) }
+
+    /// Text from scalar values (a value that is not a scalar becomes a space), encoded straight into the string's
+    /// UTF-8 storage: one allocation, where appending to a `UnicodeScalarView` grows and checks per scalar.
+    init(scalarValues values: some Collection<UInt32>) {
+        self.init(unsafeUninitializedCapacity: values.count * 4) { buffer in
+            var n = 0
+            for value in values {
+                let v = Unicode.Scalar(value)?.value ?? 0x20
+                if v < 0x80 {
+                    buffer[n] = UInt8(v)
+                    n += 1
+                } else if v < 0x800 {
+                    buffer[n] = UInt8(0xC0 | v >> 6)
+                    buffer[n + 1] = UInt8(0x80 | v & 0x3F)
+                    n += 2
+                } else if v < 0x10000 {
+                    buffer[n] = UInt8(0xE0 | v >> 12)
+                    buffer[n + 1] = UInt8(0x80 | v >> 6 & 0x3F)
+                    buffer[n + 2] = UInt8(0x80 | v & 0x3F)
+                    n += 3
+                } else {
+                    buffer[n] = UInt8(0xF0 | v >> 18)
+                    buffer[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                    buffer[n + 2] = UInt8(0x80 | v >> 6 & 0x3F)
+                    buffer[n + 3] = UInt8(0x80 | v & 0x3F)
+                    n += 4
+                }
+            }
+            return n
+        }
+    }
 }

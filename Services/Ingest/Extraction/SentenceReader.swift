@@ -222,9 +222,5 @@ struct SentenceReader: Sendable {
         return text(s, slice.suffix(16).indices)
     }
 
-    func text(_ s: [UInt32], _ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        for v in s[range] { view.append(Unicode.Scalar(v) ?? " ") }
-        return String(view)
-    }
+    func text(_ s: [UInt32], _ range: Range<Int>) -> String { String(scalarValues: s[range]) }
 }
