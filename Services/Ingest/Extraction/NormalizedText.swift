@@ -2,25 +2,37 @@
 /// joined, web-page residue (`|`, 上一篇, 版权声明 …) blanked. Every normalized scalar remembers the index of the
 /// scalar it came from, so evidence and spans are always cut from the decoded original.
 struct NormalizedText: Sendable {
-    /// The decoded document, one element per Unicode scalar (spans count these).
-    let original: [Unicode.Scalar]
+    /// The decoded document. Evidence is cut from its own UTF-8 bytes: a copy as scalars would cost four bytes per
+    /// character of a large input.
+    let text: String
+    /// UTF-8 offset of every `checkpointStride`-th scalar (spans count scalars), to find any scalar's bytes with a
+    /// short walk from the checkpoint before it.
+    let checkpoints: [Int32]
+    static let checkpointStride = 64
+    /// Number of scalars in `text`.
+    let scalarCount: Int
     /// Normalized scalar values used by all the matchers.
     let scalars: [UInt32]
-    /// For each normalized scalar, the index of its source scalar in `original`.
+    /// For each normalized scalar, the index of its source scalar in `text`.
     let origin: [Int32]
 
     /// A line at least this long that does not end a sentence was broken by layout, not by the author.
     static let brokenLineMinimum = 30
 
     init(_ text: String) {
-        let original = Array(text.unicodeScalars)
-        self.original = original
+        var text = text
+        text.makeContiguousUTF8()  // a no-op for native strings; evidence reads the bytes in place
+        self.text = text
+        let count = text.utf8.withContiguousStorageIfAvailable { $0.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } }!
         // One pass: fold each line into a reused line buffer, then keep or drop it, joined to the previous line or
         // after a newline. Only the line is buffered, not a folded copy of the whole document.
         var values: [UInt32] = []
         var origin: [Int32] = []
-        values.reserveCapacity(original.count)
-        origin.reserveCapacity(original.count)
+        values.reserveCapacity(count)
+        origin.reserveCapacity(count)
+        var checkpoints: [Int32] = []
+        checkpoints.reserveCapacity(count / Self.checkpointStride + 1)
+        var offset = 0
         var line: [UInt32] = []
         var lineOrigin: [Int32] = []
         var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
@@ -45,7 +57,9 @@ struct NormalizedText: Sendable {
             let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
             previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
-        for (index, scalar) in original.enumerated() {
+        for (index, scalar) in text.unicodeScalars.enumerated() {
+            if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }
+            offset += UTF8.width(scalar)
             let value = Self.fold(scalar.value)
             if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
                 endLine()
@@ -56,6 +70,9 @@ struct NormalizedText: Sendable {
             lineOrigin.append(Int32(index))
         }
         endLine()
+        if count % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }  // the end, when on a stride
+        self.checkpoints = checkpoints
+        self.scalarCount = count
         self.scalars = values
         self.origin = origin
     }
@@ -95,27 +112,58 @@ struct NormalizedText: Sendable {
     /// `[start, end)` in original scalars of the normalized range `range`.
     func originalRange(_ range: Range<Int>) -> Range<Int> {
         guard !range.isEmpty else {
-            let at = range.lowerBound < origin.count ? Int(origin[range.lowerBound]) : original.count
+            let at = range.lowerBound < origin.count ? Int(origin[range.lowerBound]) : scalarCount
             return at..<at
         }
         return Int(origin[range.lowerBound])..<(Int(origin[range.upperBound - 1]) + 1)
     }
 
-    func originalString(_ range: Range<Int>) -> String { String(scalarValues: original[range].lazy.map(\.value)) }
+    func originalString(_ range: Range<Int>) -> String {
+        withBytes { bytes in Self.string(bytes, utf8Offset(range.lowerBound, bytes)..<utf8Offset(range.upperBound, bytes)) }
+    }
 
     func normalizedString(_ range: Range<Int>) -> String { String(scalarValues: scalars[range]) }
 
     /// Evidence for a normalized range: the original text, cut to the one line holding `anchor` when a joined line
     /// break falls inside (evidence is always a single-line substring).
     func evidence(_ range: Range<Int>, anchor: Int) -> (text: String, span: Range<Int>) {
-        var span = originalRange(range)
+        let span = originalRange(range)
         let anchorAt = Int(origin[min(max(anchor, range.lowerBound), range.upperBound - 1)])
-        var start = anchorAt
-        while start > span.lowerBound, original[start - 1] != "\n", original[start - 1] != "\r" { start -= 1 }
-        var end = anchorAt
-        while end < span.upperBound, original[end] != "\n", original[end] != "\r" { end += 1 }
-        span = start..<end
-        return (originalString(span), span)
+        return withBytes { bytes in
+            let lower = utf8Offset(span.lowerBound, bytes)
+            let upper = utf8Offset(span.upperBound, bytes)
+            let anchorByte = utf8Offset(anchorAt, bytes)
+            // Line breaks are single ASCII bytes, so walking bytes stops exactly where walking scalars would.
+            var start = anchorByte
+            while start > lower, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
+            var end = anchorByte
+            while end < upper, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            let first = anchorAt - Self.scalarCount(bytes, start..<anchorByte)
+            let last = anchorAt + Self.scalarCount(bytes, anchorByte..<end)
+            return (Self.string(bytes, start..<end), first..<last)
+        }
+    }
+
+    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.utf8.withContiguousStorageIfAvailable(body)!
+    }
+
+    /// UTF-8 offset of the scalar at index `scalar` (or of the end).
+    private func utf8Offset(_ scalar: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var offset = Int(checkpoints[scalar / Self.checkpointStride])
+        for _ in 0..<(scalar % Self.checkpointStride) {
+            let lead = bytes[offset]
+            offset += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        }
+        return offset
+    }
+
+    private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        bytes[range].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+    }
+
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 }
 
