@@ -118,25 +118,9 @@ extension Gazetteer {
 
     private mutating func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         var k = start
-        while k < end {
-            let b = UInt32(bytes[k])
-            if b < 0x80 {
-                nameScalars.append(b)
-                k += 1
-            } else if b < 0xE0, k + 1 < end {
-                nameScalars.append((b & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F))
-                k += 2
-            } else if b < 0xF0, k + 2 < end {
-                nameScalars.append((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F))
-                k += 3
-            } else if k + 3 < end {
-                nameScalars.append(
-                    (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
-                        | UInt32(bytes[k + 3] & 0x3F))
-                k += 4
-            } else {
-                k = end
-            }
+        while let (scalar, width) = UTF8Reader.scalar(bytes, at: k, end: end) {
+            nameScalars.append(scalar)
+            k += width
         }
     }
 }

@@ -23,30 +23,62 @@ struct NormalizedText: Sendable {
         var text = text
         text.makeContiguousUTF8()  // a no-op for native strings; evidence reads the bytes in place
         self.text = text
-        let count = text.utf8.withContiguousStorageIfAvailable { $0.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) } }!
-        // One pass: fold each line into a reused line buffer, then keep or drop it, joined to the previous line or
-        // after a newline. Only the line is buffered, not a folded copy of the whole document.
+        var joiner = LineJoiner()
+        var checkpoints: [Int32] = []
+        var count = 0
+        _ = text.utf8.withContiguousStorageIfAvailable { bytes in
+            count = bytes.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+            joiner.values.reserveCapacity(count)
+            joiner.origin.reserveCapacity(count)
+            checkpoints.reserveCapacity(count / Self.checkpointStride + 1)
+            // Scalars decoded straight from the bytes (the String is valid UTF-8): no iterator per scalar.
+            var offset = 0
+            var index = 0
+            while let (scalar, width) = UTF8Reader.scalar(bytes, at: offset, end: bytes.count) {
+                if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }
+                joiner.add(Self.fold(scalar), from: Int32(index))
+                offset += width
+                index += 1
+            }
+            if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }  // the end, when on a stride
+        }
+        joiner.endLine()
+        self.checkpoints = checkpoints
+        self.scalarCount = count
+        self.scalars = joiner.values
+        self.origin = joiner.origin
+    }
+
+    /// Builds the normalized scalars line by line: each line is folded into a reused buffer, then dropped (blank,
+    /// web residue), joined to the previous line (a layout break mid-sentence) or appended after a newline. Only
+    /// one line is buffered, not a folded copy of the whole document.
+    private struct LineJoiner {
         var values: [UInt32] = []
         var origin: [Int32] = []
-        values.reserveCapacity(count)
-        origin.reserveCapacity(count)
-        var checkpoints: [Int32] = []
-        checkpoints.reserveCapacity(count / Self.checkpointStride + 1)
-        var offset = 0
         var line: [UInt32] = []
         var lineOrigin: [Int32] = []
         var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
-        func endLine() {
+
+        mutating func add(_ value: UInt32, from index: Int32) {
+            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
+                endLine()
+            } else if value != 0x0D && value != 0xFEFF && value != 0x200B {
+                line.append(value)
+                lineOrigin.append(index)
+            }
+        }
+
+        mutating func endLine() {
             defer {
                 line.removeAll(keepingCapacity: true)
                 lineOrigin.removeAll(keepingCapacity: true)
             }
-            let trimmed = Self.trim(line[...])
-            if trimmed.isEmpty || Self.isResidue(line[...]) { return }
+            let trimmed = NormalizedText.trim(line[...])
+            if trimmed.isEmpty || NormalizedText.isResidue(line[...]) { return }
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
-                let joined = previous.length >= Self.brokenLineMinimum && !Self.endsSentence(previous.last)
-                    && previous.prose && trimmed.first != 0x23
+                let joined = previous.length >= NormalizedText.brokenLineMinimum
+                    && !NormalizedText.endsSentence(previous.last) && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
                     origin.append(max(0, lineOrigin[0] - 1))
@@ -57,24 +89,6 @@ struct NormalizedText: Sendable {
             let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
             previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
-        for (index, scalar) in text.unicodeScalars.enumerated() {
-            if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }
-            offset += UTF8.width(scalar)
-            let value = Self.fold(scalar.value)
-            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
-                endLine()
-                continue
-            }
-            if value == 0x0D || value == 0xFEFF || value == 0x200B { continue }
-            line.append(value)
-            lineOrigin.append(Int32(index))
-        }
-        endLine()
-        if count % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }  // the end, when on a stride
-        self.checkpoints = checkpoints
-        self.scalarCount = count
-        self.scalars = values
-        self.origin = origin
     }
 
     /// Full-width ASCII and the ideographic space folded to ASCII; everything else unchanged.
@@ -164,6 +178,24 @@ struct NormalizedText: Sendable {
 
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+}
+
+/// Reads one scalar of UTF-8 (the document's bytes, the gazetteer's CSVs).
+enum UTF8Reader {
+    /// The scalar starting at `k` and its length in bytes; nil at `end` or when the sequence is cut off by it.
+    @inline(__always) static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> (UInt32, Int)? {
+        guard k < end else { return nil }
+        let b = UInt32(bytes[k])
+        if b < 0x80 { return (b, 1) }
+        if b < 0xE0, k + 1 < end { return ((b & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F), 2) }
+        if b < 0xF0, k + 2 < end {
+            return ((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F), 3)
+        }
+        guard k + 3 < end else { return nil }
+        let value = (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
+            | UInt32(bytes[k + 3] & 0x3F)
+        return (value, 4)
     }
 }
 
