@@ -37,9 +37,11 @@ enum Phrases {
         "在", "是", "有",
     ])
 
-    /// Removes every occurrence of `words` from `s` and reports what is left.
-    static func remainder(_ s: ArraySlice<UInt32>, removing words: [[UInt32]]...) -> [UInt32] {
-        var result: [UInt32] = []
+    /// Whether `s` says nothing but `words`: every character is part of an occurrence of one of them (matched left
+    /// to right, first listed first) or is one that `ignoring` accepts. Answers without building the remainder.
+    static func isCovered(
+        _ s: ArraySlice<UInt32>, by words: [[UInt32]]..., ignoring ignored: (UInt32) -> Bool
+    ) -> Bool {
         var i = s.startIndex
         outer: while i < s.endIndex {
             for group in words {
@@ -48,10 +50,10 @@ enum Phrases {
                     continue outer
                 }
             }
-            result.append(s[i])
+            if !ignored(s[i]) { return false }
             i += 1
         }
-        return result
+        return true
     }
 
     static func containsAny(_ s: ArraySlice<UInt32>, _ words: [[UInt32]]) -> Bool {
