@@ -31,15 +31,18 @@ struct RegionResolver: Sendable {
 
     init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer) {
         var found: [(range: Range<Int>, candidates: [Int32], fallback: Region?)] = []
+        // Looked up once, not per character (each static access is a lazy-initialization check).
+        let wordContinuations = Self.wordContinuations, shortNameStops = Self.shortNameStops
+        let patternLast = Self.patternLast
         var i = 0
         while i < s.count {
             let c = s[i]
-            if gazetteer.mayEndName(c), i + 1 >= s.count || !Self.wordContinuations.contains(s[i + 1]),
+            if gazetteer.mayEndName(c), i + 1 >= s.count || !wordContinuations.contains(s[i + 1]),
                 let match = gazetteer.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12)),
-                !(i - match.start == 1 && Self.shortNameStops.contains(s[match.start]))
+                !(i - match.start == 1 && shortNameStops.contains(s[match.start]))
             {
                 found.append((match.start..<(i + 1), match.entries, nil))
-            } else if let pattern = Self.pattern(s, at: i) {
+            } else if patternLast.contains(c), let pattern = Self.pattern(s, at: i) {  // the test saves a call per character
                 found.append(pattern)
             }
             i += 1
