@@ -41,7 +41,8 @@ struct ParseCommand: ParsableCommand {
                 if money {
                     for amount in extractor.money(in: text, doc: doc) { emit(JSONLine.money(amount)) }
                 } else {
-                    for fact in extractor.facts(in: text, doc: doc) { emit(JSONLine.fact(fact)) }
+                    // Article by article: a large file never holds all of its facts in memory.
+                    extractor.facts(in: text, doc: doc) { facts in for fact in facts { emit(JSONLine.fact(fact)) } }
                 }
                 FileHandle.standardOutput.write(Data(output.utf8))
                 output.removeAll(keepingCapacity: true)

@@ -25,5 +25,10 @@ public struct Extractor: Sendable {
 
     public func facts(in text: String, doc: String) -> [Fact] { factExtractor.facts(in: text, doc: doc) }
 
+    /// The same facts handed over one article at a time, for callers that write them out as they come.
+    public func facts(in text: String, doc: String, perArticle body: ([Fact]) throws -> Void) rethrows {
+        try factExtractor.forEachArticle(in: text, doc: doc, body)
+    }
+
     public func money(in text: String, doc: String) -> [MoneyAmount] { moneyExtractor.amounts(in: text, doc: doc) }
 }

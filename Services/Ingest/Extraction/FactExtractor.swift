@@ -15,13 +15,20 @@ public struct FactExtractor: Sendable {
     }
 
     public func facts(in text: String, doc: String) -> [Fact] {
+        var facts: [Fact] = []
+        forEachArticle(in: text, doc: doc) { facts.append(contentsOf: $0) }
+        return facts
+    }
+
+    /// The facts article by article: `body` gets each article's facts as soon as they are read, so a long document
+    /// (a newspaper's year of pages) never holds all of its facts at once.
+    public func forEachArticle(in text: String, doc: String, _ body: ([Fact]) throws -> Void) rethrows {
         let norm = NormalizedText(text)
         let s = norm.scalars
         let layout = DocumentLayout(s)
         let documentYear = YearResolver.documentYear(s, sentences: layout.sentences)
         let regions = RegionResolver(s, layout: layout, gazetteer: gazetteer)
         let reader = SentenceReader(taxonomy: taxonomy)
-        var facts: [Fact] = []
         var sentenceIndex = 0
         var sentenceCache: (range: Range<Int>, text: String) = (0..<0, "")
         for (articleIndex, article) in layout.articles.enumerated() {
@@ -61,11 +68,8 @@ public struct FactExtractor: Sendable {
                 drafts.append(contentsOf: sentenceDrafts)
             }
             drafts = Self.dropHeadlineRepeats(drafts)
-            for d in drafts {
-                facts.append(fact(d, doc: doc, article: articleIndex, norm: norm, sentenceCache: &sentenceCache))
-            }
+            try body(drafts.map { fact($0, doc: doc, article: articleIndex, norm: norm, sentenceCache: &sentenceCache) })
         }
-        return facts
     }
 
     /// A figure in a headline or section heading that the body states again is one fact, with the body's evidence.

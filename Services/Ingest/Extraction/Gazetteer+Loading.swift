@@ -14,9 +14,8 @@ extension Gazetteer {
             else { throw ExtractionError(.unreadable, file: "\(file).csv", detail: "bundled gazetteer file missing") }
             data.withUnsafeBytes { gazetteer.add(csv: $0.bindMemory(to: UInt8.self), level: level, parentColumn: parentColumn) }
         }
-        gazetteer.entries.withUnsafeBufferPointer { entries in
-            for (i, e) in entries.enumerated() { gazetteer.byCode[e.code] = Int32(i) }
-        }
+        gazetteer.linkParents()
+        gazetteer.buildIndex()
         return gazetteer
     }
 
@@ -58,20 +57,56 @@ extension Gazetteer {
                 nameScalars.removeLast(length)
                 continue
             }
-            let id = Int32(entries.count)
             entries.append(Entry(code: code, parent: parent, level: level, nameStart: Int32(offset), nameLength: Int32(length)))
-            if Self.genericNames.contains(name(Int(id))) { continue }
+        }
+    }
+
+    /// Whether the entry's name is one of `genericNames` (not indexed).
+    private func isGeneric(_ e: Entry) -> Bool {
+        let name = nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)]
+        return Self.genericNames.contains { $0.count == name.count && $0.elementsEqual(name) }
+    }
+
+    /// Indexes every non-generic name by its reversed-name hash. Chains are built back to front so each lists its
+    /// entries in gazetteer order (the first candidate wins ties in `RegionResolver`).
+    mutating func buildIndex() {
+        var capacity = 1
+        while capacity < entries.count * 2 { capacity <<= 1 }
+        slots = [Int32](repeating: -1, count: capacity)
+        slotMask = UInt64(capacity - 1)
+        for id in entries.indices.reversed() {
+            let e = entries[id]
+            guard !isGeneric(e) else { continue }
             var hash = Self.seed
-            var k = offset + length - 1
-            while k >= offset {
+            var k = Int(e.nameStart + e.nameLength) - 1
+            while k >= Int(e.nameStart) {
                 hash = Self.step(hash, nameScalars[k])
                 k -= 1
             }
-            index[hash, default: []].append(id)
-            let bit = Int(truncatingIfNeeded: hash & 0x3F_FFFF)
-            filter[bit >> 6] |= 1 << UInt64(bit & 63)
-            lastScalars.insert(nameScalars[offset + length - 1])
-            longestName = max(longestName, length)
+            let at = slot(hash)
+            entries[id].nextInSlot = slots[at]
+            slots[at] = Int32(id)
+            let last = Int(nameScalars[Int(e.nameStart + e.nameLength) - 1] & 0xFFFF)
+            lastScalars[last >> 6] |= 1 << UInt64(last & 63)
+            longestName = max(longestName, Int(e.nameLength))
+        }
+    }
+
+    /// Resolves each parent code to its entry by binary search over the entries ordered by code (the CSVs already
+    /// are, so the sort is a no-op check); a code listed twice resolves to its last entry.
+    mutating func linkParents() {
+        var order = Array(entries.indices)
+        if !zip(order, order.dropFirst()).allSatisfy({ entries[$0].code <= entries[$1].code }) {
+            order.sort { (entries[$0].code, $0) < (entries[$1].code, $1) }
+        }
+        for id in entries.indices where entries[id].parent != 0 {
+            let parent = entries[id].parent
+            var lo = 0, hi = order.count  // first position whose code is greater than `parent`
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if entries[order[mid]].code <= parent { lo = mid + 1 } else { hi = mid }
+            }
+            if lo > 0, entries[order[lo - 1]].code == parent { entries[id].parentIndex = Int32(order[lo - 1]) }
         }
     }
 
@@ -83,25 +118,9 @@ extension Gazetteer {
 
     private mutating func decodeUTF8(_ bytes: UnsafeBufferPointer<UInt8>, _ start: Int, _ end: Int) {
         var k = start
-        while k < end {
-            let b = UInt32(bytes[k])
-            if b < 0x80 {
-                nameScalars.append(b)
-                k += 1
-            } else if b < 0xE0, k + 1 < end {
-                nameScalars.append((b & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F))
-                k += 2
-            } else if b < 0xF0, k + 2 < end {
-                nameScalars.append((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F))
-                k += 3
-            } else if k + 3 < end {
-                nameScalars.append(
-                    (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
-                        | UInt32(bytes[k + 3] & 0x3F))
-                k += 4
-            } else {
-                k = end
-            }
+        while let (scalar, width) = UTF8Reader.scalar(bytes, at: k, end: end) {
+            nameScalars.append(scalar)
+            k += width
         }
     }
 }

@@ -5,42 +5,82 @@ import ZhibiaoModels
 /// written, nulls included, in the gold file's order.
 public enum JSONLine {
     public static func fact(_ f: Fact) -> String {
-        var out = "{"
-        field(&out, "doc", string(f.doc))
-        field(&out, "region", f.region.map(string) ?? "null")
-        field(&out, "year", f.year.map(String.init) ?? "null")
-        field(&out, "kind", string(f.kind.rawValue))
-        field(&out, "indicator", f.indicator.map(string) ?? "null")
-        field(&out, "value", f.value.map(number) ?? "null")
-        field(&out, "unit", f.unit.map(string) ?? "null")
-        field(&out, "base_value", f.baseValue.map(number) ?? "null")
-        field(&out, "unit_class", f.unitClass.map { string($0.rawValue) } ?? "null")
-        field(&out, "qualifier", string(f.qualifier.rawValue))
-        field(&out, "growth_pct", f.growthPct.map(number) ?? "null")
-        field(&out, "evidence", string(f.evidence))
-        field(&out, "label", string(f.label))
-        field(&out, "span", "[\(f.span.map(String.init).joined(separator: ", "))]")
-        field(&out, "sentence", string(f.sentence))
-        field(&out, "article", String(f.article))
-        field(&out, "region_code", f.regionCode.map(string) ?? "null")
-        return out + "}"
+        var out = Writer()
+        out.field("doc", string: f.doc)
+        out.field("region", string: f.region)
+        out.field("year", raw: f.year.map(String.init))
+        out.field("kind", string: f.kind.rawValue)
+        out.field("indicator", string: f.indicator)
+        out.field("value", raw: f.value.map(number))
+        out.field("unit", string: f.unit)
+        out.field("base_value", raw: f.baseValue.map(number))
+        out.field("unit_class", string: f.unitClass?.rawValue)
+        out.field("qualifier", string: f.qualifier.rawValue)
+        out.field("growth_pct", raw: f.growthPct.map(number))
+        out.field("evidence", string: f.evidence)
+        out.field("label", string: f.label)
+        out.field("span", raw: "[\(f.span.map(String.init).joined(separator: ", "))]")
+        out.field("sentence", string: f.sentence)
+        out.field("article", raw: String(f.article))
+        out.field("region_code", string: f.regionCode)
+        return out.finish()
     }
 
     public static func money(_ m: MoneyAmount) -> String {
-        var out = "{"
-        field(&out, "doc", string(m.doc))
-        field(&out, "value", number(m.value))
-        field(&out, "unit", string(m.unit))
-        field(&out, "base_value", number(m.baseValue))
-        field(&out, "currency", string(m.currency))
-        field(&out, "qualifier", string(m.qualifier.rawValue))
-        field(&out, "evidence", string(m.evidence))
-        return out + "}"
+        var out = Writer()
+        out.field("doc", string: m.doc)
+        out.field("value", raw: number(m.value))
+        out.field("unit", string: m.unit)
+        out.field("base_value", raw: number(m.baseValue))
+        out.field("currency", string: m.currency)
+        out.field("qualifier", string: m.qualifier.rawValue)
+        out.field("evidence", string: m.evidence)
+        return out.finish()
     }
 
-    static func field(_ out: inout String, _ key: String, _ value: String) {
-        if out.utf8.count > 1 { out += ", " }
-        out += "\"\(key)\": \(value)"
+    /// Writes one object as UTF-8 bytes and makes a String once at the end (concatenating Strings field by field
+    /// reallocated and re-checked the growing line for every field).
+    struct Writer {
+        private var bytes: [UInt8] = [0x7B]  // {
+
+        init() { bytes.reserveCapacity(1024) }
+
+        private mutating func key(_ key: StaticString) {
+            if bytes.count > 1 { bytes.append(contentsOf: [0x2C, 0x20]) }  // ", "
+            bytes.append(0x22)
+            key.withUTF8Buffer { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: [0x22, 0x3A, 0x20])  // ": 
+        }
+
+        /// A value written as it is (numbers, arrays); nil is null.
+        mutating func field(_ name: StaticString, raw value: String?) {
+            key(name)
+            bytes.append(contentsOf: (value ?? "null").utf8)
+        }
+
+        /// A JSON string, escaped; nil is null.
+        mutating func field(_ name: StaticString, string value: String?) {
+            key(name)
+            guard let value else { return bytes.append(contentsOf: "null".utf8) }
+            bytes.append(0x22)
+            for b in value.utf8 {
+                switch b {
+                case 0x22: bytes.append(contentsOf: [0x5C, 0x22])
+                case 0x5C: bytes.append(contentsOf: [0x5C, 0x5C])
+                case 0x0A: bytes.append(contentsOf: [0x5C, 0x6E])
+                case 0x0D: bytes.append(contentsOf: [0x5C, 0x72])
+                case 0x09: bytes.append(contentsOf: [0x5C, 0x74])
+                case 0..<0x20: bytes.append(contentsOf: String(format: "\\u%04x", b).utf8)
+                default: bytes.append(b)
+                }
+            }
+            bytes.append(0x22)
+        }
+
+        consuming func finish() -> String {
+            bytes.append(0x7D)  // }
+            return String(decoding: bytes, as: UTF8.self)
+        }
     }
 
     /// A plain decimal: digits, optional '-', optional '.', no exponent.
@@ -48,24 +88,5 @@ public enum JSONLine {
         let text = d.description
         guard text.utf8.contains(where: { $0 == 0x65 || $0 == 0x45 }) else { return text }
         return NSDecimalNumber(decimal: d).stringValue
-    }
-
-    static func string(_ s: String) -> String {
-        // Fast path: nothing to escape.
-        if !s.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) { return "\"" + s + "\"" }
-        var bytes: [UInt8] = [0x22]
-        for b in s.utf8 {
-            switch b {
-            case 0x22: bytes += [0x5C, 0x22]
-            case 0x5C: bytes += [0x5C, 0x5C]
-            case 0x0A: bytes += [0x5C, 0x6E]
-            case 0x0D: bytes += [0x5C, 0x72]
-            case 0x09: bytes += [0x5C, 0x74]
-            case 0..<0x20: bytes += Array(String(format: "\\u%04x", b).utf8)
-            default: bytes.append(b)
-            }
-        }
-        bytes.append(0x22)
-        return String(decoding: bytes, as: UTF8.self)
     }
 }

@@ -2,63 +2,93 @@
 /// joined, web-page residue (`|`, 上一篇, 版权声明 …) blanked. Every normalized scalar remembers the index of the
 /// scalar it came from, so evidence and spans are always cut from the decoded original.
 struct NormalizedText: Sendable {
-    /// The decoded document, one element per Unicode scalar (spans count these).
-    let original: [Unicode.Scalar]
+    /// The decoded document. Evidence is cut from its own UTF-8 bytes: a copy as scalars would cost four bytes per
+    /// character of a large input.
+    let text: String
+    /// UTF-8 offset of every `checkpointStride`-th scalar (spans count scalars), to find any scalar's bytes with a
+    /// short walk from the checkpoint before it.
+    let checkpoints: [Int32]
+    static let checkpointStride = 64
+    /// Number of scalars in `text`.
+    let scalarCount: Int
     /// Normalized scalar values used by all the matchers.
     let scalars: [UInt32]
-    /// For each normalized scalar, the index of its source scalar in `original`.
+    /// For each normalized scalar, the index of its source scalar in `text`.
     let origin: [Int32]
 
     /// A line at least this long that does not end a sentence was broken by layout, not by the author.
     static let brokenLineMinimum = 30
 
     init(_ text: String) {
-        let original = Array(text.unicodeScalars)
-        self.original = original
-        // Pass 1: fold every scalar into flat arrays, remembering where each line starts and ends (no per-line arrays).
-        var folded: [UInt32] = []
-        var foldedOrigin: [Int32] = []
-        folded.reserveCapacity(original.count)
-        foldedOrigin.reserveCapacity(original.count)
-        var lines: [Range<Int>] = []
-        var lineStart = 0
-        for (index, scalar) in original.enumerated() {
-            let value = Self.fold(scalar.value)
-            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
-                lines.append(lineStart..<folded.count)
-                lineStart = folded.count
-                continue
+        var text = text
+        text.makeContiguousUTF8()  // a no-op for native strings; evidence reads the bytes in place
+        self.text = text
+        var joiner = LineJoiner()
+        var checkpoints: [Int32] = []
+        var count = 0
+        _ = text.utf8.withContiguousStorageIfAvailable { bytes in
+            count = bytes.reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+            joiner.values.reserveCapacity(count)
+            joiner.origin.reserveCapacity(count)
+            checkpoints.reserveCapacity(count / Self.checkpointStride + 1)
+            // Scalars decoded straight from the bytes (the String is valid UTF-8): no iterator per scalar.
+            var offset = 0
+            var index = 0
+            while let (scalar, width) = UTF8Reader.scalar(bytes, at: offset, end: bytes.count) {
+                if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }
+                joiner.add(Self.fold(scalar), from: Int32(index))
+                offset += width
+                index += 1
             }
-            if value == 0x0D || value == 0xFEFF || value == 0x200B { continue }
-            folded.append(value)
-            foldedOrigin.append(Int32(index))
+            if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }  // the end, when on a stride
         }
-        lines.append(lineStart..<folded.count)
-        // Pass 2: keep one newline between lines unless the previous line was cut mid-sentence.
+        joiner.endLine()
+        self.checkpoints = checkpoints
+        self.scalarCount = count
+        self.scalars = joiner.values
+        self.origin = joiner.origin
+    }
+
+    /// Builds the normalized scalars line by line: each line is folded into a reused buffer, then dropped (blank,
+    /// web residue), joined to the previous line (a layout break mid-sentence) or appended after a newline. Only
+    /// one line is buffered, not a folded copy of the whole document.
+    private struct LineJoiner {
         var values: [UInt32] = []
         var origin: [Int32] = []
-        values.reserveCapacity(folded.count + lines.count)
-        origin.reserveCapacity(folded.count + lines.count)
+        var line: [UInt32] = []
+        var lineOrigin: [Int32] = []
         var previousNonBlank: (length: Int, last: UInt32, prose: Bool)? = nil
-        for line in lines {
-            let trimmed = Self.trim(folded[line])
-            if trimmed.isEmpty || Self.isResidue(folded[line]) { continue }
+
+        mutating func add(_ value: UInt32, from index: Int32) {
+            if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
+                endLine()
+            } else if value != 0x0D && value != 0xFEFF && value != 0x200B {
+                line.append(value)
+                lineOrigin.append(index)
+            }
+        }
+
+        mutating func endLine() {
+            defer {
+                line.removeAll(keepingCapacity: true)
+                lineOrigin.removeAll(keepingCapacity: true)
+            }
+            let trimmed = NormalizedText.trim(line[...])
+            if trimmed.isEmpty || NormalizedText.isResidue(line[...]) { return }
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
-                let joined = previous.length >= Self.brokenLineMinimum && !Self.endsSentence(previous.last)
-                    && previous.prose && trimmed.first != 0x23
+                let joined = previous.length >= NormalizedText.brokenLineMinimum
+                    && !NormalizedText.endsSentence(previous.last) && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
-                    origin.append(max(0, foldedOrigin[line.lowerBound] - 1))
+                    origin.append(max(0, lineOrigin[0] - 1))
                 }
             }
-            values.append(contentsOf: folded[line])
-            origin.append(contentsOf: foldedOrigin[line])
+            values.append(contentsOf: line)
+            origin.append(contentsOf: lineOrigin)
             let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
             previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
-        self.scalars = values
-        self.origin = origin
     }
 
     /// Full-width ASCII and the ideographic space folded to ASCII; everything else unchanged.
@@ -96,36 +126,76 @@ struct NormalizedText: Sendable {
     /// `[start, end)` in original scalars of the normalized range `range`.
     func originalRange(_ range: Range<Int>) -> Range<Int> {
         guard !range.isEmpty else {
-            let at = range.lowerBound < origin.count ? Int(origin[range.lowerBound]) : original.count
+            let at = range.lowerBound < origin.count ? Int(origin[range.lowerBound]) : scalarCount
             return at..<at
         }
         return Int(origin[range.lowerBound])..<(Int(origin[range.upperBound - 1]) + 1)
     }
 
     func originalString(_ range: Range<Int>) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(range.count * 3)
-        for scalar in original[range] { UTF8.encode(scalar) { bytes.append($0) } }
-        return String(decoding: bytes, as: UTF8.self)
+        withBytes { bytes in Self.string(bytes, utf8Offset(range.lowerBound, bytes)..<utf8Offset(range.upperBound, bytes)) }
     }
 
-    func normalizedString(_ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        for value in scalars[range] { view.append(Unicode.Scalar(value) ?? " ") }
-        return String(view)
-    }
+    func normalizedString(_ range: Range<Int>) -> String { String(scalarValues: scalars[range]) }
 
     /// Evidence for a normalized range: the original text, cut to the one line holding `anchor` when a joined line
     /// break falls inside (evidence is always a single-line substring).
     func evidence(_ range: Range<Int>, anchor: Int) -> (text: String, span: Range<Int>) {
-        var span = originalRange(range)
+        let span = originalRange(range)
         let anchorAt = Int(origin[min(max(anchor, range.lowerBound), range.upperBound - 1)])
-        var start = anchorAt
-        while start > span.lowerBound, original[start - 1] != "\n", original[start - 1] != "\r" { start -= 1 }
-        var end = anchorAt
-        while end < span.upperBound, original[end] != "\n", original[end] != "\r" { end += 1 }
-        span = start..<end
-        return (originalString(span), span)
+        return withBytes { bytes in
+            let lower = utf8Offset(span.lowerBound, bytes)
+            let upper = utf8Offset(span.upperBound, bytes)
+            let anchorByte = utf8Offset(anchorAt, bytes)
+            // Line breaks are single ASCII bytes, so walking bytes stops exactly where walking scalars would.
+            var start = anchorByte
+            while start > lower, bytes[start - 1] != 0x0A, bytes[start - 1] != 0x0D { start -= 1 }
+            var end = anchorByte
+            while end < upper, bytes[end] != 0x0A, bytes[end] != 0x0D { end += 1 }
+            let first = anchorAt - Self.scalarCount(bytes, start..<anchorByte)
+            let last = anchorAt + Self.scalarCount(bytes, anchorByte..<end)
+            return (Self.string(bytes, start..<end), first..<last)
+        }
+    }
+
+    private func withBytes<R>(_ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        text.utf8.withContiguousStorageIfAvailable(body)!
+    }
+
+    /// UTF-8 offset of the scalar at index `scalar` (or of the end).
+    private func utf8Offset(_ scalar: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var offset = Int(checkpoints[scalar / Self.checkpointStride])
+        for _ in 0..<(scalar % Self.checkpointStride) {
+            let lead = bytes[offset]
+            offset += lead < 0x80 ? 1 : lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4
+        }
+        return offset
+    }
+
+    private static func scalarCount(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int {
+        bytes[range].reduce(0) { $0 + ($1 & 0xC0 != 0x80 ? 1 : 0) }
+    }
+
+    private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
+        String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+}
+
+/// Reads one scalar of UTF-8 (the document's bytes, the gazetteer's CSVs).
+enum UTF8Reader {
+    /// The scalar starting at `k` and its length in bytes; nil at `end` or when the sequence is cut off by it.
+    @inline(__always) static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> (UInt32, Int)? {
+        guard k < end else { return nil }
+        let b = UInt32(bytes[k])
+        if b < 0x80 { return (b, 1) }
+        if b < 0xE0, k + 1 < end { return ((b & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F), 2) }
+        if b < 0xF0, k + 2 < end {
+            return ((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F), 3)
+        }
+        guard k + 3 < end else { return nil }
+        let value = (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
+            | UInt32(bytes[k + 3] & 0x3F)
+        return (value, 4)
     }
 }
 
@@ -177,4 +247,35 @@ enum ScalarSearch {
 extension String {
     /// The string's scalar values, for matching against normalized text.
     var scalarValues: [UInt32] { unicodeScalars.map(\.value) }
+
+    /// Text from scalar values (a value that is not a scalar becomes a space), encoded straight into the string's
+    /// UTF-8 storage: one allocation, where appending to a `UnicodeScalarView` grows and checks per scalar.
+    init(scalarValues values: some Collection<UInt32>) {
+        self.init(unsafeUninitializedCapacity: values.count * 4) { buffer in
+            var n = 0
+            for value in values {
+                let v = Unicode.Scalar(value)?.value ?? 0x20
+                if v < 0x80 {
+                    buffer[n] = UInt8(v)
+                    n += 1
+                } else if v < 0x800 {
+                    buffer[n] = UInt8(0xC0 | v >> 6)
+                    buffer[n + 1] = UInt8(0x80 | v & 0x3F)
+                    n += 2
+                } else if v < 0x10000 {
+                    buffer[n] = UInt8(0xE0 | v >> 12)
+                    buffer[n + 1] = UInt8(0x80 | v >> 6 & 0x3F)
+                    buffer[n + 2] = UInt8(0x80 | v & 0x3F)
+                    n += 3
+                } else {
+                    buffer[n] = UInt8(0xF0 | v >> 18)
+                    buffer[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
+                    buffer[n + 2] = UInt8(0x80 | v >> 6 & 0x3F)
+                    buffer[n + 3] = UInt8(0x80 | v & 0x3F)
+                    n += 4
+                }
+            }
+            return n
+        }
+    }
 }

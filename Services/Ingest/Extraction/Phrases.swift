@@ -11,7 +11,7 @@ enum Phrases {
     static let decline = list(["下降", "减少", "降低", "回落", "下滑", "缩减"])
     static let rise = list(["增长", "增加", "提高", "提升", "上升", "增幅", "增速", "增"])
     /// Words meaning "up to" that turn a change verb into a level (增长到, 增至, 提高到 …).
-    static let toLevel: Set<UInt32> = Set("到至为".unicodeScalars.map(\.value))
+    static let toLevel = ScalarSet("到至为")
     /// Comparison words: "较2017年增加43天" states a change, not the level.
     static let comparison = list(["较", "比", "同比", "环比"])
 
@@ -28,18 +28,20 @@ enum Phrases {
     ])
     static let investmentSuffixes = ["总投资", "完成投资", "总额"]
     /// Separators inside a "分别" list of figures.
-    static let listSeparators: Set<UInt32> = Set("、和及与,".unicodeScalars.map(\.value))
+    static let listSeparators = ScalarSet("、和及与,")
     /// Clause delimiters: a label never reaches across them.
-    static let clauseDelimiters: Set<UInt32> = Set(",;:。!?()… —".unicodeScalars.map(\.value))
+    static let clauseDelimiters = ScalarSet(",;:。!?()… —")
     /// Verbs trimmed from the end of a raw label.
     static let trailingVerbs = list([
         "累计达到", "达到", "达", "完成", "实现", "为", "共", "累计", "超过", "突破", "增至", "扩大至", "增长到", "控制在", "保持在",
         "在", "是", "有",
     ])
 
-    /// Removes every occurrence of `words` from `s` and reports what is left.
-    static func remainder(_ s: ArraySlice<UInt32>, removing words: [[UInt32]]...) -> [UInt32] {
-        var result: [UInt32] = []
+    /// Whether `s` says nothing but `words`: every character is part of an occurrence of one of them (matched left
+    /// to right, first listed first) or is one that `ignoring` accepts. Answers without building the remainder.
+    static func isCovered(
+        _ s: ArraySlice<UInt32>, by words: [[UInt32]]..., ignoring ignored: (UInt32) -> Bool
+    ) -> Bool {
         var i = s.startIndex
         outer: while i < s.endIndex {
             for group in words {
@@ -48,10 +50,10 @@ enum Phrases {
                     continue outer
                 }
             }
-            result.append(s[i])
+            if !ignored(s[i]) { return false }
             i += 1
         }
-        return result
+        return true
     }
 
     static func containsAny(_ s: ArraySlice<UInt32>, _ words: [[UInt32]]) -> Bool {

@@ -66,7 +66,9 @@ struct QuantityScanner: Sendable {
         }
         takeApprox()
         var multiplierText = ""
-        var factor: Decimal = 1
+        // Nil means ×1. Decimal results are always compact, so leaving out a multiplication by 1 changes no digit of
+        // the output, and it is the most common case (10万元 has one factor, 12个 none).
+        var factor: Decimal? = nil
         if let m = UnitCatalog.multiplier(in: s, at: i, end: end) {
             multiplierText = m.text
             factor = m.factor
@@ -78,7 +80,7 @@ struct QuantityScanner: Sendable {
         if let u = units.unit(in: s, at: i, end: end) {
             unit = multiplierText + u.text
             unitClass = u.unitClass
-            factor *= u.factor
+            if let unitFactor = u.factor { factor = factor.map { $0 * unitFactor } ?? unitFactor }
             i += u.scalars.count
         } else if !multiplierText.isEmpty && arabic {
             unit = multiplierText
@@ -97,7 +99,7 @@ struct QuantityScanner: Sendable {
         }
         return Quantity(
             start: start, numberStart: numberStart, end: i, value: value, unit: unit, unitClass: unitClass,
-            baseValue: value * factor, qualifier: qualifier)
+            baseValue: factor.map { value * $0 } ?? value, qualifier: qualifier)
     }
 
     @inline(__always) func isASCIILetter(_ c: UInt32) -> Bool { (c | 0x20) >= 0x61 && (c | 0x20) <= 0x7A }
@@ -121,7 +123,7 @@ struct QuantityScanner: Sendable {
     }
 
     /// Characters before 约/近/超 that make a word rather than a qualifier (签约, 邀约, 最近, 赶超 …).
-    static let compoundHeads: Set<UInt32> = Set("签邀节预制契特履相合违公条践大最附接将靠赶高".unicodeScalars.map(\.value))
+    static let compoundHeads = ScalarSet("签邀节预制契特履相合违公条践大最附接将靠赶高")
 
     static func prefixQualifier(_ s: [UInt32], before i: Int, lowerBound: Int) -> (Qualifier, Int)? {
         for (text, q) in prefixes where i - text.count >= lowerBound && s[(i - text.count)..<i].elementsEqual(text) {

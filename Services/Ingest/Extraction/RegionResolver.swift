@@ -10,31 +10,39 @@ struct RegionResolver: Sendable {
 
     struct Mention: Sendable {
         var range: Range<Int>
-        var region: Region
+        /// Index into `regions`.
+        var region: Int32
         var inHeading: Bool
     }
 
     let mentions: [Mention]
+    /// The distinct places mentioned, each built once (not once per mention).
+    let regions: [Region]
+    /// For each region, the index of its name among the distinct names: articles tally their subject by name.
+    let nameOfRegion: [Int32]
+    let nameCount: Int
 
     /// Words that follow a place suffix to make an ordinary word (市场, 区域, 县域 …).
-    static let wordContinuations: Set<UInt32> = Set("场民域位属辖直外内".unicodeScalars.map(\.value))
+    static let wordContinuations = ScalarSet("场民域位属辖直外内")
     /// First characters that make a two-character "name" a phrase (和县, 各镇, 全区 …).
-    static let shortNameStops: Set<UInt32> = Set("和各全该本我每市省区县镇乡的在与及等两分城农级个新是为对有了".unicodeScalars.map(\.value))
+    static let shortNameStops = ScalarSet("和各全该本我每市省区县镇乡的在与及等两分城农级个新是为对有了")
     /// Characters before a pattern suffix that show it is not a name (文明村, 示范村, 美丽乡村 …).
-    static let patternStops: Set<UInt32> = Set(
-        "全该各本我每个等的级省市县区镇乡村和与及在对为是有了新明范丽政然城农个进出下到从向由至一二三四五六七八九十两几多余".unicodeScalars.map(\.value))
+    static let patternStops = ScalarSet("全该各本我每个等的级省市县区镇乡村和与及在对为是有了新明范丽政然城农个进出下到从向由至一二三四五六七八九十两几多余")
 
     init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer) {
         var found: [(range: Range<Int>, candidates: [Int32], fallback: Region?)] = []
+        // Looked up once, not per character (each static access is a lazy-initialization check).
+        let wordContinuations = Self.wordContinuations, shortNameStops = Self.shortNameStops
+        let patternLast = Self.patternLast
         var i = 0
         while i < s.count {
             let c = s[i]
-            if gazetteer.lastScalars.contains(c), i + 1 >= s.count || !Self.wordContinuations.contains(s[i + 1]),
+            if gazetteer.mayEndName(c), i + 1 >= s.count || !wordContinuations.contains(s[i + 1]),
                 let match = gazetteer.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12)),
-                !(i - match.start == 1 && Self.shortNameStops.contains(s[match.start]))
+                !(i - match.start == 1 && shortNameStops.contains(s[match.start]))
             {
                 found.append((match.start..<(i + 1), match.entries, nil))
-            } else if let pattern = Self.pattern(s, at: i) {
+            } else if patternLast.contains(c), let pattern = Self.pattern(s, at: i) {  // the test saves a call per character
                 found.append(pattern)
             }
             i += 1
@@ -54,11 +62,19 @@ struct RegionResolver: Sendable {
                 for ancestor in gazetteer.ancestors(of: Int(candidate)) { containing[ancestor, default: 0] += 1 }
             }
         }
+        var regions: [Region] = []
+        var regionOfEntry: [Int: Int32] = [:]
+        var regionOfPattern: [String: Int32] = [:]
         var mentions: [Mention] = []
         for f in found {
             let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
             if let region = f.fallback {
-                mentions.append(Mention(range: f.range, region: region, inHeading: inHeading))
+                let index = regionOfPattern[region.name] ?? Int32(regions.count)
+                if index == regions.count {
+                    regions.append(region)
+                    regionOfPattern[region.name] = index
+                }
+                mentions.append(Mention(range: f.range, region: index, inHeading: inHeading))
                 continue
             }
             var best = Int(f.candidates[0])
@@ -71,10 +87,22 @@ struct RegionResolver: Sendable {
                     if score > bestScore { (best, bestScore) = (candidate, score) }
                 }
             }
-            let region = Region(
-                name: gazetteer.name(best), code: gazetteer.codeString(best), level: gazetteer.entries[best].level)
-            mentions.append(Mention(range: f.range, region: region, inHeading: inHeading))
+            let index = regionOfEntry[best] ?? Int32(regions.count)
+            if index == regions.count {
+                regions.append(
+                    Region(name: gazetteer.name(best), code: gazetteer.codeString(best), level: gazetteer.entries[best].level))
+                regionOfEntry[best] = index
+            }
+            mentions.append(Mention(range: f.range, region: index, inHeading: inHeading))
         }
+        var nameIndex: [String: Int32] = [:]
+        self.nameOfRegion = regions.map { region in
+            if let known = nameIndex[region.name] { return known }
+            nameIndex[region.name] = Int32(nameIndex.count)
+            return Int32(nameIndex.count - 1)
+        }
+        self.nameCount = nameIndex.count
+        self.regions = regions
         self.mentions = mentions.enumerated().sorted {
             ($0.element.range.lowerBound, $0.offset) < ($1.element.range.lowerBound, $1.offset)
         }.map(\.element)
@@ -84,7 +112,7 @@ struct RegionResolver: Sendable {
     static let patternSuffixes: [([UInt32], Gazetteer.Level)] = [
         ("镇", Gazetteer.Level.town), ("街道", .town), ("办事处", .town), ("村", .village), ("社区", .village),
     ].map { ($0.0.scalarValues, $0.1) }
-    static let patternLast: Set<UInt32> = Set(patternSuffixes.map { $0.0.last! })
+    static let patternLast = ScalarSet(patternSuffixes.map { $0.0.last! })
 
     static func pattern(_ s: [UInt32], at i: Int) -> (range: Range<Int>, candidates: [Int32], fallback: Region?)? {
         guard patternLast.contains(s[i]) else { return nil }
@@ -97,9 +125,7 @@ struct RegionResolver: Sendable {
             let a = s[nameStart], b = s[nameStart + 1]
             guard isHan(a), isHan(b), !patternStops.contains(a), !patternStops.contains(b) else { return nil }
             if i + 1 < s.count && (wordContinuations.contains(s[i + 1]) || s[i + 1] == 0x7EA7) { return nil }  // 镇级
-            var view = String.UnicodeScalarView()
-            for v in s[nameStart...i] { view.append(Unicode.Scalar(v)!) }
-            return (nameStart..<(i + 1), [], Region(name: String(view), code: nil, level: level))
+            return (nameStart..<(i + 1), [], Region(name: String(scalarValues: s[nameStart...i]), code: nil, level: level))
         }
         return nil
     }
@@ -131,9 +157,13 @@ struct RegionResolver: Sendable {
         ("本街道", "街道"),
     ].map { ($0.0.scalarValues, $0.1) }
 
+    static let referenceFirsts = ScalarSet(references.map { $0.0[0] })
+
     /// The place an article is about.
     func subject(of article: Range<Int>, in s: [UInt32]) -> Region? {
-        var scores: [String: (region: Region, score: Int, first: Int)] = [:]
+        // Tallies by name, in order of first mention (which also settles ties between equal tallies).
+        var tallies: [(region: Region, score: Int, first: Int)] = []
+        var tallyOfName: [Int32: Int] = [:]
         var lo = 0, hi = mentions.count
         while lo < hi {
             let mid = (lo + hi) / 2
@@ -142,19 +172,33 @@ struct RegionResolver: Sendable {
         for m in mentions[lo...] {
             if m.range.lowerBound >= article.upperBound { break }
             let weight = m.inHeading ? 2 : 1
-            let current = scores[m.region.name] ?? (m.region, 0, m.range.lowerBound)
-            scores[m.region.name] = (current.region, current.score + weight, current.first)
+            let name = nameOfRegion[Int(m.region)]
+            if let k = tallyOfName[name] {
+                tallies[k].score += weight
+            } else {
+                tallyOfName[name] = tallies.count
+                tallies.append((regions[Int(m.region)], weight, m.range.lowerBound))
+            }
         }
-        guard !scores.isEmpty else { return nil }
-        for (text, suffix) in Self.references {
+        guard !tallies.isEmpty else { return nil }
+        // Which references the article uses, found in one pass rather than one search per reference.
+        var used = [Bool](repeating: false, count: Self.references.count)
+        for i in article where Self.referenceFirsts.contains(s[i]) {
+            for (k, (text, _)) in Self.references.enumerated()
+            where !used[k] && text[0] == s[i] && i + text.count <= article.upperBound
+                && s[i..<(i + text.count)].elementsEqual(text)
+            {
+                used[k] = true
+            }
+        }
+        for (k, (text, suffix)) in Self.references.enumerated() where used[k] {
             // 该市/本区/我镇 name the subject itself; 全市 in a district report often means the parent city.
-            guard ScalarSearch.firstIndex(s[article], text) != nil else { continue }
             let votes = text[0] == 0x5168 ? 1 : 2
-            let target = scores.values.filter { $0.region.name.hasSuffix(suffix) }
-                .max { ($0.score, $0.region.level) < ($1.score, $1.region.level) }
-            if let target { scores[target.region.name]!.score += votes }
+            let target = tallies.indices.filter { tallies[$0].region.name.hasSuffix(suffix) }
+                .max { (tallies[$0].score, tallies[$0].region.level) < (tallies[$1].score, tallies[$1].region.level) }
+            if let target { tallies[target].score += votes }
         }
-        return scores.values.max { a, b in
+        return tallies.max { a, b in
             (a.score, a.region.level, -a.first) < (b.score, b.region.level, -b.first)
         }?.region
     }
@@ -175,7 +219,8 @@ struct RegionResolver: Sendable {
             k -= 1
         }
         guard let named else { return subject }
-        guard let subject else { return named.region }
-        return named.region.level >= subject.level ? named.region : subject
+        let region = regions[Int(named.region)]
+        guard let subject else { return region }
+        return region.level >= subject.level ? region : subject
     }
 }

@@ -12,19 +12,19 @@ extension SentenceReader {
     /// "科技型企业、高新技术企业总量分别突破200家、100家": the labels before 分别 pair in order with the figures after
     /// it, and a qualifier written once (突破) holds for all of them.
     func fenbieLists(
-        _ s: [UInt32], _ qs: [Quantity], clauseStarts: [Int], windowStarts: [Int], consumed: Set<Int>
+        _ s: [UInt32], _ qs: [Quantity], clauseStarts: [Int], windowStarts: [Int], consumed: [Bool]
     ) -> [Int: Listed] {
         var result: [Int: Listed] = [:]
         var k = 0
         while k < qs.count {
-            guard !consumed.contains(k), let at = ScalarSearch.lastIndex(s[windowStarts[k]..<qs[k].start], Self.fenbie)
+            guard !consumed[k], let at = ScalarSearch.lastIndex(s[windowStarts[k]..<qs[k].start], Self.fenbie)
             else {
                 k += 1
                 continue
             }
             var members = [k]
             var j = k + 1
-            while j < qs.count, !consumed.contains(j), qs[j].unitClass == qs[k].unitClass,
+            while j < qs.count, !consumed[j], qs[j].unitClass == qs[k].unitClass,
                 s[qs[j - 1].end..<qs[j].start].allSatisfy({ Phrases.listSeparators.contains($0) || $0 == 0x20 }),
                 qs[j].start - qs[j - 1].end <= 2
             {

@@ -11,19 +11,20 @@ struct SentenceReader: Sendable {
     func read(_ s: [UInt32], sentence: Range<Int>, quantities qs: [Quantity], inHeading: Bool) -> [FactDraft] {
         let clauseStarts = qs.map { clauseStart(s, before: $0.start, floor: sentence.lowerBound) }
         let windowStarts = qs.indices.map { k in max(clauseStarts[k], k > 0 ? qs[k - 1].end : sentence.lowerBound) }
-        var growthOf: [Int: Decimal] = [:]  // index of the figure → growth
-        var consumed = Set<Int>()
+        // Per figure (arrays by index: a sentence has a handful of figures, not worth hashing).
+        var growthOf = [Decimal?](repeating: nil, count: qs.count)
+        var consumed = [Bool](repeating: false, count: qs.count)
         for k in qs.indices.dropFirst() where qs[k].isPercent || qs[k].isPercentagePoints {
-            guard let sign = growthSign(s[qs[k - 1].end..<qs[k].start]), !consumed.contains(k - 1),
+            guard let sign = growthSign(s[qs[k - 1].end..<qs[k].start]), !consumed[k - 1],
                 growthOf[k - 1] == nil, !qs[k - 1].isPercent || qs[k].isPercentagePoints
             else { continue }
             growthOf[k - 1] = sign * qs[k].value
-            consumed.insert(k)
+            consumed[k] = true
         }
         let lists = fenbieLists(s, qs, clauseStarts: clauseStarts, windowStarts: windowStarts, consumed: consumed)
         var drafts: [FactDraft] = []
-        var draftOf: [Int: Int] = [:]
-        for k in qs.indices where !consumed.contains(k) {
+        var draftOf = [Int?](repeating: nil, count: qs.count)
+        for k in qs.indices where !consumed[k] {
             let q = qs[k]
             var evidenceStart = windowStarts[k]
             while evidenceStart < q.start, Phrases.isNoise(s[evidenceStart]) && !LabelMatcher.isQuote(s[evidenceStart]) {
@@ -84,9 +85,8 @@ struct SentenceReader: Sendable {
 
     /// +1 or -1 when `gap` says only "grew/fell by" (同比增长, 下降 …), nil otherwise.
     func growthSign(_ gap: ArraySlice<UInt32>) -> Decimal? {
-        let rest = Phrases.remainder(gap, removing: Phrases.growthFiller, Phrases.decline, Phrases.rise)
-            .filter { !Phrases.isNoise($0) }
-        guard rest.isEmpty else { return nil }
+        guard Phrases.isCovered(gap, by: Phrases.growthFiller, Phrases.decline, Phrases.rise, ignoring: Phrases.isNoise)
+        else { return nil }
         if Phrases.containsAny(gap, Phrases.decline) { return -1 }
         if Phrases.containsAny(gap, Phrases.rise) { return 1 }
         return nil
@@ -183,9 +183,7 @@ struct SentenceReader: Sendable {
     func inherit(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity, previous: FactDraft) -> Int? {
         guard let previousIndicator = previous.indicator else { return nil }
         let indicator = taxonomy.indicators[previousIndicator]
-        let rest = Phrases.remainder(s[window], removing: Phrases.levelFiller).filter {
-            !Phrases.isNoise($0) && !isYearText($0)
-        }
+        let onlyFillers = Phrases.isCovered(s[window], by: Phrases.levelFiller) { Phrases.isNoise($0) || isYearText($0) }
         if q.isMoney, indicator.unitClass == .count, Phrases.containsAny(s[window], Phrases.investment) {
             for name in indicator.names {
                 for suffix in Phrases.investmentSuffixes {
@@ -197,7 +195,7 @@ struct SentenceReader: Sendable {
                 }
             }
         }
-        if rest.isEmpty, previous.quantity.unit == q.unit, compatible(indicator.unitClass, q) { return previousIndicator }
+        if onlyFillers, previous.quantity.unit == q.unit, compatible(indicator.unitClass, q) { return previousIndicator }
         return nil
     }
 
@@ -222,9 +220,5 @@ struct SentenceReader: Sendable {
         return text(s, slice.suffix(16).indices)
     }
 
-    func text(_ s: [UInt32], _ range: Range<Int>) -> String {
-        var view = String.UnicodeScalarView()
-        for v in s[range] { view.append(Unicode.Scalar(v) ?? " ") }
-        return String(view)
-    }
+    func text(_ s: [UInt32], _ range: Range<Int>) -> String { String(scalarValues: s[range]) }
 }

@@ -30,19 +30,8 @@ public enum TextDecoder {
         throw ExtractionError(.undecodable, file: name, detail: "not valid UTF-8, UTF-16 (with BOM) or GB18030 text")
     }
 
-    static func utf8(_ bytes: ArraySlice<UInt8>) -> String? {
-        // Validate without building anything, then let the standard library copy the bytes in one go.
-        var decoder = UTF8()
-        var iterator = bytes.makeIterator()
-        loop: while true {
-            switch decoder.decode(&iterator) {
-            case .scalarValue: continue
-            case .emptyInput: break loop
-            case .error: return nil
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// Valid UTF-8 as a string, nil otherwise: the standard library validates and copies in one pass.
+    static func utf8(_ bytes: ArraySlice<UInt8>) -> String? { String(validating: bytes, as: UTF8.self) }
 
     static func utf16(_ bytes: ArraySlice<UInt8>, littleEndian: Bool) -> String? {
         guard bytes.count % 2 == 0 else { return nil }

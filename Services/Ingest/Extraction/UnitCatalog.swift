@@ -9,7 +9,8 @@ struct UnitCatalog: Sendable {
         let text: String
         let scalars: [UInt32]
         let unitClass: UnitClass
-        let factor: Decimal
+        /// Nil for ×1, the common case: `QuantityScanner` then skips a `Decimal` multiplication.
+        let factor: Decimal?
     }
 
     static let shared = UnitCatalog()
@@ -40,7 +41,7 @@ struct UnitCatalog: Sendable {
         var byFirst: [UInt32: [Unit]] = [:]
         for (text, unitClass, factor) in table {
             let scalars = text.scalarValues
-            byFirst[scalars[0], default: []].append(Unit(text: text, scalars: scalars, unitClass: unitClass, factor: factor))
+            byFirst[scalars[0], default: []].append(Unit(text: text, scalars: scalars, unitClass: unitClass, factor: factor == 1 ? nil : factor))
         }
         for key in byFirst.keys { byFirst[key]!.sort { $0.scalars.count > $1.scalars.count } }
         self.byFirst = byFirst

@@ -21,7 +21,7 @@ struct YearResolver: Sendable {
     static let planSpans: [([UInt32], Int)] = [("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030)]
         .map { ($0.0.scalarValues, $0.1) }
     static let fiveYears = ["五年来", "过去五年", "近五年", "五年间", "五年中"].map(\.scalarValues)
-    static let comparisons: Set<UInt32> = Set("较比与同于".unicodeScalars.map(\.value))
+    static let comparisons = ScalarSet("较比与同于")
 
     init(_ s: [UInt32], article: Range<Int>, documentYear: Int?) {
         var i = article.lowerBound
