@@ -65,11 +65,11 @@ done
 
 echo
 echo "== what the reporting service answers"
-"$report" query summary --table
-echo
-"$report" query targets --table
-echo
-"$report" query series --param indicator=industrial_output --table
+{
+    "$report" query summary
+    "$report" query targets
+    "$report" query series --param indicator=industrial_output
+} | python3 scripts/demo_summary.py
 cat <<EOF2
 
 Zhibiao is running: ingest and reporting daemons on the private PostgreSQL in $home.

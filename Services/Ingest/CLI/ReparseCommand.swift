@@ -21,8 +21,9 @@ struct ReparseCommand: AsyncParsableCommand {
         try await reportingErrors {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest reparse"))
-            try Migrator().migrate(connection)
-            let summary = try Reparser(parser: try ExtractionParser(), logger: Logger(label: "zhibiao.ingest")).reparse(
+            let parser = try ExtractionParser()
+            try SchemaSetup.prepare(connection, indicators: parser.indicators)
+            let summary = try Reparser(parser: parser, logger: Logger(label: "zhibiao.ingest")).reparse(
                 ids: ids.isEmpty ? nil : ids, all: all, on: connection)
             print("reparsed \(summary.reparsed) documents (\(summary.facts) facts), failed \(summary.failed)")
             if summary.failed > 0 { throw ExitCode(1) }

@@ -10,9 +10,29 @@ public protocol DocumentParser: Sendable {
     /// Stored with every document (`documents.parser_version`), so `reparse` can tell what an upgrade changes.
     var version: String { get }
 
+    /// The indicator catalogue the parser maps labels to; ingest keeps `zhibiao.indicators` equal to it.
+    var indicators: [IndicatorDefinition] { get }
+
     /// Decodes and parses one report. Throws `DocumentParseError` (or any error) for a report it cannot read; the
     /// queue records the error and retries with backoff, then discards.
     func parse(bytes: [UInt8], name: String, metadata: DocumentMetadata) throws -> ParsedDocument
+}
+
+/// One canonical indicator as the reporting service describes it (`indicators.tsv` plus user additions).
+public struct IndicatorDefinition: Sendable, Hashable {
+    public var id: String
+    public var unitClass: String
+    public var flow: String
+    public var names: [String]
+    public var note: String
+
+    public init(id: String, unitClass: String, flow: String, names: [String], note: String) {
+        self.id = id
+        self.unitClass = unitClass
+        self.flow = flow
+        self.names = names
+        self.note = note
+    }
 }
 
 /// What a producer may say about a report besides its bytes (the queue's `metadata` jsonb).

@@ -19,6 +19,13 @@ public struct ExtractionParser: DocumentParser {
         extractor = try Extractor(indicatorsPath: indicatorsPath)
     }
 
+    public var indicators: [IndicatorDefinition] {
+        extractor.taxonomy.indicators.map {
+            IndicatorDefinition(
+                id: $0.id, unitClass: $0.unitClass.rawValue, flow: $0.flow, names: $0.names, note: $0.note)
+        }
+    }
+
     public func parse(bytes: [UInt8], name: String, metadata: DocumentMetadata) throws -> ParsedDocument {
         guard !bytes.isEmpty else { throw DocumentParseError("the report is empty") }
         let (text, encoding) = try TextDecoder.decode(bytes, name: name)

@@ -29,7 +29,8 @@ public struct IngestDaemon: Service {
     public func run() async throws {
         // Connect and migrate before serving: an unreachable database is a start-up error, not a retry loop.
         let connections = try await Self.connectAll(target, count: settings.workers + 1)
-        _ = try await connections[0].run { try Migrator().migrate($0) }
+        let indicators = processor.parser.indicators
+        _ = try await connections[0].run { try SchemaSetup.prepare($0, indicators: indicators) }
         let wakeUp = WakeUp()
         logger.info(
             "ingest daemon started",

@@ -8,7 +8,10 @@ public struct IndicatorTaxonomy: Sendable {
     public struct Indicator: Sendable, Hashable {
         public let id: String
         public let unitClass: UnitClass
+        /// `level` (a stock at a moment) or `flow` (a quantity over the year).
+        public let flow: String
         public let names: [String]
+        public let note: String
     }
 
     public let indicators: [Indicator]
@@ -52,8 +55,14 @@ public struct IndicatorTaxonomy: Sendable {
                     .badIndicatorFile, file: file,
                     detail: "line \(number + 1): expected id, unit_class, flow, names separated by tabs")
             }
+            guard fields[2] == "level" || fields[2] == "flow" else {
+                throw ExtractionError(
+                    .badIndicatorFile, file: file, detail: "line \(number + 1): flow must be level or flow")
+            }
             let names = fields[3].split(separator: "|").map(String.init).filter { !$0.isEmpty }
-            result.append(Indicator(id: fields[0], unitClass: unitClass, names: names))
+            result.append(Indicator(
+                id: fields[0], unitClass: unitClass, flow: fields[2], names: names,
+                note: fields.count > 4 ? fields[4] : ""))
         }
         return result
     }
