@@ -60,23 +60,24 @@ serve=("$bin/zhibiao-ingest" serve --workers 2 --max-attempts 3 --backoff-base 0
        --database-url "$chaos_url")
 start_daemon() { "${serve[@]}" >>"$work/chaos.log" 2>&1 & pids+=($!); echo $!; }
 pending() { psql_ chaos "SELECT count(*) FROM zhibiao.ingest_queue WHERE state IN ('available', 'running')" 2>/dev/null || echo 1; }
+stored() { psql_ chaos "SELECT count(*) FROM zhibiao.documents" 2>/dev/null || echo 0; }
+# Lets the daemon make real progress (a random 20–150 more documents) before the next fault lands.
+progress() {
+    local goal=$(( $(stored) + 20 + RANDOM % 131 ))
+    while [ "$(stored)" -lt "$goal" ] && [ "$(pending)" != 0 ]; do in_time; sleep 0.05; done
+}
 daemon=$(start_daemon)
-restarted=0
 for kill in $(seq 1 "$KILLS"); do
-    sleep "$(python3 -c 'import random; print(round(random.uniform(0.3, 1.5), 2))')"
+    progress
     kill -KILL "$daemon" 2>/dev/null || true
     wait "$daemon" 2>/dev/null || true
-    echo "chaos:   SIGKILL $kill at $(psql_ chaos "SELECT count(*) FROM zhibiao.documents") documents"
-    if [ "$restarted" = 0 ] && [ "$kill" -ge $(( (KILLS + 1) / 2 )) ]; then
-        daemon=$(start_daemon)
-        sleep 0.5
+    echo "chaos:   SIGKILL $kill at $(stored) documents"
+    daemon=$(start_daemon)
+    if [ "$kill" = $(( (KILLS + 1) / 2 )) ]; then
+        progress
         scripts/pg-cluster.sh restart "$work" >/dev/null
-        echo "chaos:   PostgreSQL restarted while the daemon served"
-        restarted=1
-    else
-        daemon=$(start_daemon)
+        echo "chaos:   PostgreSQL restarted at $(stored) documents while the daemon served"
     fi
-    in_time
 done
 until [ "$(pending)" = 0 ]; do in_time; sleep 0.5; done
 kill -TERM "$daemon"; wait "$daemon" 2>/dev/null || true
