@@ -36,17 +36,7 @@ echo "bench: parse" >&2
 taskset -c 0 "$bin/zhibiao-bench" parse seeds/*.txt --corpus-bytes 10000000 --runs 5 > "$work/parse.json"
 
 echo "bench: ingest ($DOCUMENTS documents)" >&2
-mkdir -p "$work/docs"
-python3 - "$work/docs" "$DOCUMENTS" <<'PY'
-import pathlib, sys
-out, n = pathlib.Path(sys.argv[1]), int(sys.argv[2])
-seeds = sorted(pathlib.Path("seeds").glob("*.txt"))
-for i in range(n):
-    text = seeds[i % len(seeds)].read_text(encoding="utf-8")
-    shift = i // len(seeds)
-    varied = "".join(str((int(c) + shift) % 10) if c.isdigit() else c for c in text)
-    (out / f"doc-{i:05d}.txt").write_text(varied + f"\n（样本编号 {i}）\n", encoding="utf-8")
-PY
+python3 scripts/make_documents.py "$work/docs" "$DOCUMENTS"
 t0=$(now); "$bin/zhibiao-ingest" parse "$work"/docs/*.txt > "$work/parsed.jsonl"; parse_s=$(elapsed "$t0" "$(now)")
 "$bin/zhibiao-ingest" migrate >/dev/null
 t0=$(now); "$bin/zhibiao-ingest" submit "$work/docs" >/dev/null; submit_s=$(elapsed "$t0" "$(now)")

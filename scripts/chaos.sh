@@ -33,19 +33,11 @@ fail() { echo "chaos: FAIL: $*" >&2; exit 1; }
 deadline=$(( $(date +%s) + DEADLINE ))
 in_time() { [ "$(date +%s)" -lt "$deadline" ] || fail "deadline of ${DEADLINE}s passed"; }
 
-mkdir -p "$work/docs" "$work/poison"
-python3 - "$work/docs" "$DOCUMENTS" "$work/poison" "$POISON" <<'PY'
-import pathlib, sys
-out, n, poison, p = pathlib.Path(sys.argv[1]), int(sys.argv[2]), pathlib.Path(sys.argv[3]), int(sys.argv[4])
-seeds = sorted(pathlib.Path("seeds").glob("*.txt"))
-for i in range(n):
-    text = seeds[i % len(seeds)].read_text(encoding="utf-8")
-    shift = i // len(seeds)
-    varied = "".join(str((int(c) + shift) % 10) if c.isdigit() else c for c in text)
-    (out / f"doc-{i:05d}.txt").write_text(varied + f"\n（样本编号 {i}）\n", encoding="utf-8")
-for i in range(p):
-    (poison / f"poison-{i}.bin").write_bytes(bytes([0x80, 0xFF, 0x00, 0xC3, 0x28, 0xA0, 0xA1, i]))
-PY
+python3 scripts/make_documents.py "$work/docs" "$DOCUMENTS"
+mkdir -p "$work/poison"
+for i in $(seq 1 "$POISON"); do  # bytes that are neither UTF-8, UTF-16 nor GB18030, one distinct byte each
+    { printf '\x80\xff\x00\xc3\x28\xa0\xa1'; printf "\\x$(printf %02x "$i")"; } > "$work/poison/poison-$i.bin"
+done
 
 echo "chaos: clean run of $DOCUMENTS documents"
 "$bin/zhibiao-ingest" migrate --database-url "$host dbname=clean" >/dev/null
