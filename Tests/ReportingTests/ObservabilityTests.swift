@@ -76,6 +76,9 @@ struct ObservabilityTests {
         let logLevel = try Subprocess.run(binary, ["serve", "--log-level", "loud"], environment: environment)
         #expect(logLevel.exitCode == 2)
         #expect(logLevel.stderr.contains("--log-level"))
+        // A server that cannot be reached is not an invalid setting.
+        let unreachable = try Subprocess.run(binary, ["query", "ping"], environment: environment)
+        #expect(unreachable.exitCode == 3, "\(unreachable.stderr)")
     }
 
     private func metricsText(_ socket: String) async throws -> String {
