@@ -59,14 +59,10 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ReportServerConfiguration(
             socketPath: ZhibiaoPaths().reportSocket(flag: socket),
             database: database.target(applicationName: "zhibiao-report"))
-        let modeText = socketMode ?? Setting.environment["ZHIBIAO_SOCKET_MODE"].flatMap { $0.isEmpty ? nil : $0 }
-        if let modeText {
-            guard let mode = mode_t(modeText, radix: 8), mode <= 0o777 else {
-                throw SettingError(setting: socketMode != nil ? "--socket-mode" : "ZHIBIAO_SOCKET_MODE",
-                                   value: modeText, expected: "octal permission bits such as 0660")
-            }
-            configuration.socketMode = mode
-        }
+        configuration.socketMode = try Setting.value(
+            socketMode, flag: "--socket-mode", variable: "ZHIBIAO_SOCKET_MODE", default: configuration.socketMode,
+            expected: "octal permission bits such as 0660"
+        ) { mode_t($0, radix: 8).flatMap { $0 <= 0o777 ? $0 : nil } }
         configuration.maxConnections = try Setting.integer(
             maxConnections, flag: "--max-connections", variable: "ZHIBIAO_MAX_CONNECTIONS", default: 256, minimum: 1)
         configuration.idleTimeout = .seconds(try Setting.integer(
