@@ -18,8 +18,12 @@ struct RequestDispatcher: Sendable {
         var method = "invalid"
         var code = "ok"
         defer {
-            ReportMetrics.requestAnswered(method: method, code: code, duration: ContinuousClock.now - started)
-            logger.debug("answered", metadata: ["method": "\(method)", "code": "\(code)"])
+            let duration = ContinuousClock.now - started
+            ReportMetrics.requestAnswered(method: method, code: code, duration: duration)
+            let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+            logger.debug("answered", metadata: [
+                "method": "\(method)", "code": "\(code)", "ms": "\((milliseconds * 1000).rounded() / 1000)",
+            ])
         }
         let value: JSONValue
         do {
