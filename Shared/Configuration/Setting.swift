@@ -35,27 +35,41 @@ public enum Setting {
         return value
     }
 
-    /// An integer setting with a lower bound, from flag or environment.
+    /// Resolves a setting given as flag text (as typed), then `environment[variable]`, then `defaultValue`. An
+    /// unreadable value is a `SettingError` naming what the user actually gave: `flagName` or `variable`.
+    public static func value<T>(
+        _ flagText: String?, flag flagName: String, variable: String, default defaultValue: T, expected: String,
+        environment: [String: String] = Setting.environment, parse: (String) -> T?
+    ) throws -> T {
+        if let flagText {
+            guard let value = parse(flagText) else {
+                throw SettingError(setting: flagName, value: flagText, expected: expected)
+            }
+            return value
+        }
+        return try resolve(flag: nil, variable: variable, default: defaultValue, expected: expected,
+                           environment: environment, parse: parse)
+    }
+
+    /// An integer setting with a lower bound, from flag text or environment.
     public static func integer(
-        flag: Int?, variable: String, default defaultValue: Int, minimum: Int,
+        _ flagText: String?, flag flagName: String, variable: String, default defaultValue: Int, minimum: Int,
         environment: [String: String] = Setting.environment
     ) throws -> Int {
-        let value = try resolve(
-            flag: flag, variable: variable, default: defaultValue, expected: "an integer ≥ \(minimum)",
-            environment: environment, parse: { Int($0) })
-        guard value >= minimum else {
-            throw SettingError(setting: flag != nil ? "--\(variable.flagName)" : variable, value: String(value),
-                               expected: "an integer ≥ \(minimum)")
+        try value(flagText, flag: flagName, variable: variable, default: defaultValue,
+                  expected: "an integer ≥ \(minimum)", environment: environment) {
+            Int($0).flatMap { $0 >= minimum ? $0 : nil }
         }
-        return value
     }
-}
 
-extension String {
-    /// `ZHIBIAO_MAX_LINE_BYTES` → `max-line-bytes`: the flag that goes with an environment variable.
-    var flagName: String {
-        var name = self
-        if name.hasPrefix("ZHIBIAO_") { name.removeFirst("ZHIBIAO_".count) }
-        return name.lowercased().replacingOccurrences(of: "_", with: "-")
+    /// A duration given in (fractional) seconds, with a lower bound, from flag text or environment.
+    public static func seconds(
+        _ flagText: String?, flag flagName: String, variable: String, default defaultValue: Duration,
+        minimum: Double, environment: [String: String] = Setting.environment
+    ) throws -> Duration {
+        try value(flagText, flag: flagName, variable: variable, default: defaultValue,
+                  expected: "a number of seconds ≥ \(minimum)", environment: environment) { text in
+            Double(text).flatMap { $0 >= minimum && $0.isFinite ? Duration.milliseconds(Int64($0 * 1000)) : nil }
+        }
     }
 }

@@ -95,6 +95,13 @@ struct SeedsIngestTests {
         #expect(object?["oldest_waiting_since"] is String)
         let text = try fixture.run(["status"])
         #expect(text.stdout.contains("queue: available 3, running 0, done 0, discarded 0"))
+
+        let metrics = try fixture.run(["status", "--metrics"])
+        #expect(metrics.exitCode == 0, "\(metrics.stderr)")
+        #expect(metrics.stdout.contains("# TYPE zhibiao_ingest_queue_messages gauge"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains(#"zhibiao_ingest_queue_messages{state="available"} 3.0"#), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains(#"zhibiao_ingest_queue_messages{state="done"} 0.0"#))
+        #expect(metrics.stdout.contains("zhibiao_ingest_messages_claimed_total 0"), "\(metrics.stdout)")
     }
 
     @Test func settingsAndAnUnreachableDatabaseFailWithOneClearLine() throws {
@@ -110,12 +117,17 @@ struct SeedsIngestTests {
         #expect(unreachable.stderr.split(separator: "\n").count == 1, "\(unreachable.stderr)")
 
         let workers = try Subprocess.run(binary, ["serve", "--workers", "0", "--database-url", "host=/nonexistent"])
-        #expect(workers.exitCode == 64)
+        #expect(workers.exitCode == 2)
         #expect(workers.stderr.contains("--workers"))
         let environment = try Subprocess.run(
             binary, ["serve", "--database-url", "host=/nonexistent"],
             environment: ["ZHIBIAO_INGEST_POLL_INTERVAL": "soon"])
-        #expect(environment.exitCode == 64)
+        #expect(environment.exitCode == 2)
         #expect(environment.stderr.contains("ZHIBIAO_INGEST_POLL_INTERVAL"))
+        #expect(environment.stderr.split(separator: "\n").count == 1, "\(environment.stderr)")
+        let submit = try Subprocess.run(
+            binary, ["submit", "--max-bytes", "lots", "--database-url", "host=/nonexistent", "x"])
+        #expect(submit.exitCode == 2)
+        #expect(submit.stderr.contains("--max-bytes"), "\(submit.stderr)")
     }
 }

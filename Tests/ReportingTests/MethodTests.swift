@@ -12,12 +12,14 @@ struct MethodTests {
             let description = try await server.result("describe")
             #expect(description["protocol_version"] == .string(ReportProtocol.version))
             let names = description["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["ping", "describe", "regions", "indicators", "facts", "series", "compare", "targets",
+            #expect(names == ["ping", "describe", "metrics", "regions", "indicators", "facts", "series", "compare", "targets",
                               "summary", "documents", "document", "explain"])
             let series = description["methods"]?.arrayValue?.first { $0["name"] == .string("series") }
             #expect(series?["params"]?[0]?["name"] == .string("indicator"))
             #expect(series?["params"]?[0]?["required"] == .bool(true))
             #expect(description["errors"]?.arrayValue?.count == 11)
+            // In-process there is no metrics backend: the method still answers, with whatever the registry holds.
+            #expect(try await server.result("metrics")["text"]?.stringValue != nil)
         }
     }
 

@@ -14,7 +14,7 @@ struct MigrateCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest migrate"))
             let applied = try SchemaSetup.prepare(connection, indicators: try ExtractionParser().indicators)

@@ -18,7 +18,7 @@ struct ReparseCommand: AsyncParsableCommand {
     @Flag(help: "Every document, whatever parser version made it") var all = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest reparse"))
             let parser = try ExtractionParser()

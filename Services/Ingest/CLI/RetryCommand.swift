@@ -22,7 +22,7 @@ struct RetryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest retry"))
             try Migrator().migrate(connection)

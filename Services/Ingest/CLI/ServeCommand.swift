@@ -37,26 +37,27 @@ struct ServeCommand: AsyncParsableCommand {
     var once = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             var settings = IngestSettings()
             try queue.apply(to: &settings)
-            settings.workers = try CLISetting.integer(
+            settings.workers = try Setting.integer(
                 workers, flag: "--workers", variable: "ZHIBIAO_INGEST_WORKERS",
                 default: settings.workers, minimum: 1)
-            settings.pollInterval = try CLISetting.seconds(
+            settings.pollInterval = try Setting.seconds(
                 pollInterval, flag: "--poll-interval", variable: "ZHIBIAO_INGEST_POLL_INTERVAL",
                 default: settings.pollInterval, minimum: 0.01)
-            settings.backoffBase = try CLISetting.seconds(
+            settings.backoffBase = try Setting.seconds(
                 backoffBase, flag: "--backoff-base", variable: "ZHIBIAO_INGEST_BACKOFF_BASE",
                 default: settings.backoffBase, minimum: 0)
-            settings.claimGrace = try CLISetting.seconds(
+            settings.claimGrace = try Setting.seconds(
                 claimGrace, flag: "--claim-grace", variable: "ZHIBIAO_INGEST_CLAIM_GRACE",
                 default: settings.claimGrace, minimum: 0.1)
-            settings.watchDirectory = try CLISetting.value(
+            settings.watchDirectory = try Setting.value(
                 watch, flag: "--watch", variable: "ZHIBIAO_INGEST_WATCH", default: nil, expected: "a folder"
             ) { $0 }
             settings.once = once
+            ZhibiaoMetrics.bootstrap()
 
             let logger = Logger(label: "zhibiao.ingest")
             let daemon = IngestDaemon(

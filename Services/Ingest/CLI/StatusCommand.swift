@@ -13,14 +13,22 @@ struct StatusCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     @Flag(help: "One JSON object instead of text") var json = false
+    @Flag(help: "Prometheus text: queue depth by state and stored totals as gauges, plus this process's counters")
+    var metrics = false
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest status"))
             try Migrator().migrate(connection)
             let status = try QueueStatus.read(on: connection)
-            print(json ? status.json : status.text)
+            if metrics {
+                ZhibiaoMetrics.bootstrap()
+                status.recordGauges()
+                print(ZhibiaoMetrics.exposition(), terminator: "")
+            } else {
+                print(json ? status.json : status.text)
+            }
         }
     }
 }

@@ -17,7 +17,7 @@ struct SubmitCommand: AsyncParsableCommand {
     @Argument(help: "Files or directories") var paths: [String]
 
     func run() async throws {
-        try await reportingErrors {
+        try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             var settings = IngestSettings()
             try queue.apply(to: &settings)

@@ -13,3 +13,18 @@ struct IngestMetrics: Sendable {
 
     static let shared = IngestMetrics()
 }
+
+extension QueueStatus {
+    /// Records this snapshot as gauges (queue depth by state, waiting for retry, oldest waiting age, stored
+    /// documents and facts), and makes sure this process's counters exist so that an exposition lists them all.
+    public func recordGauges() {
+        for (state, count) in states.sorted(by: { $0.key < $1.key }) {
+            Gauge(label: "zhibiao_ingest_queue_messages", dimensions: [("state", state)]).record(count)
+        }
+        Gauge(label: "zhibiao_ingest_queue_waiting_for_retry").record(waitingForRetry)
+        Gauge(label: "zhibiao_ingest_queue_oldest_waiting_seconds").record(oldestWaitingSeconds ?? 0)
+        Gauge(label: "zhibiao_ingest_documents").record(documents)
+        Gauge(label: "zhibiao_ingest_facts").record(facts)
+        _ = IngestMetrics.shared
+    }
+}

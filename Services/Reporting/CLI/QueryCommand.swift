@@ -10,7 +10,8 @@ struct QueryCommand: AsyncParsableCommand {
         commandName: "query", abstract: "Send a request (or JSON lines from stdin) and print the replies.",
         discussion: """
             --param key=value takes the value as the parameter's type says (describe); key:=JSON passes raw JSON.
-            Without METHOD, each stdin line is a whole request object. Exit status 1 when a reply is an error.
+            Without METHOD, each stdin line is a whole request object. Exit status 1 when a reply is an error, 2 for an invalid setting,
+            3 when the server cannot be reached.
             """)
 
     @Argument(help: "method name (ping, describe, regions, facts, series …); omit to read requests from stdin")
@@ -44,8 +45,9 @@ struct QueryCommand: AsyncParsableCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
+            // Not 2: that code means an invalid setting in both CLIs.
             FileHandle.standardError.write(Data("zhibiao-report: cannot query \(path): \(error)\n".utf8))
-            throw ExitCode(2)
+            throw ExitCode(3)
         }
         if failed { throw ExitCode.failure }
     }

@@ -15,21 +15,21 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "socket file mode, octal [env: ZHIBIAO_SOCKET_MODE; default: 0660]")
     var socketMode: String?
     @Option(help: "connections served at once [env: ZHIBIAO_MAX_CONNECTIONS; default: 256]")
-    var maxConnections: Int?
+    var maxConnections: String?
     @Option(help: "seconds without a request before a connection closes [env: ZHIBIAO_IDLE_TIMEOUT; default: 300]")
-    var idleTimeout: Int?
+    var idleTimeout: String?
     @Option(help: "longest request line in bytes [env: ZHIBIAO_MAX_LINE_BYTES; default: 1048576]")
-    var maxLineBytes: Int?
+    var maxLineBytes: String?
     @Option(help: "most rows in one answer [env: ZHIBIAO_ROW_CAP; default: 1000]")
-    var rowCap: Int?
+    var rowCap: String?
     @Option(help: "statement timeout in ms [env: ZHIBIAO_STATEMENT_TIMEOUT_MS; default: 5000]")
-    var statementTimeoutMs: Int?
+    var statementTimeoutMs: String?
     @Option(help: "database sessions for queries [env: ZHIBIAO_POOL_SIZE; default: 4]")
-    var poolSize: Int?
+    var poolSize: String?
     @Option(help: "answers kept in the result cache, 0 = off [env: ZHIBIAO_CACHE_ENTRIES; default: 4096]")
-    var cacheEntries: Int?
+    var cacheEntries: String?
     @Option(help: "ms to wait after a NOTIFY before refreshing [env: ZHIBIAO_REFRESH_DEBOUNCE_MS; default: 200]")
-    var refreshDebounceMs: Int?
+    var refreshDebounceMs: String?
     @Option(help: "role the sessions SET ROLE to [env: ZHIBIAO_REPORTING_ROLE; default: zhibiao_reporting]")
     var role: String?
 
@@ -37,9 +37,13 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
-        try logging.bootstrap(label: "zhibiao.report")
+        let configuration = try await reportingErrors("zhibiao-report") {
+            try logging.bootstrap(label: "zhibiao.report")
+            return try resolve()
+        }
+        ZhibiaoMetrics.bootstrap()
         let logger = Logger(label: "zhibiao.report")
-        let server = ReportServer(configuration: try resolve(), logger: logger)
+        let server = ReportServer(configuration: configuration, logger: logger)
         let group = ServiceGroup(configuration: .init(
             services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
@@ -55,28 +59,28 @@ struct ServeCommand: AsyncParsableCommand {
         var configuration = ReportServerConfiguration(
             socketPath: ZhibiaoPaths().reportSocket(flag: socket),
             database: database.target(applicationName: "zhibiao-report"))
-        let modeText = socketMode ?? Setting.environment["ZHIBIAO_SOCKET_MODE"].flatMap { $0.isEmpty ? nil : $0 }
-        if let modeText {
-            guard let mode = mode_t(modeText, radix: 8), mode <= 0o777 else {
-                throw SettingError(setting: socketMode != nil ? "--socket-mode" : "ZHIBIAO_SOCKET_MODE",
-                                   value: modeText, expected: "octal permission bits such as 0660")
-            }
-            configuration.socketMode = mode
-        }
+        configuration.socketMode = try Setting.value(
+            socketMode, flag: "--socket-mode", variable: "ZHIBIAO_SOCKET_MODE", default: configuration.socketMode,
+            expected: "octal permission bits such as 0660"
+        ) { mode_t($0, radix: 8).flatMap { $0 <= 0o777 ? $0 : nil } }
         configuration.maxConnections = try Setting.integer(
-            flag: maxConnections, variable: "ZHIBIAO_MAX_CONNECTIONS", default: 256, minimum: 1)
+            maxConnections, flag: "--max-connections", variable: "ZHIBIAO_MAX_CONNECTIONS", default: 256, minimum: 1)
         configuration.idleTimeout = .seconds(try Setting.integer(
-            flag: idleTimeout, variable: "ZHIBIAO_IDLE_TIMEOUT", default: 300, minimum: 1))
+            idleTimeout, flag: "--idle-timeout", variable: "ZHIBIAO_IDLE_TIMEOUT", default: 300, minimum: 1))
         configuration.maxLineBytes = try Setting.integer(
-            flag: maxLineBytes, variable: "ZHIBIAO_MAX_LINE_BYTES", default: 1 << 20, minimum: 256)
-        configuration.rowCap = try Setting.integer(flag: rowCap, variable: "ZHIBIAO_ROW_CAP", default: 1000, minimum: 1)
+            maxLineBytes, flag: "--max-line-bytes", variable: "ZHIBIAO_MAX_LINE_BYTES", default: 1 << 20, minimum: 256)
+        configuration.rowCap = try Setting.integer(
+            rowCap, flag: "--row-cap", variable: "ZHIBIAO_ROW_CAP", default: 1000, minimum: 1)
         configuration.statementTimeoutMilliseconds = try Setting.integer(
-            flag: statementTimeoutMs, variable: "ZHIBIAO_STATEMENT_TIMEOUT_MS", default: 5000, minimum: 1)
-        configuration.poolSize = try Setting.integer(flag: poolSize, variable: "ZHIBIAO_POOL_SIZE", default: 4, minimum: 1)
+            statementTimeoutMs, flag: "--statement-timeout-ms", variable: "ZHIBIAO_STATEMENT_TIMEOUT_MS",
+            default: 5000, minimum: 1)
+        configuration.poolSize = try Setting.integer(
+            poolSize, flag: "--pool-size", variable: "ZHIBIAO_POOL_SIZE", default: 4, minimum: 1)
         configuration.cacheEntries = try Setting.integer(
-            flag: cacheEntries, variable: "ZHIBIAO_CACHE_ENTRIES", default: 4096, minimum: 0)
+            cacheEntries, flag: "--cache-entries", variable: "ZHIBIAO_CACHE_ENTRIES", default: 4096, minimum: 0)
         configuration.refreshDebounce = .milliseconds(try Setting.integer(
-            flag: refreshDebounceMs, variable: "ZHIBIAO_REFRESH_DEBOUNCE_MS", default: 200, minimum: 0))
+            refreshDebounceMs, flag: "--refresh-debounce-ms", variable: "ZHIBIAO_REFRESH_DEBOUNCE_MS",
+            default: 200, minimum: 0))
         configuration.role = try Setting.resolve(
             flag: role, variable: "ZHIBIAO_REPORTING_ROLE", default: "zhibiao_reporting", expected: "a role name",
             parse: { $0 })

@@ -6,6 +6,7 @@ enum MethodCatalog {
     static let all: [MethodSpec] = [
         MethodSpec("ping", "Liveness: answers {\"pong\": true}."),
         MethodSpec("describe", "Server version, protocol version, limits, methods with their parameters and errors."),
+        MethodSpec("metrics", "This server's metrics in the Prometheus text format: {\"text\": \"…\"}."),
         MethodSpec(
             "regions", "The region tree (depth-first order): codes, names, levels, parents, fact counts.",
             params: [

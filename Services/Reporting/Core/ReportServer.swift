@@ -21,6 +21,8 @@ public final class ReportServer: Service, Sendable {
     private let maintenance: MaintenanceConnection
     private let listening: EventLoopPromise<Void>
     private let connections = NIOLockedValueBox(0)
+    /// Numbers the connections, so that `connection-sequence` identifies a request in the logs.
+    private let connectionNumbers = NIOLockedValueBox(0)
 
     public init(
         configuration: ReportServerConfiguration, logger: Logger = Logger(label: "zhibiao.report"),
@@ -39,7 +41,7 @@ public final class ReportServer: Service, Sendable {
         }
         self.dispatcher = RequestDispatcher(
             queries: ReportQueries(pool: pool, rowCap: configuration.rowCap), freshness: freshness,
-            configuration: configuration, logger: logger)
+            configuration: configuration)
         self.listening = eventLoopGroup.any().makePromise(of: Void.self)
     }
 
@@ -123,9 +125,26 @@ public final class ReportServer: Service, Sendable {
         let admitted = connections.withLockedValue { count in
             guard count < configuration.maxConnections else { return false }
             count += 1
+            ReportMetrics.connections.record(count)
             return true
         }
-        defer { if admitted { connections.withLockedValue { $0 -= 1 } } }
+        defer {
+            if admitted {
+                connections.withLockedValue { count in
+                    count -= 1
+                    ReportMetrics.connections.record(count)
+                }
+            } else {
+                ReportMetrics.connectionsRefused.increment()
+            }
+        }
+        let number = connectionNumbers.withLockedValue { number in
+            number += 1
+            return number
+        }
+        var logger = self.logger
+        logger[metadataKey: "connection"] = "\(number)"
+        var sequence = 0
         let state = registry.add(connection.channel)
         defer { registry.remove(state) }
         do {
@@ -140,7 +159,10 @@ public final class ReportServer: Service, Sendable {
                     guard state.begin() else { break }
                     switch frame {
                     case .line(let bytes):
-                        let reply = await dispatcher.reply(to: bytes.readableBytesView)
+                        sequence += 1
+                        var requestLogger = logger
+                        requestLogger[metadataKey: "request_id"] = "\(number)-\(sequence)"
+                        let reply = await dispatcher.reply(to: bytes.readableBytesView, logger: requestLogger)
                         try await outbound.write(Self.line(reply))
                     case .tooLong:
                         let error = RPCError(

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import ZhibiaoConfiguration
 import ZhibiaoModels
 import ZhibiaoPostgres
 
@@ -8,32 +9,50 @@ struct RequestDispatcher: Sendable {
     let queries: ReportQueries
     let freshness: Freshness
     let configuration: ReportServerConfiguration
-    let logger: Logger
     static let version = "0.1.0"
 
     /// The reply line (without `\n`) for one request line. Never throws: every failure is an error reply.
-    func reply(to line: some Collection<UInt8>) async -> String {
+    /// `logger` carries the request's id; every line logged while answering it goes through it.
+    func reply(to line: some Collection<UInt8>, logger: Logger) async -> String {
+        let started = ContinuousClock.now
+        var method = "invalid"
+        var code = "ok"
+        defer {
+            let duration = ContinuousClock.now - started
+            ReportMetrics.requestAnswered(method: method, code: code, duration: duration)
+            let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+            logger.debug("answered", metadata: [
+                "method": "\(method)", "code": "\(code)", "ms": "\((milliseconds * 1000).rounded() / 1000)",
+            ])
+        }
         let value: JSONValue
         do {
             value = try JSONValue(parsing: line)
         } catch {
+            code = String(RPCError.Code.parseError.rawValue)
             return RPCResponse(error: RPCError(code: .parseError, message: "parse error: \(error)")).json.encoded()
         }
         let request: RPCRequest
         do {
             request = try RPCRequest(value)
         } catch {
+            code = String(Self.rpcError(for: error).code.rawValue)
             return RPCResponse(error: error).json.encoded()
         }
+        method = MethodCatalog.byName[request.method] == nil ? "unknown" : request.method
+        var logger = logger
+        logger[metadataKey: "rpc_id"] = "\(request.id.encoded())"
         do {
             let result = try await answer(request)
             return "{\"id\":" + request.id.encoded() + ",\"result\":" + result + "}"
         } catch var error as RPCError {
             error.id = request.id
+            code = String(error.code.rawValue)
             return RPCResponse(error: error).json.encoded()
         } catch {
             var failure = Self.rpcError(for: error)
             failure.id = request.id
+            code = String(failure.code.rawValue)
             if failure.code == .internalError || failure.code == .databaseError {
                 logger.error("request failed", metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
             }
@@ -51,11 +70,16 @@ struct RequestDispatcher: Sendable {
         switch spec.name {
         case "ping": return JSONValue.object([("pong", .bool(true))]).encoded()
         case "describe": return describe().encoded()
+        case "metrics": return JSONValue.object([("text", .string(ZhibiaoMetrics.exposition()))]).encoded()
         default: break
         }
         let (generation, consolidatedAsOf) = try await freshness.current()
         let key = spec.name + "?" + params.canonical
-        if let cached = await freshness.cached(key) { return cached }
+        if let cached = await freshness.cached(key) {
+            ReportMetrics.cacheHits.increment()
+            return cached
+        }
+        ReportMetrics.cacheMisses.increment()
         let asOf = spec.consolidated ? consolidatedAsOf : Self.timestamp(Date())
         let body = try await run(spec.name, params)
         var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
