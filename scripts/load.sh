@@ -55,7 +55,7 @@ for _ in $(seq 1 100); do "$bin/zhibiao-report" query ping --socket "$socket" >/
 # Parameters taken from what the seeds produced, so every request in the mix has a legitimate non-error answer.
 fact=$("${psql_[@]}" -c "SELECT min(id) FROM zhibiao.facts")
 document=$("${psql_[@]}" -c "SELECT min(id) FROM zhibiao.documents")
-indicator=$("${psql_[@]}" -c "SELECT indicator FROM zhibiao.facts WHERE kind = 'actual' AND value IS NOT NULL
+indicator=$("${psql_[@]}" -c "SELECT indicator FROM zhibiao.facts WHERE kind = 'actual' AND indicator IS NOT NULL AND value IS NOT NULL
     GROUP BY indicator ORDER BY count(*) DESC, indicator LIMIT 1")
 read -r year region < <("${psql_[@]}" -F ' ' -c "SELECT year, region_code FROM zhibiao.facts
     WHERE indicator = '$indicator' AND kind = 'actual' ORDER BY year DESC, region_code LIMIT 1")
