@@ -75,6 +75,9 @@ public final class ReportServer: Service, Sendable {
             + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
         let server = try await ServerBootstrap(group: group)
             .serverChannelOption(.backlog, value: 256)
+            // A client that half-closes after its requests (`echo … | socat - UNIX-CONNECT:…`) still gets every
+            // reply: end of input only ends the request loop, the connection closes after the last reply.
+            .childChannelOption(.allowRemoteHalfClosure, value: true)
             .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
                 channel.eventLoop.makeCompletedFuture {
                     try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
