@@ -173,7 +173,10 @@ let package = Package(
         ),
         .testTarget(
             name: "ReportingTests",
-            dependencies: ["ZhibiaoReporting", "ZhibiaoModels", "ZhibiaoTestSupport", "ZhibiaoPostgres"],
+            dependencies: [
+                "ZhibiaoReporting", "ZhibiaoModels", "ZhibiaoTestSupport", "ZhibiaoPostgres",
+                .product(name: "NIOCore", package: "swift-nio"),
+            ],
             path: "Tests/ReportingTests"
         ),
     ]

@@ -66,6 +66,23 @@ func eventually(
     throw TestSupportError("timed out waiting until \(what)")
 }
 
+/// Polls `condition` without suspending, keeping this thread, for waits that must catch a moment (a daemon
+/// mid-run before a fault). An `await` between polls can resume only when other tests free one of the two
+/// cooperative threads, by which time the daemon may have finished.
+func holdUntil(
+    _ what: String, timeout: Duration = .seconds(60), every interval: Duration = .milliseconds(5),
+    _ condition: () throws -> Bool,
+    sourceLocation: SourceLocation = #_sourceLocation
+) throws {
+    let deadline = ContinuousClock.now + timeout
+    while ContinuousClock.now < deadline {
+        if try condition() { return }
+        Thread.sleep(forTimeInterval: Double(interval.components.attoseconds) / 1e18)
+    }
+    Issue.record("timed out waiting until \(what)", sourceLocation: sourceLocation)
+    throw TestSupportError("timed out waiting until \(what)")
+}
+
 /// Report files made from the seeds: `count` documents, each a passage of four lines of a seed plus a numbered line
 /// of its own, so that every one has distinct bytes (a distinct SHA-256) and real figures. Passages rather than
 /// whole seeds keep a 500-document run within seconds in a debug build.

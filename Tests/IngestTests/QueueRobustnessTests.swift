@@ -36,7 +36,7 @@ struct QueueRobustnessTests {
         // One worker and a tight poll, so that the kill lands early in the run however fast the machine is.
         let daemon = try fixture.serve(["--workers", "1"])
         do {
-            try await eventually("the daemon is mid-run", every: .milliseconds(5)) { try fixture.doneCount() >= 5 }
+            try holdUntil("the daemon is mid-run") { try fixture.doneCount() >= 5 }
         } catch {
             daemon.signal(SIGKILL)
             daemon.wait()
@@ -180,7 +180,7 @@ struct QueueRobustnessTests {
             daemon.signal(SIGKILL)
             daemon.wait()
         }
-        try await eventually("the daemon is mid-run", every: .milliseconds(5)) { try fixture.doneCount() >= 5 }
+        try holdUntil("the daemon is mid-run") { try fixture.doneCount() >= 5 }
         let doneBeforeRestart = try fixture.doneCount()
         try cluster.restart()
         #expect(doneBeforeRestart < count, "the restart came too late to test anything")

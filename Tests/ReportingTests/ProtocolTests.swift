@@ -1,4 +1,5 @@
 import Foundation
+import NIOCore
 import Testing
 import ZhibiaoModels
 import ZhibiaoReporting
@@ -144,11 +145,15 @@ struct ProtocolTests {
                 _ = try await first.call("ping")
                 try await ReportClient.withConnection(socket: socket) { second in
                     _ = try await second.call("ping")
-                    try await ReportClient.withConnection(socket: socket) { third in
-                        let line = try await third.readLine()
-                        #expect(try RPCResponse(line: try #require(line)).error?.code == .tooManyConnections)
-                        #expect(try await third.readLine() == nil)
-                    }
+                    // Turned away: the -32001 reply then the close, or, when the server is quicker than this
+                    // client's channel set-up, a channel that is already closed.
+                    do {
+                        try await ReportClient.withConnection(socket: socket) { third in
+                            let line = try await third.readLine()
+                            #expect(try RPCResponse(line: try #require(line)).error?.code == .tooManyConnections)
+                            #expect(try await third.readLine() == nil)
+                        }
+                    } catch ChannelError.ioOnClosedChannel {}
                 }
             }
             try await eventually { try await server.call("ping").result != nil }
@@ -160,10 +165,12 @@ struct ProtocolTests {
     /// the timeout, which made this test race.
     @Test func idleConnectionsAreClosed() async throws {
         try await TestServer.with({ $0.idleTimeout = .milliseconds(300) }) { server in
-            try await ReportClient.withConnection(socket: server.socket) { connection in
-                #expect(try await connection.readLine() == nil)
+            let line = try await ReportClient.withConnection(socket: server.socket) { connection in
+                try await connection.readLine()
             }
-            #expect(try await server.call("ping").result != nil)
+            #expect(line == nil)
+            let pong = try await ReportClient.withConnection(socket: server.socket) { try await $0.call("ping") }
+            #expect(pong.result != nil)
         }
     }
 }
