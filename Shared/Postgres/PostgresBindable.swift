@@ -23,6 +23,12 @@ public struct PostgresParameter: Sendable {
         self.format = .text
     }
 
+    /// Text already encoded as UTF-8.
+    public init(utf8: [UInt8]) {
+        self.bytes = utf8
+        self.format = .text
+    }
+
     public init(binary: [UInt8]) {
         self.bytes = binary
         self.format = .binary
@@ -59,9 +65,32 @@ extension Bool: PostgresBindable {
 
 extension Decimal: PostgresBindable {
     /// NUMERIC in its exact decimal text (never through a binary float).
-    public var postgresParameter: PostgresParameter? {
-        PostgresParameter(text: NSDecimalNumber(decimal: self).description(withLocale: Locale(identifier: "en_US_POSIX")))
+    public var postgresParameter: PostgresParameter? { PostgresParameter(text: postgresNumericText) }
+
+    /// Plain decimal text (`-0.005`, `12000000`, never exponent notation): the same text as `description`, about
+    /// five times faster for a significand that fits in 64 bits — every figure a report states — which matters when
+    /// a COPY writes a hundred thousand of them.
+    public var postgresNumericText: String {
+        let magnitude = significand
+        guard isFinite, magnitude <= Self.largestInt64 else { return description }
+        var digits = Array(String(NSDecimalNumber(decimal: magnitude).int64Value).utf8)
+        let zero = UInt8(ascii: "0")
+        if exponent >= 0 {
+            if digits != [zero] { digits.append(contentsOf: repeatElement(zero, count: exponent)) }
+        } else {
+            let fractionDigits = -exponent
+            if digits.count <= fractionDigits {
+                digits.insert(contentsOf: repeatElement(zero, count: fractionDigits - digits.count + 1), at: 0)
+            }
+            digits.insert(UInt8(ascii: "."), at: digits.count - fractionDigits)
+            while digits.last == zero { digits.removeLast() }
+            if digits.last == UInt8(ascii: ".") { digits.removeLast() }
+        }
+        if sign == .minus && digits != [zero] { digits.insert(UInt8(ascii: "-"), at: 0) }
+        return String(decoding: digits, as: UTF8.self)
     }
+
+    private static let largestInt64 = Decimal(Int64.max)
 }
 
 extension Data: PostgresBindable {
@@ -83,4 +112,43 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
 public struct PostgresNull: PostgresBindable {
     public init() {}
     public var postgresParameter: PostgresParameter? { nil }
+}
+
+/// A one-dimensional array parameter in PostgreSQL's text form (`{"a","b",NULL}`), for `unnest($n::text[], …)`:
+/// several rows in one statement. Elements are the text forms of their values, `nil` is NULL; the statement's cast
+/// (`::int[]`, `::numeric[]` …) gives them their type.
+public struct PostgresArray: PostgresBindable {
+    public var elements: [String?]
+
+    public init(_ elements: [String?]) {
+        self.elements = elements
+    }
+
+    public var postgresParameter: PostgresParameter? {
+        var text = [UInt8]()
+        text.reserveCapacity(2 + elements.reduce(0) { $0 + ($1?.utf8.count ?? 4) + 3 })
+        text.append(UInt8(ascii: "{"))
+        for (index, element) in elements.enumerated() {
+            if index > 0 { text.append(UInt8(ascii: ",")) }
+            guard var element else {
+                text.append(contentsOf: "NULL".utf8)
+                continue
+            }
+            // Quoted, so empty strings, spaces, commas, braces and the word NULL stay values.
+            text.append(UInt8(ascii: "\""))
+            element.withUTF8 { bytes in
+                guard bytes.contains(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                    text.append(contentsOf: bytes)
+                    return
+                }
+                for byte in bytes {
+                    if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") { text.append(UInt8(ascii: "\\")) }
+                    text.append(byte)
+                }
+            }
+            text.append(UInt8(ascii: "\""))
+        }
+        text.append(UInt8(ascii: "}"))
+        return PostgresParameter(utf8: text)
+    }
 }

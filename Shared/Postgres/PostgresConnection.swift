@@ -14,6 +14,8 @@ public final class PostgresConnection: @unchecked Sendable {
     private let lock = NSRecursiveLock()
     private let queue: DispatchQueue
     private var transactionDepth = 0
+    /// Statements prepared in the current session, by SQL text (see `query(prepared:_:)`); a new session has none.
+    private var preparedNames: [String: String] = [:]
 
     /// Connects (blocking). Every session runs in UTC with ISO dates so that timestamps decode the same everywhere;
     /// `sessionSetup` runs next, and again after each reconnect.
@@ -61,6 +63,7 @@ public final class PostgresConnection: @unchecked Sendable {
                                 target: target.description)
         }
         PQreset(handle)
+        preparedNames.removeAll()
         guard PQstatus(handle) == CONNECTION_OK else {
             throw PostgresError(code: .connectionFailed, message: String(cString: PQerrorMessage(handle)),
                                 target: target.description)
@@ -73,11 +76,36 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Runs one statement with `$1…$n` parameters (`PQexecParams`) and returns its rows.
     @discardableResult
     public func query(_ sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
+        try run(sql, parameters, prepared: false)
+    }
+
+    /// Like `query(_:_:)` for a statement run many times in a session (a queue's claim, an ingest's inserts): it is
+    /// prepared on first use (`PQprepare`) and then executed by name, so the server parses it once and, after five
+    /// runs, may keep a generic plan. Statements whose best plan depends on their parameters belong in `query`.
+    @discardableResult
+    public func query(prepared sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
+        try run(sql, parameters, prepared: true)
+    }
+
+    private func run(_ sql: String, _ parameters: [any PostgresBindable], prepared: Bool) throws -> PostgresRows {
         try lock.withLock {
             try reconnectIfNeeded()
+            var name: String?
+            if prepared {
+                name = preparedNames[sql]
+                if name == nil {
+                    name = "zhibiao_\(preparedNames.count + 1)"
+                    _ = try consume(PQprepare(handle, name, sql, 0, nil), sql: sql)
+                    preparedNames[sql] = name
+                }
+            }
             let bound = parameters.map(\.postgresParameter)
             let result = try withParameterPointers(bound) { values, lengths, formats in
-                PQexecParams(handle, sql, Int32(bound.count), nil, values, lengths, formats, 0)
+                if let name {
+                    PQexecPrepared(handle, name, Int32(bound.count), values, lengths, formats, 0)
+                } else {
+                    PQexecParams(handle, sql, Int32(bound.count), nil, values, lengths, formats, 0)
+                }
             }
             return try consume(result, sql: sql)
         }
@@ -202,7 +230,10 @@ private func withParameterPointers<T>(
     let buffers: [UnsafeMutablePointer<CChar>?] = parameters.map { parameter in
         guard let parameter else { return nil }
         let buffer = UnsafeMutablePointer<CChar>.allocate(capacity: parameter.bytes.count + 1)
-        for (offset, byte) in parameter.bytes.enumerated() { buffer[offset] = CChar(bitPattern: byte) }
+        parameter.bytes.withUnsafeBytes { bytes in
+            guard let source = bytes.baseAddress else { return }
+            UnsafeMutableRawPointer(buffer).copyMemory(from: source, byteCount: bytes.count)
+        }
         buffer[parameter.bytes.count] = 0
         return buffer
     }

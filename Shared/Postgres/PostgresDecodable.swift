@@ -85,27 +85,33 @@ extension Date: PostgresTextDecodable {
 extension Data: PostgresTextDecodable {
     /// A `bytea` in hex output format (`\x…`, the default since PostgreSQL 9.0).
     static func decode(nonNull text: String) -> Data? {
-        let utf8 = Array(text.utf8)
-        guard utf8.count >= 2, utf8[0] == UInt8(ascii: "\\"), utf8[1] == UInt8(ascii: "x"), utf8.count % 2 == 0 else {
-            return nil
-        }
-        func nibble(_ c: UInt8) -> UInt8? {
-            switch c {
-            case 48...57: c - 48
-            case 97...102: c - 87
-            case 65...70: c - 55
-            default: nil
+        var text = text
+        return text.withUTF8 { hex -> Data? in
+            guard hex.count >= 2, hex[0] == UInt8(ascii: "\\"), hex[1] == UInt8(ascii: "x"), hex.count % 2 == 0 else {
+                return nil
             }
+            var data = Data(count: (hex.count - 2) / 2)
+            let valid = data.withUnsafeMutableBytes { bytes -> Bool in
+                var invalid: UInt8 = 0
+                for index in 0..<bytes.count {
+                    let high = hexValues[Int(hex[2 + 2 * index])], low = hexValues[Int(hex[3 + 2 * index])]
+                    invalid |= (high | low) & 0xF0
+                    bytes[index] = high << 4 | low
+                }
+                return invalid == 0
+            }
+            return valid ? data : nil
         }
-        var bytes = [UInt8]()
-        bytes.reserveCapacity((utf8.count - 2) / 2)
-        var index = 2
-        while index < utf8.count {
-            guard let high = nibble(utf8[index]), let low = nibble(utf8[index + 1]) else { return nil }
-            bytes.append(high << 4 | low)
-            index += 2
+    }
+
+    /// Each byte's value as a hex digit, or 0xFF.
+    private static let hexValues: [UInt8] = (0...255).map { byte in
+        switch UInt8(byte) {
+        case 48...57: UInt8(byte) - 48
+        case 97...102: UInt8(byte) - 87
+        case 65...70: UInt8(byte) - 55
+        default: 0xFF
         }
-        return Data(bytes)
     }
     static var postgresTypeName: String { "bytea" }
 }

@@ -28,6 +28,51 @@ struct PostgresConnectionTests {
         #expect(echoed == big)
     }
 
+    /// The fast plain-text form agrees with `description` and with what NUMERIC stores, on awkward values too.
+    @Test func decimalTextIsPlainAndExact() throws {
+        let database = try TestDatabase.create(migrated: false)
+        defer { database.drop() }
+        let connection = try database.connect()
+        let texts = [
+            "0", "-0.005", "3.10", "12000000", "1e-7", "-1e3", "99.990", "9223372036854775807", "9223372036854775808.5",
+            "123456789012345678901234567890", "28996000000.01",
+        ]
+        for text in texts {
+            let value = Decimal(string: text)!
+            #expect(value.postgresNumericText == value.description, "\(text)")
+            let stored = try connection.query("SELECT $1::numeric", [value]).first!.decode(Decimal.self, at: 0)
+            #expect(stored == value, "\(text)")
+        }
+    }
+
+    /// Array parameters carry quotes, backslashes, commas, braces, NULL and the word "NULL" through `unnest`.
+    @Test func arrayParametersRoundTripThroughUnnest() throws {
+        let database = try TestDatabase.create(migrated: false)
+        defer { database.drop() }
+        let connection = try database.connect()
+        let values: [String?] = ["a\"b", "c\\d", "e,f", "{g}", nil, "NULL", "", "区 镇\n街道"]
+        let rows = try connection.query(
+            "SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n", [PostgresArray(values)])
+        #expect(try rows.map { try $0.decode(String?.self, at: 0) } == values)
+        #expect(try rows.map { try $0.decode(Bool.self, at: 1) } == values.map { $0 == nil })
+    }
+
+    /// A prepared statement runs by name from its second use, and is prepared again in the new session after the
+    /// server restarted.
+    @Test func preparedStatementsSurviveAReconnect() throws {
+        let cluster = try TemporaryCluster()
+        defer { cluster.destroy() }
+        let connection = try PostgresConnection(cluster.target)
+        let sql = "SELECT $1::int + 1"
+        #expect(try connection.query(prepared: sql, [1]).first!.decode(Int.self, at: 0) == 2)
+        #expect(try connection.query(prepared: sql, [2]).first!.decode(Int.self, at: 0) == 3)
+        let prepared = try connection.query("SELECT count(*) FROM pg_prepared_statements").first!.decode(Int.self, at: 0)
+        #expect(prepared == 1)
+        try cluster.restart()
+        _ = try? connection.query("SELECT 1")  // finds the old session gone
+        #expect(try connection.query(prepared: sql, [3]).first!.decode(Int.self, at: 0) == 4)
+    }
+
     @Test func nullsDecodeAsOptionalsAndFailOtherwise() throws {
         let database = try TestDatabase.create(migrated: false)
         defer { database.drop() }
