@@ -23,6 +23,7 @@ struct QueueRobustnessTests {
                 "SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self)
                 == documents)
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts)
+        #expect(try danglingFactReferences(on: fixture.connection) == 0)
     }
 
     @Test func killMinus9MidRunThenRestartIngestsEveryDocumentOnce() async throws {
@@ -100,9 +101,25 @@ struct QueueRobustnessTests {
         let folder = try VariedDocuments.write(count: Self.documents)
         defer { try? FileManager.default.removeItem(atPath: folder) }
         let expectedFacts = try VariedDocuments.expectedFacts(count: Self.documents)
-        #expect(try fixture.run(["submit", folder]).exitCode == 0)
 
-        let daemons = try (0..<2).map { _ in try fixture.serve(["--workers", "2", "--once"]) }
+        // Both daemons connected (a listener and two workers each) and waiting before the documents arrive, so that
+        // neither can drain the queue before the other has started.
+        let daemons = try (0..<2).map { _ in try fixture.serve(["--workers", "2"]) }
+        do {
+            try holdUntil("both daemons are connected") {
+                try fixture.scalar(
+                    """
+                    SELECT count(*) FROM pg_stat_activity
+                    WHERE datname = current_database() AND application_name = 'zhibiao-ingest serve'
+                    """, Int.self) == 6
+            }
+            #expect(try fixture.run(["submit", folder]).exitCode == 0)
+            try holdUntil("every document is done") { try fixture.doneCount() == Self.documents }
+        } catch {
+            daemons.forEach { $0.signal(SIGKILL); $0.wait() }
+            throw error
+        }
+        daemons.forEach { $0.signal(SIGTERM) }
         let codes = daemons.map { $0.wait() }
         #expect(codes == [0, 0], "\(daemons.map(\.stderr))")
         try expectExactlyOnce(fixture, documents: Self.documents, expectedFacts: expectedFacts)

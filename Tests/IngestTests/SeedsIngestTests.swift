@@ -71,6 +71,13 @@ struct SeedsIngestTests {
         #expect(reparsed.exitCode == 0, "\(reparsed.stderr)")
         #expect(reparsed.stdout.contains("reparsed 5 documents (\(expected.count) facts)"))
         #expect(try Self.storedFactLines(fixture.connection).sorted() == expected)
+        #expect(try danglingFactReferences(on: fixture.connection) == 0)
+
+        // Deleting a document deletes its articles and, with them, its facts.
+        let victim: Int64 = try fixture.scalar("SELECT min(id) FROM zhibiao.documents")
+        try fixture.connection.query("DELETE FROM zhibiao.documents WHERE id = $1", [victim])
+        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.facts WHERE document_id = \(victim)", Int.self) == 0)
+        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.facts", Int.self) > 0)
     }
 
     @Test func submitReportsRejectionsAndStatusShowsTheQueue() throws {

@@ -16,6 +16,12 @@ struct ServeCommand: AsyncParsableCommand {
     @Option(help: "Concurrent workers [env: ZHIBIAO_INGEST_WORKERS; default: 2]")
     var workers: String?
 
+    @Option(
+        help:
+            "Most never-attempted messages one worker completes in one transaction; 1 for one per transaction [env: ZHIBIAO_INGEST_BATCH_SIZE; default: 16]"
+    )
+    var batchSize: String?
+
     @Option(help: "Seconds between polls of the queue besides NOTIFY [env: ZHIBIAO_INGEST_POLL_INTERVAL; default: 1]")
     var pollInterval: String?
 
@@ -44,6 +50,9 @@ struct ServeCommand: AsyncParsableCommand {
             settings.workers = try Setting.integer(
                 workers, flag: "--workers", variable: "ZHIBIAO_INGEST_WORKERS",
                 default: settings.workers, minimum: 1)
+            settings.batchSize = try Setting.integer(
+                batchSize, flag: "--batch-size", variable: "ZHIBIAO_INGEST_BATCH_SIZE",
+                default: settings.batchSize, minimum: 1)
             settings.pollInterval = try Setting.seconds(
                 pollInterval, flag: "--poll-interval", variable: "ZHIBIAO_INGEST_POLL_INTERVAL",
                 default: settings.pollInterval, minimum: 0.01)

@@ -2,46 +2,65 @@ import Foundation
 import ZhibiaoModels
 import ZhibiaoPostgres
 
-/// Writes a parsed report's rows: regions, articles and facts. Runs inside the caller's transaction.
+/// Writes parsed reports' rows: regions, articles and facts. Runs inside the caller's transaction.
+///
+/// Three round trips for any number of documents: one statement upserts their regions and inserts their articles (a
+/// few rows each, bound as arrays), then one COPY loads all their facts (COPY, not `unnest`: 5 s against 8.7 s for
+/// 147,200 fact rows, measured).
 enum DocumentStore {
-    /// Upserts the regions (parents first), then COPYs the articles and the facts of document `documentID`.
-    /// Returns the number of facts written.
-    @discardableResult
-    static func writeContents(of parsed: ParsedDocument, documentID: Int64, on connection: PostgresConnection) throws
-        -> Int
+    /// Writes the regions, articles and facts of `documents` (stored document id, parsed report).
+    static func writeContents(of documents: [(id: Int64, parsed: ParsedDocument)], on connection: PostgresConnection)
+        throws
     {
-        for region in parsed.regions {
-            // DO NOTHING, not UPDATE: the gazetteer is the authority and every parser version names a code alike.
-            try connection.query(
-                """
-                INSERT INTO zhibiao.regions (code, name, level, parent_code) VALUES ($1, $2, $3, $4)
-                ON CONFLICT (code) DO NOTHING
-                """, [region.code, region.name, region.level.rawValue, region.parentCode])
+        // One row per distinct region, in code order, so that two workers upserting the same new regions lock them
+        // in the same order (no deadlock). DO NOTHING, not UPDATE: the gazetteer is the authority and every parser
+        // version names a code alike. The foreign keys (articles → regions, parent → region) are checked at the end
+        // of the statement, when the whole CTE has run.
+        var regionByCode: [String: ParsedRegion] = [:]
+        for document in documents {
+            for region in document.parsed.regions { regionByCode[region.code] = region }
         }
-        let id = String(documentID)
+        let regions = regionByCode.values.sorted { $0.code < $1.code }
+        let articles = documents.flatMap { document in document.parsed.articles.map { (document.id, $0) } }
+        try connection.query(
+            prepared: """
+                WITH regions AS (
+                    INSERT INTO zhibiao.regions (code, name, level, parent_code)
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                    ON CONFLICT (code) DO NOTHING
+                )
+                INSERT INTO zhibiao.articles (document_id, ordinal, title, region, region_code, year, span_start,
+                                              span_end)
+                SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::int[],
+                                     $11::int[], $12::int[])
+                """,
+            [
+                PostgresArray(regions.map(\.code)), PostgresArray(regions.map(\.name)),
+                PostgresArray(regions.map(\.level.rawValue)), PostgresArray(regions.map(\.parentCode)),
+                PostgresArray(articles.map { String($0.0) }), PostgresArray(articles.map { String($0.1.ordinal) }),
+                PostgresArray(articles.map(\.1.title)), PostgresArray(articles.map(\.1.region)),
+                PostgresArray(articles.map(\.1.regionCode)), PostgresArray(articles.map { $0.1.year.map(String.init) }),
+                PostgresArray(articles.map { String($0.1.span.lowerBound) }),
+                PostgresArray(articles.map { String($0.1.span.upperBound) }),
+            ])
+        guard documents.contains(where: { !$0.parsed.facts.isEmpty }) else { return }
         try connection.copyIn(
-            "COPY zhibiao.articles (document_id, ordinal, title, region, region_code, year, span_start, span_end) FROM STDIN",
-            rows: parsed.articles.map { article in
-                [
-                    id, String(article.ordinal), article.title, article.region, article.regionCode,
-                    article.year.map(String.init), String(article.span.lowerBound), String(article.span.upperBound),
-                ]
-            })
-        guard !parsed.facts.isEmpty else { return 0 }
-        return try connection.copyIn(
             """
             COPY zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label, value, unit,
                                 base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence)
             FROM STDIN
             """,
-            rows: parsed.facts.map { fact in
-                [
-                    id, String(fact.article), fact.region, fact.regionCode, fact.year.map(String.init),
-                    fact.kind.rawValue,
-                    fact.indicator, fact.label, fact.value?.numericText, fact.unit, fact.baseValue?.numericText,
-                    fact.unitClass?.rawValue, fact.qualifier.rawValue, fact.growthPct?.numericText, fact.evidence,
-                    String(fact.span.first ?? 0), String(fact.span.last ?? 0), fact.sentence,
-                ]
+            rows: documents.lazy.flatMap { document in
+                let id = String(document.id)
+                return document.parsed.facts.lazy.map { fact -> [String?] in
+                    [
+                        id, String(fact.article), fact.region, fact.regionCode, fact.year.map(String.init),
+                        fact.kind.rawValue, fact.indicator, fact.label, fact.value?.postgresNumericText, fact.unit,
+                        fact.baseValue?.postgresNumericText, fact.unitClass?.rawValue, fact.qualifier.rawValue,
+                        fact.growthPct?.postgresNumericText, fact.evidence, String(fact.span.first ?? 0),
+                        String(fact.span.last ?? 0), fact.sentence,
+                    ]
+                }
             })
     }
 
@@ -51,16 +70,8 @@ enum DocumentStore {
         try connection.query("DELETE FROM zhibiao.articles WHERE document_id = $1", [documentID])
     }
 
-    /// Tells the reporting service that a document's facts changed (delivered at COMMIT).
+    /// Tells the reporting service that a document's facts changed (`zhibiao.announce_facts`, delivered at COMMIT).
     static func announce(documentID: Int64, facts: Int, reason: String, on connection: PostgresConnection) throws {
-        let payload = #"{"document_id":\#(documentID),"facts":\#(facts),"reason":"\#(reason)"}"#
-        try connection.notify(IngestQueue.factsChannel, payload: payload)
-    }
-}
-
-extension Decimal {
-    /// The exact decimal text NUMERIC reads (never through a binary float).
-    var numericText: String {
-        String(decoding: postgresParameter?.bytes ?? Array("0".utf8), as: UTF8.self)
+        try connection.query("SELECT zhibiao.announce_facts($1, $2, $3)", [documentID, facts, reason])
     }
 }

@@ -30,7 +30,7 @@ public struct ExtractionParser: DocumentParser {
         guard !bytes.isEmpty else { throw DocumentParseError("the report is empty") }
         let (text, encoding) = try TextDecoder.decode(bytes, name: name)
         // PostgreSQL text cannot hold NUL; a report containing one is not text, whatever decoded it.
-        guard !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
+        guard !text.utf8.contains(0) else {
             throw DocumentParseError("\(name): the decoded text contains NUL characters")
         }
         guard text.contains(where: { !$0.isWhitespace }) else { throw DocumentParseError("\(name): no text") }
@@ -53,7 +53,7 @@ public struct ExtractionParser: DocumentParser {
     /// article starts where its first fact's evidence starts (article 0 at the start) and ends where the next begins.
     static func articles(of facts: [Fact], text: String) -> [ParsedArticle] {
         let count = (facts.map(\.article).max() ?? 0) + 1
-        let length = text.unicodeScalars.count
+        let length = text.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }  // Unicode scalars: non-continuation bytes
         var starts = [Int](repeating: 0, count: count)
         for ordinal in 1..<max(count, 1) {
             starts[ordinal] =

@@ -9,9 +9,9 @@ import ZhibiaoSchema
 /// - One dedicated connection LISTENs on `zhibiao_ingest` (waiting on the socket) and wakes the workers; each worker
 ///   also polls every `pollInterval`, because NOTIFY is only a wake-up (lost when nobody listens, dropped by PgBouncer
 ///   in transaction mode). LISTEN is re-issued after every reconnect.
-/// - `workers` tasks, each with its own connection, claim and complete messages (`MessageProcessor`). Any number of
-///   daemons may run against one database: `FOR UPDATE SKIP LOCKED` keeps them apart.
-/// - Graceful shutdown (SIGTERM/SIGINT): workers stop claiming, finish the message in hand, and `run()` returns.
+/// - `workers` tasks, each with its own connection, claim and complete messages, in batches (`MessageProcessor`).
+///   Any number of daemons may run against one database: `FOR UPDATE SKIP LOCKED` keeps them apart.
+/// - Graceful shutdown (SIGTERM/SIGINT): workers stop claiming, finish the messages in hand, and `run()` returns.
 /// - A lost database: every loop reconnects with backoff; a message in hand rolls back and is taken over after the
 ///   claim grace, so nothing is lost.
 public struct IngestDaemon: Service {
@@ -91,11 +91,12 @@ public struct IngestDaemon: Service {
         var failures = 0
         while !Self.stopping {
             do {
-                let outcome = try await connection.run { [processor] in try processor.processNext(worker: name, on: $0)
+                let outcomes = try await connection.run { [processor] in
+                    try processor.processNext(worker: name, on: $0)
                 }
                 if failures > 0 { logger.info("database reachable again", metadata: ["worker": "\(name)"]) }
                 failures = 0
-                if outcome != nil { continue }
+                if !outcomes.isEmpty { continue }
                 if settings.once {
                     // Drained, unless a message is running unlocked: a dead worker's (within the grace) or another
                     // worker's in the instant between its claim and its lock. Wait for those to settle.

@@ -9,7 +9,9 @@ struct IngestMetrics: Sendable {
     let alreadyKnown = Counter(label: "zhibiao_ingest_messages_already_known_total")
     let factsWritten = Counter(label: "zhibiao_ingest_facts_written_total")
     let parseTime = Timer(label: "zhibiao_ingest_parse_duration")
-    let messageTime = Timer(label: "zhibiao_ingest_message_duration")
+    /// One transaction completing a claim's messages (a batch, or one message).
+    let transactionTime = Timer(label: "zhibiao_ingest_transaction_duration")
+    let batchSize = Recorder(label: "zhibiao_ingest_batch_messages")
 
     static let shared = IngestMetrics()
 }

@@ -66,11 +66,16 @@ public enum IngestQueue {
     }
 
     /// The claim, the statement STYLE.md describes: the CTE is the optimization fence that makes `LIMIT` and
-    /// `SKIP LOCKED` apply before the UPDATE. It takes an `available` message whose time has come, or a `running` one
-    /// that nobody holds locked for longer than the grace (its worker died), counts the attempt and commits.
+    /// `SKIP LOCKED` apply before the UPDATE. It takes `available` messages whose time has come, or `running` ones
+    /// that nobody holds locked for longer than the grace (their worker died), counts the attempt and commits.
+    ///
+    /// Messages never attempted are claimed together, up to `$1`, to be completed in one transaction. A message being
+    /// retried or taken over is claimed alone: a report that kills its worker then costs no other message an attempt,
+    /// and ends `discarded` by itself.
     static let claimSQL = """
-        WITH next AS (
-            SELECT id, state = 'running' AS orphaned, state = 'running' AND attempt >= max_attempts AS exhausted
+        WITH candidate AS (
+            SELECT id, run_at, attempt, state = 'running' AS orphaned,
+                   state = 'running' AND attempt >= max_attempts AS exhausted
             FROM zhibiao.ingest_queue
             WHERE state IN ('available', 'running')
               AND ((state = 'available' AND run_at <= now())
@@ -78,6 +83,11 @@ public enum IngestQueue {
             ORDER BY run_at, id
             LIMIT $1
             FOR UPDATE SKIP LOCKED
+        ), first AS (
+            SELECT id, attempt FROM candidate ORDER BY run_at, id LIMIT 1
+        ), next AS (
+            SELECT c.* FROM candidate c, first
+            WHERE c.id = first.id OR (first.attempt = 0 AND c.attempt = 0)
         )
         UPDATE zhibiao.ingest_queue q SET
             state = CASE WHEN next.exhausted THEN 'discarded' ELSE 'running' END,
@@ -98,7 +108,7 @@ public enum IngestQueue {
     /// Claims up to `limit` messages for `worker` (autocommit: the attempt is counted even if the worker dies next).
     static func claim(limit: Int, worker: String, grace: Duration, on connection: PostgresConnection) throws -> [Claim]
     {
-        try connection.query(claimSQL, [limit, worker, grace.seconds]).map { row in
+        try connection.query(prepared: claimSQL, [limit, worker, grace.seconds]).map { row in
             Claim(
                 id: try row.decode(Int64.self, at: 0), attempt: try row.decode(Int.self, at: 1),
                 runnable: try row.decode(String.self, at: 2) == "running")

@@ -4,6 +4,10 @@ import Foundation
 public struct IngestSettings: Sendable {
     /// Concurrent workers in one daemon (each with its own connection).
     public var workers: Int = 2
+    /// The most messages one worker claims and completes in one transaction. Only messages never attempted are
+    /// batched (a retried or taken-over one is completed alone), and each is still all or nothing; batching spares
+    /// a commit, a claim and four statements per message. 1 gives one transaction per message.
+    public var batchSize: Int = 16
     /// How often an idle worker looks at the queue even without a NOTIFY.
     public var pollInterval: Duration = .seconds(1)
     /// Attempts before a message is discarded (stored per message at enqueue).

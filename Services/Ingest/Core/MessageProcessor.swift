@@ -2,14 +2,20 @@ import Foundation
 import Logging
 import ZhibiaoPostgres
 
-/// Completes claimed messages: one message, one transaction.
+/// Completes claimed messages, each all or nothing.
 ///
-/// The transaction locks the message row (`FOR UPDATE`) and holds it until COMMIT: the row lock is the lease. In it:
-/// the document row, its articles and facts, the regions they name, the message marked `done` and the NOTIFY for the
-/// reporting service — all or nothing. If the worker dies, PostgreSQL rolls the transaction back and releases the
-/// lock; the message is still `running` with its attempt counted, and the next claim takes it over after the short
-/// grace. A parse failure is recorded in the same transaction (the writes roll back to a savepoint) with the retry
-/// time or, after the last attempt, `discarded`.
+/// One transaction completes what one claim took: a message that is being retried or taken over alone, or up to
+/// `batchSize` messages never attempted before (see `IngestQueue.claimSQL`). The transaction locks the message rows
+/// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles
+/// and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in five
+/// round trips after the claim's whatever the batch's size (lock, documents, articles, COPY of the facts, COMMIT).
+///
+/// - A worker that dies rolls the transaction back; its messages are still `running` with their attempt counted,
+///   and the next claims take them over, one at a time, after the short grace.
+/// - A report that cannot be parsed is recorded as failed in the same transaction (retry time, or `discarded` after
+///   the last attempt); the others in the batch go on.
+/// - A write that fails (a constraint) rolls the batch back; its messages are then completed one by one, so that
+///   only the culprit records the failure.
 public struct MessageProcessor: Sendable {
     public let parser: any DocumentParser
     public let settings: IngestSettings
@@ -32,100 +38,118 @@ public struct MessageProcessor: Sendable {
         case lost
     }
 
-    /// Claims one message and completes it; nil when none is ready. Blocking.
-    public func processNext(worker: String, on connection: PostgresConnection) throws -> Outcome? {
+    /// Claims messages and completes them; empty when none is ready. Blocking.
+    public func processNext(worker: String, on connection: PostgresConnection) throws -> [Outcome] {
         while true {
-            guard
-                let claim = try IngestQueue.claim(
-                    limit: 1, worker: worker, grace: settings.claimGrace, on: connection
-                ).first
-            else { return nil }
-            metrics.claimed.increment()
-            guard claim.runnable else {
+            let claims = try IngestQueue.claim(
+                limit: settings.batchSize, worker: worker, grace: settings.claimGrace, on: connection)
+            if claims.isEmpty { return [] }
+            metrics.claimed.increment(by: claims.count)
+            for claim in claims where !claim.runnable {
                 metrics.discarded.increment()
                 logger.error(
                     "discarded message: its worker died during the last attempt",
                     metadata: ["message": "\(claim.id)", "attempt": "\(claim.attempt)"])
-                continue
             }
-            return try complete(claim, worker: worker, on: connection)
+            let runnable = claims.filter(\.runnable)
+            if !runnable.isEmpty { return try complete(runnable, worker: worker, on: connection) }
         }
     }
 
-    func complete(_ claim: IngestQueue.Claim, worker: String, on connection: PostgresConnection) throws -> Outcome {
-        let started = ContinuousClock.now
-        let outcome = try connection.transaction { connection -> Outcome in
-            let rows = try connection.query(
-                """
-                SELECT q.bytes, q.source_name, q.metadata::text, d.id
-                FROM zhibiao.ingest_queue q LEFT JOIN zhibiao.documents d ON d.sha256 = q.sha256
-                WHERE q.id = $1 AND q.state = 'running' AND q.locked_by = $2 AND q.attempt = $3
-                FOR UPDATE OF q
-                """, [claim.id, worker, claim.attempt])
-            // Waits (not SKIP LOCKED) for a brief holder — `--once`'s settle check, a claim scanning the row — and
-            // then re-checks the predicate: a worker that took the message over changed `locked_by`, so this is lost.
-            guard let message = rows.first else { return .lost }
-            if let known = try message.decode(Int64?.self, at: 3) {
-                try markDone(claim.id, documentID: known, on: connection)
-                return .alreadyKnown(documentID: known)
+    /// Completes `claims` in one transaction, or one by one when a write fails (or there is only one claim).
+    func complete(_ claims: [IngestQueue.Claim], worker: String, on connection: PostgresConnection) throws -> [Outcome]
+    {
+        do {
+            return try completeTogether(claims, worker: worker, on: connection)
+        } catch let error as PostgresError where !error.isConnectionProblem {
+            // The transaction rolled back, releasing the locks. The messages are still `running` under this worker's
+            // claims, which every later statement checks, so a worker that took one over in between is not overwritten.
+            guard claims.count > 1 else {
+                return [try recordFailure(of: claims[0], worker: worker, name: nil, error: error, on: connection)]
             }
-            let bytes = [UInt8](try message.decode(Data.self, at: 0))
-            let name = try message.decode(String.self, at: 1)
-            let metadata = DocumentMetadata(json: try message.decode(String.self, at: 2))
-            do {
-                return try connection.transaction { connection in  // a savepoint: a failure keeps the lock and the row
-                    let parseStart = ContinuousClock.now
-                    let parsed = try parser.parse(bytes: bytes, name: name, metadata: metadata)
-                    metrics.parseTime.record(duration: ContinuousClock.now - parseStart)
-                    let documentID = try connection.query(
-                        """
-                        INSERT INTO zhibiao.documents (sha256, source_name, raw, text, encoding, source_url, published_on,
-                                                       region_hint, received_at, parser_version)
-                        SELECT q.sha256, q.source_name, q.bytes, $2, $3, $4, $5::date, $6, q.created_at, $7
-                        FROM zhibiao.ingest_queue q WHERE q.id = $1
-                        RETURNING id
-                        """,
-                        [
-                            claim.id, parsed.text, parsed.encoding, metadata.sourceURL, metadata.publishedOn,
-                            metadata.regionHint, parser.version,
-                        ]
-                    ).first!.decode(Int64.self, at: 0)
-                    let facts = try DocumentStore.writeContents(of: parsed, documentID: documentID, on: connection)
-                    try markDone(claim.id, documentID: documentID, on: connection)
-                    try DocumentStore.announce(documentID: documentID, facts: facts, reason: "ingested", on: connection)
-                    return .done(documentID: documentID, facts: facts)
-                }
-            } catch let error as PostgresError where error.isConnectionProblem {
-                throw error  // the transaction is gone; the message waits for the grace and is taken over
-            } catch {
-                let description = (error as? PostgresError)?.debugDescription ?? String(describing: error)
-                let delay = settings.backoff(afterAttempt: claim.attempt)
-                let state = try connection.query(
-                    """
-                    UPDATE zhibiao.ingest_queue SET
-                        errors = errors || jsonb_build_array(jsonb_build_object(
-                                    'attempt', attempt, 'at', now(), 'worker', $2::text, 'error', $3::text)),
-                        state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
-                        run_at = CASE WHEN attempt >= max_attempts THEN run_at
-                                      ELSE now() + make_interval(secs => $4::double precision) END,
-                        finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
-                        locked_by = NULL, locked_at = NULL, updated_at = now()
-                    WHERE id = $1
-                    RETURNING state
-                    """, [claim.id, worker, description, delay.seconds]
-                ).first!.decode(String.self, at: 0)
-                let discarded = state == "discarded"
-                logger.log(
-                    level: discarded ? .error : .warning,
-                    discarded ? "discarded message after its last attempt" : "message failed; will retry",
-                    metadata: [
-                        "message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)",
-                        "error": "\(description)", "retry_in_s": discarded ? "-" : "\(Int(delay.seconds.rounded()))",
-                    ])
-                return .failed(willRetry: !discarded)
-            }
+            logger.notice(
+                "a batch's write failed; completing its messages one by one",
+                metadata: ["messages": "\(claims.count)", "error": "\(error.message)"])
+            return try claims.flatMap { try complete([$0], worker: worker, on: connection) }
         }
-        metrics.messageTime.record(duration: ContinuousClock.now - started)
+        // A lost connection propagates: the transaction is gone and the messages are taken over after the grace.
+    }
+
+    /// A locked message whose report parsed, waiting to be written.
+    private struct Parsed {
+        let claim: IngestQueue.Claim
+        let name: String
+        let metadata: DocumentMetadata
+        let document: ParsedDocument
+    }
+
+    private func completeTogether(
+        _ claims: [IngestQueue.Claim], worker: String, on connection: PostgresConnection
+    ) throws -> [Outcome] {
+        let started = ContinuousClock.now
+        let outcomes = try connection.transaction { connection -> [Int64: Outcome] in
+            // Waits (not SKIP LOCKED) for a brief holder — `--once`'s settle check, a claim scanning the rows — and
+            // then re-checks the claims: a worker that took a message over changed `locked_by`, so that one is lost.
+            let rows = try connection.query(
+                prepared: """
+                    SELECT q.id, q.bytes, q.source_name, q.metadata::text, d.id
+                    FROM unnest($1::bigint[], $3::int[]) AS c(id, attempt)
+                    JOIN zhibiao.ingest_queue q ON q.id = c.id AND q.attempt = c.attempt
+                    LEFT JOIN zhibiao.documents d ON d.sha256 = q.sha256
+                    WHERE q.state = 'running' AND q.locked_by = $2
+                    ORDER BY q.id
+                    FOR UPDATE OF q
+                    """,
+                [
+                    PostgresArray(claims.map { String($0.id) }), worker,
+                    PostgresArray(claims.map { String($0.attempt) }),
+                ])
+            let claimByID = Dictionary(uniqueKeysWithValues: claims.map { ($0.id, $0) })
+            var outcomes: [Int64: Outcome] = [:]
+            var parsed: [Parsed] = []
+            for row in rows {
+                let claim = claimByID[try row.decode(Int64.self, at: 0)]!
+                if let known = try row.decode(Int64?.self, at: 4) {
+                    try markDone(claim.id, documentID: known, on: connection)
+                    outcomes[claim.id] = .alreadyKnown(documentID: known)
+                    continue
+                }
+                let name = try row.decode(String.self, at: 2)
+                let metadata = DocumentMetadata(json: try row.decode(String.self, at: 3))
+                do {
+                    let parseStart = ContinuousClock.now
+                    let document = try parser.parse(
+                        bytes: [UInt8](try row.decode(Data.self, at: 1)), name: name, metadata: metadata)
+                    metrics.parseTime.record(duration: ContinuousClock.now - parseStart)
+                    parsed.append(Parsed(claim: claim, name: name, metadata: metadata, document: document))
+                } catch {
+                    // Nothing of this message is written: record its failure here, under its lock.
+                    outcomes[claim.id] = try recordFailure(
+                        of: claim, worker: worker, name: name, error: error, on: connection)
+                }
+            }
+            if !parsed.isEmpty {
+                let documentIDs = try store(parsed, on: connection)
+                let documents = parsed.map { (id: documentIDs[$0.claim.id]!, parsed: $0.document) }
+                try DocumentStore.writeContents(of: documents, on: connection)
+                for message in parsed {
+                    outcomes[message.claim.id] = .done(
+                        documentID: documentIDs[message.claim.id]!, facts: message.document.facts.count)
+                }
+            }
+            return outcomes
+        }
+        metrics.transactionTime.record(duration: ContinuousClock.now - started)
+        metrics.batchSize.record(claims.count)
+        return claims.map { claim in
+            let outcome = outcomes[claim.id] ?? .lost
+            record(outcome, of: claim, started: started)
+            return outcome
+        }
+    }
+
+    /// Counts and logs a committed outcome.
+    private func record(_ outcome: Outcome, of claim: IngestQueue.Claim, started: ContinuousClock.Instant) {
         switch outcome {
         case .done(let documentID, let facts):
             metrics.done.increment()
@@ -145,7 +169,76 @@ public struct MessageProcessor: Sendable {
         case .lost:
             logger.notice("message taken over by another worker", metadata: ["message": "\(claim.id)"])
         }
-        return outcome
+    }
+
+    /// Inserts the document rows, marks their messages done and announces their facts (at COMMIT): one statement
+    /// for the whole batch. Returns the document id of each message.
+    private func store(_ batch: [Parsed], on connection: PostgresConnection) throws -> [Int64: Int64] {
+        let rows = try connection.query(
+            prepared: """
+                WITH input AS (
+                    SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                         $7::int[]) AS i(message, text, encoding, source_url, published_on, region_hint, facts)
+                ), document AS (
+                    INSERT INTO zhibiao.documents (sha256, source_name, raw, text, encoding, source_url, published_on,
+                                                   region_hint, received_at, parser_version)
+                    SELECT q.sha256, q.source_name, q.bytes, i.text, i.encoding, i.source_url, i.published_on::date,
+                           i.region_hint, q.created_at, $8
+                    FROM input i JOIN zhibiao.ingest_queue q ON q.id = i.message
+                    RETURNING id, sha256
+                ), done AS (
+                    UPDATE zhibiao.ingest_queue q
+                    SET state = 'done', document_id = d.id, finished_at = now(), updated_at = now()
+                    FROM document d WHERE q.sha256 = d.sha256
+                    RETURNING q.id AS message, d.id AS document
+                )
+                SELECT done.message, done.document, zhibiao.announce_facts(done.document, i.facts, 'ingested')
+                FROM done JOIN input i ON i.message = done.message
+                """,
+            [
+                PostgresArray(batch.map { String($0.claim.id) }), PostgresArray(batch.map(\.document.text)),
+                PostgresArray(batch.map(\.document.encoding)), PostgresArray(batch.map(\.metadata.sourceURL)),
+                PostgresArray(batch.map(\.metadata.publishedOn)), PostgresArray(batch.map(\.metadata.regionHint)),
+                PostgresArray(batch.map { String($0.document.facts.count) }), parser.version,
+            ])
+        return Dictionary(
+            uniqueKeysWithValues: try rows.map { (try $0.decode(Int64.self, at: 0), try $0.decode(Int64.self, at: 1)) })
+    }
+
+    /// Records a failed attempt: back to `available` after the backoff, or `discarded` after the last attempt, with
+    /// the error appended to the message's history. Only while the message is still this worker's claim; `.lost`
+    /// otherwise.
+    private func recordFailure(
+        of claim: IngestQueue.Claim, worker: String, name: String?, error: any Error, on connection: PostgresConnection
+    ) throws -> Outcome {
+        let description = (error as? PostgresError)?.debugDescription ?? String(describing: error)
+        let delay = settings.backoff(afterAttempt: claim.attempt)
+        guard
+            let row = try connection.query(
+                """
+                UPDATE zhibiao.ingest_queue SET
+                    errors = errors || jsonb_build_array(jsonb_build_object(
+                                'attempt', attempt, 'at', now(), 'worker', $2::text, 'error', $3::text)),
+                    state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
+                    run_at = CASE WHEN attempt >= max_attempts THEN run_at
+                                  ELSE now() + make_interval(secs => $4::double precision) END,
+                    finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                    locked_by = NULL, locked_at = NULL, updated_at = now()
+                WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempt = $5
+                RETURNING state, source_name
+                """, [claim.id, worker, description, delay.seconds, claim.attempt]
+            ).first
+        else { return .lost }
+        let discarded = try row.decode(String.self, at: 0) == "discarded"
+        let name = try name ?? row.decode(String.self, at: 1)
+        logger.log(
+            level: discarded ? .error : .warning,
+            discarded ? "discarded message after its last attempt" : "message failed; will retry",
+            metadata: [
+                "message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)", "error": "\(description)",
+                "retry_in_s": discarded ? "-" : "\(Int(delay.seconds.rounded()))",
+            ])
+        return .failed(willRetry: !discarded)
     }
 
     private func markDone(_ id: Int64, documentID: Int64, on connection: PostgresConnection) throws {

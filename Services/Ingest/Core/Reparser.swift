@@ -76,9 +76,9 @@ public struct Reparser: Sendable {
                 UPDATE zhibiao.documents SET text = $2, encoding = $3, parser_version = $4, parsed_at = now()
                 WHERE id = $1
                 """, [id, parsed.text, parsed.encoding, parser.version])
-            let facts = try DocumentStore.writeContents(of: parsed, documentID: id, on: connection)
-            try DocumentStore.announce(documentID: id, facts: facts, reason: "reparsed", on: connection)
-            return facts
+            try DocumentStore.writeContents(of: [(id, parsed)], on: connection)
+            try DocumentStore.announce(documentID: id, facts: parsed.facts.count, reason: "reparsed", on: connection)
+            return parsed.facts.count
         }
     }
 }
