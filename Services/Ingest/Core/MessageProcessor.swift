@@ -7,8 +7,9 @@ import ZhibiaoPostgres
 /// One transaction completes what one claim took: a message that is being retried or taken over alone, or up to
 /// `batchSize` messages never attempted before (see `IngestQueue.claimSQL`). The transaction locks the message rows
 /// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles
-/// and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in five
-/// round trips after the claim's whatever the batch's size (lock, documents, articles, COPY of the facts, COMMIT).
+/// and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in seven
+/// round trips after the claim's whatever the batch's size (BEGIN, lock, documents, articles, COPY of the facts in
+/// two, COMMIT).
 ///
 /// - A worker that dies rolls the transaction back; its messages are still `running` with their attempt counted,
 ///   and the next claims take them over, one at a time, after the short grace.
@@ -56,7 +57,8 @@ public struct MessageProcessor: Sendable {
         }
     }
 
-    /// Completes `claims` in one transaction, or one by one when a write fails (or there is only one claim).
+    /// Completes `claims` in one transaction, or one by one when a write fails. A lost connection propagates: the
+    /// transaction is gone, and the messages are taken over after the grace.
     func complete(_ claims: [IngestQueue.Claim], worker: String, on connection: PostgresConnection) throws -> [Outcome]
     {
         do {
@@ -65,20 +67,18 @@ public struct MessageProcessor: Sendable {
             // The transaction rolled back, releasing the locks. The messages are still `running` under this worker's
             // claims, which every later statement checks, so a worker that took one over in between is not overwritten.
             guard claims.count > 1 else {
-                return [try recordFailure(of: claims[0], worker: worker, name: nil, error: error, on: connection)]
+                return [try recordFailure(of: claims[0], worker: worker, error: error, on: connection)]
             }
             logger.notice(
                 "a batch's write failed; completing its messages one by one",
                 metadata: ["messages": "\(claims.count)", "error": "\(error.message)"])
             return try claims.flatMap { try complete([$0], worker: worker, on: connection) }
         }
-        // A lost connection propagates: the transaction is gone and the messages are taken over after the grace.
     }
 
     /// A locked message whose report parsed, waiting to be written.
     private struct Parsed {
         let claim: IngestQueue.Claim
-        let name: String
         let metadata: DocumentMetadata
         let document: ParsedDocument
     }
@@ -121,11 +121,11 @@ public struct MessageProcessor: Sendable {
                     let document = try parser.parse(
                         bytes: [UInt8](try row.decode(Data.self, at: 1)), name: name, metadata: metadata)
                     metrics.parseTime.record(duration: ContinuousClock.now - parseStart)
-                    parsed.append(Parsed(claim: claim, name: name, metadata: metadata, document: document))
+                    parsed.append(Parsed(claim: claim, metadata: metadata, document: document))
                 } catch {
                     // Nothing of this message is written: record its failure here, under its lock.
                     outcomes[claim.id] = try recordFailure(
-                        of: claim, worker: worker, name: name, error: error, on: connection)
+                        of: claim, worker: worker, error: error, on: connection)
                 }
             }
             if !parsed.isEmpty {
@@ -209,7 +209,7 @@ public struct MessageProcessor: Sendable {
     /// the error appended to the message's history. Only while the message is still this worker's claim; `.lost`
     /// otherwise.
     private func recordFailure(
-        of claim: IngestQueue.Claim, worker: String, name: String?, error: any Error, on connection: PostgresConnection
+        of claim: IngestQueue.Claim, worker: String, error: any Error, on connection: PostgresConnection
     ) throws -> Outcome {
         let description = (error as? PostgresError)?.debugDescription ?? String(describing: error)
         let delay = settings.backoff(afterAttempt: claim.attempt)
@@ -230,7 +230,7 @@ public struct MessageProcessor: Sendable {
             ).first
         else { return .lost }
         let discarded = try row.decode(String.self, at: 0) == "discarded"
-        let name = try name ?? row.decode(String.self, at: 1)
+        let name = try row.decode(String.self, at: 1)
         logger.log(
             level: discarded ? .error : .warning,
             discarded ? "discarded message after its last attempt" : "message failed; will retry",

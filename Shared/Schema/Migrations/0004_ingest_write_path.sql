@@ -6,7 +6,7 @@
 --     session caches while the table is still small (a sequential scan): 81 µs a row, 12.6 s of a 36 s run;
 --   - facts → articles and facts → regions cost 10 µs a row each, a quarter of the ingest's CPU time.
 -- The ingest writes a document's regions, articles and facts in one transaction, from one parse, so the references
--- hold by construction (the test suite checks them after every ingest); what the keys still did is done here once
+-- hold by construction (the ingest tests check them); what the keys still did is done here once
 -- per statement instead: deleting articles (a document's deletion cascades to them) deletes their facts.
 ALTER TABLE zhibiao.facts
     DROP CONSTRAINT facts_document_id_fkey,
