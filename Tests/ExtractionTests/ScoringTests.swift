@@ -7,7 +7,7 @@ import ZhibiaoExtraction
 struct ScoringTests {
     @Test func factsMeetTheBar() throws {
         let (p, _, f) = try score(mode: "facts", gold: "seeds-facts.jsonl") { text, doc in
-            Fixtures.extractor.facts(in: text, doc: doc).map(JSONLine.fact)
+            Fixtures.extractor.facts(in: text, doc: doc).map { JSONLine.fact($0) }
         }
         #expect(p >= 0.93)
         #expect(f >= 0.90)

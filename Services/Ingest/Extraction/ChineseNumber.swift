@@ -48,6 +48,10 @@ enum ChineseNumber {
 
     @inline(__always) static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// 余 and 多 after a number: "more than" (9000余万元, 百余场).
+    static let yu: UInt32 = 0x4F59
+    static let duo: UInt32 = 0x591A
+
     /// The value of one Chinese digit character, nil for anything else.
     @inline(__always) static func digit(_ c: UInt32) -> Int? {
         switch c {

@@ -8,6 +8,8 @@ public struct ExtractionError: Error, Sendable, CustomStringConvertible {
         case unreadable
         /// An indicator table line is malformed.
         case badIndicatorFile
+        /// A lexicon file line is malformed, or a category the engine needs is missing.
+        case badLexiconFile
     }
 
     public var code: Code

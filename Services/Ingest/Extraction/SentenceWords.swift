@@ -1,0 +1,53 @@
+/// The lexicon's lists the sentence rules read, taken once when the engine is built (see `markers.tsv` for what each
+/// category means).
+struct SentenceWords: Sendable {
+    let rise: PhraseList
+    let decline: PhraseList
+    /// What may stand between a figure and its growth rate: fillers, growth verbs and a label's tail.
+    let growthGap: PhraseList
+    let toLevel: ScalarSet
+    let comparison: PhraseList
+    /// Verbs that state a change after a comparison word ("较2017年增加43天").
+    let changeVerbs: PhraseList
+    let levelFiller: PhraseList
+    let trailingVerbs: PhraseList
+    let otherStatistic: PhraseList
+    let bracket: PhraseList
+    let milestone: PhraseList
+    let added: PhraseList
+    let levelMarkers: PhraseList
+    let investment: PhraseList
+    let investmentSuffixes: [String]
+    let respectively: PhraseList
+    let each: PhraseList
+    let listSeparators: PhraseList
+    let clauseDelimiters: ScalarSet
+
+    init(lexicon: Lexicon) {
+        rise = lexicon[.growthRise]
+        decline = lexicon[.growthDecline]
+        growthGap = lexicon[.growthFiller] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.labelTail]
+            + lexicon[.listRespectively]
+        toLevel = lexicon.characters(.growthToLevel)
+        comparison = lexicon[.comparison]
+        changeVerbs = lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.changeVerb]
+        levelFiller = lexicon[.levelFiller] + lexicon[.labelTail]
+        trailingVerbs = lexicon[.labelTrailingVerb]
+        otherStatistic = lexicon[.labelOtherStatistic]
+        bracket = lexicon[.quantityBracket]
+        milestone = lexicon[.quantityMilestone]
+        added = lexicon[.measureAdded]
+        levelMarkers = lexicon[.measureLevel]
+        investment = lexicon[.investmentWord]
+        investmentSuffixes = lexicon[.investmentSuffix].phrases.map { String(scalarValues: $0.scalars) }
+        respectively = lexicon[.listRespectively]
+        each = lexicon[.listEach]
+        listSeparators = lexicon[.listSeparator]
+        clauseDelimiters = lexicon.characters(.clauseDelimiter)
+    }
+
+    /// Punctuation and spaces, ignored when judging what a stretch of text says.
+    @inline(__always) static func isNoise(_ c: UInt32) -> Bool {
+        c == Scalar.space || c == Scalar.comma || c == Scalar.ideographicComma || LabelMatcher.isQuote(c)
+    }
+}
