@@ -182,6 +182,16 @@ struct DocumentLayout: Sendable {
         return nil
     }
 
+    /// The sentence holding `position`.
+    func sentence(containing position: Int) -> Range<Int>? {
+        var lo = 0, hi = sentences.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sentences[mid].upperBound <= position { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sentences.count && sentences[lo].contains(position) ? sentences[lo] : nil
+    }
+
     /// The section holding `position`, if the document has numbered parts.
     func section(containing position: Int) -> Section? {
         sections.last { $0.range.lowerBound <= position && position < $0.range.upperBound }

@@ -18,6 +18,8 @@ struct SentenceContext {
     let qs: [Quantity]
     let inHeading: Bool
     let mentions: [SentenceReader.Mention]
+    /// The last indicator figure of the paragraph's earlier sentences (a project count whose investment comes later).
+    let earlier: FactDraft?
     let reader: SentenceReader
     var words: SentenceWords { reader.words }
 
@@ -37,13 +39,14 @@ struct SentenceContext {
 
     init(
         s: [UInt32], sentence: Range<Int>, qs: [Quantity], inHeading: Bool, mentions: [SentenceReader.Mention],
-        reader: SentenceReader
+        earlier: FactDraft?, reader: SentenceReader
     ) {
         self.s = s
         self.sentence = sentence
         self.qs = qs
         self.inHeading = inHeading
         self.mentions = mentions
+        self.earlier = earlier
         self.reader = reader
         roles = Array(repeating: .open, count: qs.count)
         pendingGrowth = Array(repeating: nil, count: qs.count)
@@ -255,18 +258,15 @@ struct SentenceContext {
 
     /// A rate with no words of its own but a growth verb ("，同比增长6.0%", ",增长6%") belongs to the nearest figure
     /// before it in the sentence that can take one: not a rate, not a change, not a milestone, with no growth yet,
-    /// and no other indicator named in between.
+    /// and no other indicator named in between. Percentage points ("提高0.8个百分点") change a rate: never a growth.
     mutating func attachBareGrowth(_ k: Int) -> Bool {
         let q = qs[k]
-        guard q.isPercent || q.isPercentagePoints, let sign = reader.growthSign(s, windowStarts[k]..<q.start) else {
-            return false
-        }
+        guard q.isPercent, let sign = reader.growthSign(s, windowStarts[k]..<q.start) else { return false }
         var j = k - 1
         while j >= 0 {
             defer { j -= 1 }
             guard case .drafted(let d) = roles[j], let draft = drafts[d] else { continue }
-            if draft.quantity.isPercent && !q.isPercentagePoints { continue }
-            if isChange[j] { continue }
+            if draft.quantity.isPercent || isChange[j] { continue }
             guard !draft.growthOnly, draft.growth == nil,
                 reader.taxonomy.matcher.matches(s, qs[j].end..<windowStarts[k]).isEmpty
             else { return false }
@@ -320,18 +320,23 @@ struct SentenceContext {
     }
 
     /// A figure with no name of its own takes one from the draft before it in the sentence: the investment of a
-    /// project count (总投资, 完成投资 … before it, or "…的投资计划" after it), the growth-only draft of a growth stated
-    /// first ("增长7.5%，达到309亿元"), or the same label when only fillers stand between (累计达到, 增至).
+    /// project count (总投资, 完成投资 … before it, or "…的投资计划" after it; the count may stand in an earlier
+    /// sentence of the paragraph: `earlier`), the growth-only draft of a growth stated first ("增长7.5%，达到309亿元"),
+    /// or the same label when only fillers stand between (累计达到, 增至).
     private mutating func inherit(_ k: Int, into draft: inout FactDraft) -> Bool {
         let q = qs[k]
         let window = windowStarts[k]..<q.start
-        guard let previousIndex = drafts.lastIndex(where: { $0 != nil }), let previous = drafts[previousIndex],
-            let indicator = previous.indicator
-        else { return false }
+        let previousIndex = drafts.lastIndex(where: { $0 != nil })
+        guard let previous = previousIndex.flatMap({ drafts[$0] }) ?? earlier, let indicator = previous.indicator else {
+            return false
+        }
         let fillersOnly = reader.onlyFillers(s, window) || measureWordsOnly(window)
         let countIndicator = reader.taxonomy.indicators[indicator].unitClass == .count
-        if q.isMoney, countIndicator, !previous.growthOnly,
-            words.investment.occurs(s, in: window) || investmentAfter(k),
+        // The investment words must speak of the count before, not of a thing after ("总投资35亿元的80项工程"), and
+        // name no other indicator ("招商引资到位固定资产投资").
+        let investmentBefore = words.investment.occurs(s, in: window) && !describesWhatFollows(k)
+        if q.isMoney, countIndicator, !previous.growthOnly, investmentBefore || investmentAfter(k),
+            reader.taxonomy.matcher.matches(s, window).allSatisfy({ $0.indicator == indicator }),
             let investment = reader.investmentIndicator(of: indicator)
         {
             let match = LabelMatcher.Match(
@@ -340,9 +345,10 @@ struct SentenceContext {
             assign(match, to: &draft, between: q.start..<q.start, of: k)
             draft.rule = .investment
             draft.label = previous.label
+            if previousIndex == nil { draft.region = previous.region }  // the count's place, already decided
             return true
         }
-        guard fillersOnly, let name = previous.name else { return false }
+        guard let previousIndex, fillersOnly, let name = previous.name else { return false }
         let match = LabelMatcher.Match(range: window, indicator: indicator, name: name)
         guard reader.compatible(match, q), !q.isPercent else { return false }
         if previous.growthOnly {
@@ -365,6 +371,11 @@ struct SentenceContext {
     /// "新增5家": only words of new additions or stock, and fillers.
     private func measureWordsOnly(_ range: Range<Int>) -> Bool {
         (words.levelFiller + words.added + words.levelMarkers).covers(s, range) { SentenceWords.isNoise($0) }
+    }
+
+    /// "35亿元的80项工程": the figure describes the thing after it.
+    private func describesWhatFollows(_ k: Int) -> Bool {
+        qs[k].end < sentence.upperBound && s[qs[k].end] == Scalar.possessive && !investmentAfter(k)
     }
 
     /// "54亿元的投资计划": an investment word right after the figure (after 的).
