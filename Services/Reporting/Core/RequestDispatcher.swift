@@ -27,10 +27,15 @@ struct RequestDispatcher: Sendable {
         }
         let value: JSONValue
         do {
-            value = try JSONValue(parsing: line)
+            value = try JSONValue(parsing: line, limits: .request)
         } catch {
             code = String(RPCError.Code.parseError.rawValue)
-            return RPCResponse(error: RPCError(code: .parseError, message: "parse error: \(error)")).json.encoded()
+            // A line past the parser's limits names the limit, so that a client can tell it from a typo.
+            let data = (error as? JSONParseError)?.limit.map { limit in
+                JSONValue.object([("limit", .string(limit.name)), ("maximum", .int(limit.maximum))])
+            }
+            return RPCResponse(error: RPCError(code: .parseError, message: "parse error: \(error)", data: data))
+                .json.encoded()
         }
         let request: RPCRequest
         do {
@@ -113,6 +118,9 @@ struct RequestDispatcher: Sendable {
                 ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
                 ("max_connections", .int(configuration.maxConnections)),
                 ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
+                ("max_depth", .int(JSONLimits.request.depth)),
+                ("max_object_members", .int(JSONLimits.request.objectMembers)),
+                ("max_array_elements", .int(JSONLimits.request.arrayElements)),
             ])),
             ("methods", .array(MethodCatalog.all.map(\.json))),
             ("errors", .array(MethodCatalog.errors.map {
