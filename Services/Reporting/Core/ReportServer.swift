@@ -73,28 +73,27 @@ public final class ReportServer: Service, Sendable {
         let maxLineBytes = configuration.maxLineBytes
         let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
             + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
-        let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            // A client that half-closes after its requests (`echo … | socat - UNIX-CONNECT:…`) still gets every
-            // reply: end of input only ends the request loop, the connection closes after the last reply.
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maxLineBytes)))
-                    return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let inode: ino_t
+        let socketFile = try SocketFile.create(path, mode: configuration.socketMode)
+        defer { SocketFile.remove(path, inode: socketFile.inode) }
+        let server: NIOAsyncChannel<NIOAsyncChannel<LineFrame, ByteBuffer>, Never>
         do {
-            inode = try SocketFile.claim(path, mode: configuration.socketMode)
+            server = try await ServerBootstrap(group: group)
+                // A client that half-closes after its requests (`echo … | socat - UNIX-CONNECT:…`) still gets every
+                // reply: end of input only ends the request loop, the connection closes after the last reply.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .bind(socketFile.descriptor) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
+                        try channel.pipeline.syncOperations.addHandler(IdleCloser())
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maxLineBytes)))
+                        return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
         } catch {
-            try? await server.channel.close()
+            close(socketFile.descriptor)
             throw error
         }
-        defer { SocketFile.remove(path, inode: inode) }
         logger.info("listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
         listening.succeed()
 
