@@ -84,6 +84,8 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let timeout = Code(rawValue: -32004)
         /// The database is unreachable.
         public static let unavailable = Code(rawValue: -32005)
+        /// The request line did not arrive whole within the line timeout; the connection closes after this reply.
+        public static let lineTimeout = Code(rawValue: -32006)
     }
 
     public var code: Code

@@ -34,4 +34,30 @@ struct SocketAndShutdownTests {
         try await new.stop()
         #expect(access(path, F_OK) != 0, "a server removes its own socket")
     }
+
+    /// A client pipelines requests with large replies and never reads them: the server's write blocks. SIGTERM used
+    /// to wait for that connection until the idle timeout (299 s); now it waits the shutdown timeout, then closes.
+    @Test func shutdownClosesAClientThatNeverReadsAtTheDeadline() async throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        try SeedFixture.load(into: database)
+        let server = try await TestServer.start(database) { $0.shutdownTimeout = .seconds(1) }
+        let client = try RawClient(socket: server.socket)
+        defer { client.close() }
+        do {
+            // 200 replies of all 67 facts, some 40 KB each: far more than the socket buffers hold.
+            let request = Array(#"{"id":1,"method":"facts"}"#.utf8) + [0x0A]
+            try await client.send(Array((0..<200).map { _ in request }.joined()), deadline: .seconds(10))
+            // The server answers until its writes block on the full buffers; the client reads nothing.
+            try await client.waitUntilReadable(bytes: 100_000, deadline: .seconds(20))
+        } catch {
+            try? await server.stop()
+            throw error
+        }
+        try await server.stop()  // fails after 20 s: the test deadline, well before the 300 s idle timeout
+        // Whatever the buffers held, then the end of the connection.
+        var lines = 0
+        while try await client.readLine(deadline: .seconds(10)) != nil { lines += 1 }
+        #expect(lines < 200)
+    }
 }

@@ -16,8 +16,14 @@ struct ServeCommand: AsyncParsableCommand {
     var socketMode: String?
     @Option(help: "connections served at once [env: ZHIBIAO_MAX_CONNECTIONS; default: 256]")
     var maxConnections: String?
+    @Option(help: "connections one user (uid) may hold [env: ZHIBIAO_MAX_CONNECTIONS_PER_UID; default: half of --max-connections]")
+    var maxConnectionsPerUid: String?
     @Option(help: "seconds without a request before a connection closes [env: ZHIBIAO_IDLE_TIMEOUT; default: 300]")
     var idleTimeout: String?
+    @Option(help: "seconds a request line may take to arrive whole [env: ZHIBIAO_LINE_TIMEOUT; default: 10]")
+    var lineTimeout: String?
+    @Option(help: "seconds a graceful shutdown waits for open connections [env: ZHIBIAO_SHUTDOWN_TIMEOUT; default: 10]")
+    var shutdownTimeout: String?
     @Option(help: "longest request line in bytes [env: ZHIBIAO_MAX_LINE_BYTES; default: 1048576]")
     var maxLineBytes: String?
     @Option(help: "most rows in one answer [env: ZHIBIAO_ROW_CAP; default: 1000]")
@@ -65,8 +71,16 @@ struct ServeCommand: AsyncParsableCommand {
         ) { mode_t($0, radix: 8).flatMap { $0 <= 0o777 ? $0 : nil } }
         configuration.maxConnections = try Setting.integer(
             maxConnections, flag: "--max-connections", variable: "ZHIBIAO_MAX_CONNECTIONS", default: 256, minimum: 1)
+        configuration.maxConnectionsPerUser = try Setting.integer(
+            maxConnectionsPerUid, flag: "--max-connections-per-uid", variable: "ZHIBIAO_MAX_CONNECTIONS_PER_UID",
+            default: (configuration.maxConnections + 1) / 2, minimum: 1)
         configuration.idleTimeout = .seconds(try Setting.integer(
             idleTimeout, flag: "--idle-timeout", variable: "ZHIBIAO_IDLE_TIMEOUT", default: 300, minimum: 1))
+        configuration.lineTimeout = .seconds(try Setting.integer(
+            lineTimeout, flag: "--line-timeout", variable: "ZHIBIAO_LINE_TIMEOUT", default: 10, minimum: 1))
+        configuration.shutdownTimeout = .seconds(try Setting.integer(
+            shutdownTimeout, flag: "--shutdown-timeout", variable: "ZHIBIAO_SHUTDOWN_TIMEOUT", default: 10,
+            minimum: 0))
         configuration.maxLineBytes = try Setting.integer(
             maxLineBytes, flag: "--max-line-bytes", variable: "ZHIBIAO_MAX_LINE_BYTES", default: 1 << 20, minimum: 256)
         configuration.rowCap = try Setting.integer(

@@ -81,5 +81,6 @@ enum MethodCatalog {
         (.lineTooLong, "request line too long; the connection closes"),
         (.timeout, "the query ran past the statement timeout"),
         (.unavailable, "the database is unavailable"),
+        (.lineTimeout, "request line not complete within the line timeout; the connection closes"),
     ]
 }

@@ -9,8 +9,16 @@ public struct ReportServerConfiguration: Sendable {
     public var socketMode: mode_t = 0o660
     /// Connections beyond this get a `-32001` reply and are closed.
     public var maxConnections: Int = 256
+    /// Connections one user (the peer's uid) may hold; beyond it, `-32001` (the CLI's default: half of
+    /// `maxConnections`).
+    public var maxConnectionsPerUser: Int = 128
     /// A connection with no request for this long is closed.
     public var idleTimeout: Duration = .seconds(300)
+    /// A request line must be complete this long after its first byte, or it gets a `-32006` reply and the
+    /// connection closes.
+    public var lineTimeout: Duration = .seconds(10)
+    /// How long a graceful shutdown waits for connections to finish their requests before closing them.
+    public var shutdownTimeout: Duration = .seconds(10)
     /// A request line longer than this gets a `-32003` reply and the connection closes.
     public var maxLineBytes: Int = 1 << 20
     /// The most rows one answer carries (`limit` is clamped to it).

@@ -117,7 +117,9 @@ struct RequestDispatcher: Sendable {
             ("limits", .object([
                 ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
                 ("max_connections", .int(configuration.maxConnections)),
+                ("max_connections_per_uid", .int(configuration.maxConnectionsPerUser)),
                 ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
+                ("line_timeout_seconds", .int(Int(configuration.lineTimeout.components.seconds))),
                 ("max_depth", .int(JSONLimits.request.depth)),
                 ("max_object_members", .int(JSONLimits.request.objectMembers)),
                 ("max_array_elements", .int(JSONLimits.request.arrayElements)),
