@@ -53,3 +53,46 @@ struct RequestLimitTests {
         }
     }
 }
+
+/// Issue 13, item 13 (reporting part): text parameters mean exactly what they say.
+@Suite("Text parameters")
+struct TextParameterTests {
+    /// libpq cuts a parameter at a NUL: `q:"\u0000"` matched every fact. Any string parameter with a NUL is refused.
+    @Test func aNulInAnyTextParameterIsInvalid() async throws {
+        try await TestServer.with { server in
+            for (method, param, value) in [("facts", "q", JSONValue.string("\u{0}")),
+                                           ("facts", "q", .string("增长\u{0}x")),
+                                           ("facts", "region", .array(["上街区", "\u{0}"])),
+                                           ("facts", "indicator", .string("gdp\u{0}")),
+                                           ("documents", "q", .string("\u{0}")),
+                                           ("document", "name", .string("\u{0}"))] {
+                let reply = try await server.call(method, [param: value])
+                #expect(reply.error?.code == .invalidParams, "\(method) \(param): \(reply)")
+                #expect(reply.error?.data?["param"] == .string(param), "\(method) \(param)")
+            }
+        }
+    }
+
+    /// `q` is a substring, not a LIKE pattern: `%` and `_` match only themselves.
+    @Test func likeWildcardsInQMatchOnlyThemselves() async throws {
+        try await TestServer.with { server in
+            let admin = try server.database.connect()
+            func stored(_ needle: String) throws -> Int {
+                try admin.query("""
+                    SELECT count(*) FROM zhibiao.facts
+                    WHERE strpos(label, $1) > 0 OR strpos(sentence, $1) > 0 OR strpos(evidence, $1) > 0
+                    """, [needle]).first!.decode(Int.self, at: 0)
+            }
+            let all = try await server.result("facts")["total"]
+            #expect(all == .int(67))
+            for needle in ["%", "_", "\\", "7.07%", "同比_长", "%增长"] {
+                let found = try await server.result("facts", ["q": .string(needle)])["total"]
+                #expect(found == .int(try stored(needle)), "q \(needle)")
+            }
+            #expect(try stored("%") < 67)
+            #expect(try await server.result("documents", ["q": "%"])["total"] == .int(0))
+            #expect(try await server.result("documents", ["q": "0_3"])["total"] == .int(1))
+            #expect(try await server.result("documents", ["q": "0%3"])["total"] == .int(0))
+        }
+    }
+}

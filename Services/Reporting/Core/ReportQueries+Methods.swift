@@ -28,12 +28,12 @@ extension ReportQueries {
             WHERE \(Self.regionFilter("region_code", codes: 1, subregions: 2))
               AND ($3::text IS NULL OR indicator = $3) AND ($4::text IS NULL OR kind = $4)
               AND ($5::int IS NULL OR year >= $5) AND ($6::int IS NULL OR year <= $6)
-              AND ($7::text IS NULL OR label LIKE '%' || $7 || '%' OR sentence LIKE '%' || $7 || '%'
-                   OR evidence LIKE '%' || $7 || '%')
+              AND ($7::text IS NULL OR label LIKE $7 OR sentence LIKE $7 OR evidence LIKE $7)
               AND ($8::bigint IS NULL OR document_id = $8)
             """,
             [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.string("indicator"),
-             params.string("kind"), yearFrom, yearTo, params.string("q"), params.int("document")],
+             params.string("kind"), yearFrom, yearTo, params.string("q").map(Self.containsPattern),
+             params.int("document")],
             orderBy: "document_id, (span->>0)::int, id", params: params)
     }
 
@@ -106,9 +106,9 @@ extension ReportQueries {
             WHERE ($1::text[] IS NULL OR EXISTS (
                       SELECT 1 FROM reporting.facts f WHERE f.document_id = d.id
                         AND \(Self.regionFilter("f.region_code", codes: 1, subregions: 2))))
-              AND ($3::int IS NULL OR $3 = ANY(years)) AND ($4::text IS NULL OR name LIKE '%' || $4 || '%')
+              AND ($3::int IS NULL OR $3 = ANY(years)) AND ($4::text IS NULL OR name LIKE $4)
             """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
-                  params.string("q")], orderBy: "id", params: params)
+                  params.string("q").map(Self.containsPattern)], orderBy: "id", params: params)
     }
 
     func document(_ params: Params) async throws -> JSONValue {

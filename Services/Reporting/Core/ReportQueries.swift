@@ -81,6 +81,17 @@ struct ReportQueries: Sendable {
             .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 
+    /// A LIKE pattern matching text that contains `text` literally: `%`, `_` and the escape character `\` in it
+    /// match only themselves.
+    static func containsPattern(_ text: String) -> String {
+        var pattern = "%"
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
+    }
+
     /// `region_code` restricted to the regions (and, unless `subregions` is false, everything below them).
     static func regionFilter(_ column: String, codes: Int, subregions: Int) -> String {
         "($\(codes)::text[] IS NULL OR \(column) IN (SELECT code FROM reporting.region_closure "
