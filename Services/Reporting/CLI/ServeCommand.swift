@@ -28,12 +28,18 @@ struct ServeCommand: AsyncParsableCommand {
     var maxLineBytes: String?
     @Option(help: "most rows in one answer [env: ZHIBIAO_ROW_CAP; default: 1000]")
     var rowCap: String?
+    @Option(help: "deepest offset of a list; cursor pages deeper [env: ZHIBIAO_MAX_OFFSET; default: 10000]")
+    var maxOffset: String?
+    @Option(help: "largest answer in bytes [env: ZHIBIAO_MAX_REPLY_BYTES; default: 16777216]")
+    var maxReplyBytes: String?
     @Option(help: "statement timeout in ms [env: ZHIBIAO_STATEMENT_TIMEOUT_MS; default: 5000]")
     var statementTimeoutMs: String?
     @Option(help: "database sessions for queries [env: ZHIBIAO_POOL_SIZE; default: 4]")
     var poolSize: String?
     @Option(help: "answers kept in the result cache, 0 = off [env: ZHIBIAO_CACHE_ENTRIES; default: 4096]")
     var cacheEntries: String?
+    @Option(help: "bytes the result cache may hold, 0 = off [env: ZHIBIAO_CACHE_BYTES; default: 67108864]")
+    var cacheBytes: String?
     @Option(help: "ms to wait after a NOTIFY before refreshing [env: ZHIBIAO_REFRESH_DEBOUNCE_MS; default: 200]")
     var refreshDebounceMs: String?
     @Option(help: "role the sessions SET ROLE to [env: ZHIBIAO_REPORTING_ROLE; default: zhibiao_reporting]")
@@ -85,6 +91,11 @@ struct ServeCommand: AsyncParsableCommand {
             maxLineBytes, flag: "--max-line-bytes", variable: "ZHIBIAO_MAX_LINE_BYTES", default: 1 << 20, minimum: 256)
         configuration.rowCap = try Setting.integer(
             rowCap, flag: "--row-cap", variable: "ZHIBIAO_ROW_CAP", default: 1000, minimum: 1)
+        configuration.maxOffset = try Setting.integer(
+            maxOffset, flag: "--max-offset", variable: "ZHIBIAO_MAX_OFFSET", default: 10_000, minimum: 0)
+        configuration.maxReplyBytes = try Setting.integer(
+            maxReplyBytes, flag: "--max-reply-bytes", variable: "ZHIBIAO_MAX_REPLY_BYTES", default: 16 << 20,
+            minimum: 1024)
         configuration.statementTimeoutMilliseconds = try Setting.integer(
             statementTimeoutMs, flag: "--statement-timeout-ms", variable: "ZHIBIAO_STATEMENT_TIMEOUT_MS",
             default: 5000, minimum: 1)
@@ -92,6 +103,8 @@ struct ServeCommand: AsyncParsableCommand {
             poolSize, flag: "--pool-size", variable: "ZHIBIAO_POOL_SIZE", default: 4, minimum: 1)
         configuration.cacheEntries = try Setting.integer(
             cacheEntries, flag: "--cache-entries", variable: "ZHIBIAO_CACHE_ENTRIES", default: 4096, minimum: 0)
+        configuration.cacheBytes = try Setting.integer(
+            cacheBytes, flag: "--cache-bytes", variable: "ZHIBIAO_CACHE_BYTES", default: 64 << 20, minimum: 0)
         configuration.refreshDebounce = .milliseconds(try Setting.integer(
             refreshDebounceMs, flag: "--refresh-debounce-ms", variable: "ZHIBIAO_REFRESH_DEBOUNCE_MS",
             default: 200, minimum: 0))

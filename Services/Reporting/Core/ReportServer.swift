@@ -37,12 +37,15 @@ public final class ReportServer: Service, Sendable {
         let maintenance = MaintenanceConnection(target: configuration.database,
                                                 sessionSetup: configuration.maintenanceSessionSetup)
         self.maintenance = maintenance
-        self.freshness = Freshness(debounce: configuration.refreshDebounce, capacity: configuration.cacheEntries) {
+        self.freshness = Freshness(
+            debounce: configuration.refreshDebounce,
+            cache: ResultCache(maxEntries: configuration.cacheEntries, maxBytes: configuration.cacheBytes)
+        ) {
             try await maintenance.refresh()
         }
         self.dispatcher = RequestDispatcher(
-            queries: ReportQueries(pool: pool, rowCap: configuration.rowCap), freshness: freshness,
-            configuration: configuration)
+            queries: ReportQueries(pool: pool, rowCap: configuration.rowCap, maxOffset: configuration.maxOffset),
+            freshness: freshness, configuration: configuration)
         self.listening = eventLoopGroup.any().makePromise(of: Void.self)
         self.limits = ConnectionLimits(maxConnections: configuration.maxConnections,
                                        maxPerUser: configuration.maxConnectionsPerUser)
@@ -56,6 +59,11 @@ public final class ReportServer: Service, Sendable {
     /// Change notices the server has received (for tests that wait for a NOTIFY to arrive).
     public var changesSeen: Int {
         get async { await freshness.changesSeen }
+    }
+
+    /// Answers in the result cache and the bytes they take.
+    public var cacheUsage: (entries: Int, bytes: Int) {
+        get async { await freshness.cacheUsage }
     }
 
     public func run() async throws {

@@ -90,6 +90,12 @@ struct RequestDispatcher: Sendable {
         var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
         if case .object(let fields) = body { members += fields } else { members.append(("value", body)) }
         let encoded = JSONValue.object(members).encoded()
+        let size = encoded.utf8.count
+        guard size <= configuration.maxReplyBytes else {
+            throw RPCError(code: .replyTooLarge, message: "the answer is \(size) bytes, more than the reply limit "
+                + "(\(configuration.maxReplyBytes)): ask for fewer rows with limit",
+                data: .object([("max_reply_bytes", .int(configuration.maxReplyBytes)), ("reply_bytes", .int(size))]))
+        }
         await freshness.store(key, encoded, generation: generation)
         return encoded
     }
@@ -116,6 +122,7 @@ struct RequestDispatcher: Sendable {
             ("protocol_version", .string(ReportProtocol.version)),
             ("limits", .object([
                 ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
+                ("max_offset", .int(configuration.maxOffset)), ("max_reply_bytes", .int(configuration.maxReplyBytes)),
                 ("max_connections", .int(configuration.maxConnections)),
                 ("max_connections_per_uid", .int(configuration.maxConnectionsPerUser)),
                 ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
