@@ -205,11 +205,3 @@ public final class ReportServer: Service, Sendable {
         return buffer
     }
 }
-
-extension TimeAmount {
-    /// A `Duration` as NIO's `TimeAmount` (nanoseconds).
-    init(_ duration: Duration) {
-        let (seconds, attoseconds) = duration.components
-        self = .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
-    }
-}
