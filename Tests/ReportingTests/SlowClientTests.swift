@@ -58,7 +58,11 @@ struct SlowClientTests {
         let environment = ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket]
         let server = try ChildProcess(binary, ["serve", "--max-connections", "4", "--socket-mode", "0666"],
                                       environment: environment)
-        defer { server.signal(SIGKILL); server.wait() }
+        defer {
+            server.signal(SIGKILL)
+            server.wait()
+            unlink(socket)  // a killed server leaves its socket file
+        }
         // The first connection that succeeds is the first of four (a probe closed before would race their count).
         var clients: [RawClient] = []
         defer { clients.forEach { $0.close() } }
