@@ -17,7 +17,7 @@ struct MethodTests {
             let series = description["methods"]?.arrayValue?.first { $0["name"] == .string("series") }
             #expect(series?["params"]?[0]?["name"] == .string("indicator"))
             #expect(series?["params"]?[0]?["required"] == .bool(true))
-            #expect(description["errors"]?.arrayValue?.count == 11)
+            #expect(description["errors"]?.arrayValue?.count == 13)
             // In-process there is no metrics backend: the method still answers, with whatever the registry holds.
             #expect(try await server.result("metrics")["text"]?.stringValue != nil)
         }
