@@ -9,7 +9,8 @@
 //   Shared/Configuration   ZhibiaoConfiguration: database URL / embedded cluster / socket resolution, shared flags
 //   Shared/Schema          ZhibiaoSchema: versioned SQL migrations and their runner
 //   Services/Ingest        ZhibiaoExtraction (text → facts), ZhibiaoIngest (queue, workers), zhibiao-ingest
-//   Services/Reporting     ZhibiaoReporting (socket server, methods, queries), zhibiao-report
+//   Services/Reporting     ZhibiaoRendering (figures in their units, tables, CSV, SVG charts, the region page),
+//                          ZhibiaoReporting (socket server, methods, queries), zhibiao-report
 import PackageDescription
 
 let package = Package(
@@ -105,9 +106,15 @@ let package = Package(
 
         // MARK: Reporting service
         .target(
+            name: "ZhibiaoRendering",
+            dependencies: ["ZhibiaoModels"],
+            path: "Services/Reporting/Rendering"
+        ),
+        .target(
             name: "ZhibiaoReporting",
             dependencies: [
                 "ZhibiaoModels",
+                "ZhibiaoRendering",
                 "ZhibiaoPostgres",
                 "ZhibiaoConfiguration",
                 .product(name: "Logging", package: "swift-log"),
@@ -123,6 +130,7 @@ let package = Package(
             name: "ZhibiaoReportCLI",
             dependencies: [
                 "ZhibiaoReporting",
+                "ZhibiaoRendering",
                 "ZhibiaoConfiguration",
                 "ZhibiaoModels",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -170,6 +178,11 @@ let package = Package(
             name: "IngestTests",
             dependencies: ["ZhibiaoIngest", "ZhibiaoExtraction", "ZhibiaoTestSupport", "ZhibiaoPostgres"],
             path: "Tests/IngestTests"
+        ),
+        .testTarget(
+            name: "RenderingTests",
+            dependencies: ["ZhibiaoRendering", "ZhibiaoModels"],
+            path: "Tests/RenderingTests"
         ),
         .testTarget(
             name: "ReportingTests",

@@ -86,7 +86,7 @@ struct RequestDispatcher: Sendable {
         }
         ReportMetrics.cacheMisses.increment()
         let asOf = spec.consolidated ? consolidatedAsOf : Self.timestamp(Date())
-        let body = try await run(spec.name, params)
+        let body = try await queries.addingDisplayForms(spec.name, to: try await run(spec.name, params))
         var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
         if case .object(let fields) = body { members += fields } else { members.append(("value", body)) }
         let encoded = JSONValue.object(members).encoded()
