@@ -27,7 +27,8 @@ public enum SeedFixture {
             let catalogue = try String(contentsOfFile: Repository.path(
                 "Services/Ingest/Extraction/Resources/indicators.tsv"), encoding: .utf8)
             var names: [String: [String]] = [:]
-            for line in catalogue.split(separator: "\n").dropFirst() {
+            // The table opens with `#` comment lines, then its header.
+            for line in catalogue.split(separator: "\n").filter({ !$0.hasPrefix("#") }).dropFirst() {
                 let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
                 let synonyms = fields[3].split(separator: "|").map(String.init)
                 names[fields[0]] = synonyms
