@@ -120,13 +120,13 @@ extension ReportQueries {
         guard method == "summary" else { return DisplayForms.adding(to: body, method: method) }
         let rows = body["rows"]?.arrayValue ?? []
         let keys = rows.compactMap { row in row["region_code"]?.stringValue.map { ($0, row["year"]?.intValue ?? 0) } }
+        // Every column: where the view also tells a stock from what a year adds (`measure`), the maps are the stocks.
         let consolidated = keys.isEmpty ? [] : try await self.rows("""
-            SELECT region_code, year, kind, indicator, base_value, unit_class, unit, qualifier, growth_pct
-            FROM reporting.consolidated
+            SELECT * FROM reporting.consolidated
             WHERE (region_code, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
             """, [Self.arrayLiteral(keys.map(\.0)), "{" + keys.map { String($0.1) }.joined(separator: ",") + "}"])
         var figures: [String: [String: DisplayForms.Figure]] = [:]
-        for row in consolidated {
+        for row in consolidated where row["measure"]?.stringValue != "added" {
             guard let region = row["region_code"]?.stringValue, let year = row["year"]?.intValue,
                   let kind = row["kind"]?.stringValue, let indicator = row["indicator"]?.stringValue
             else { continue }

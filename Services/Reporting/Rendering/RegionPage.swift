@@ -87,23 +87,27 @@ public struct RegionPage: Sendable {
         var parts: [String] = []
         for region in report.tree {
             let code = region["code"]?.stringValue
-            var byIndicator: [(String, [Int: JSONValue])] = []
+            // A row per indicator, and per measure where the series tell a stock from what a year adds.
+            var byIndicator: [(indicator: String, added: Bool, cells: [Int: JSONValue])] = []
             var years: Set<Int> = []
             for indicator in report.indicatorsWithSeries {
-                var cells: [Int: JSONValue] = [:]
-                for row in report.series[indicator] ?? [] where row["region_code"]?.stringValue == code {
-                    if let year = row["year"]?.intValue {
-                        cells[year] = row
-                        years.insert(year)
+                for added in [false, true] {
+                    var cells: [Int: JSONValue] = [:]
+                    for row in report.series[indicator] ?? [] where row["region_code"]?.stringValue == code
+                        && (row["measure"]?.stringValue == "added") == added {
+                        if let year = row["year"]?.intValue {
+                            cells[year] = row
+                            years.insert(year)
+                        }
                     }
+                    if !cells.isEmpty { byIndicator.append((indicator, added, cells)) }
                 }
-                if !cells.isEmpty { byIndicator.append((indicator, cells)) }
             }
             guard !byIndicator.isEmpty else { continue }
             let sortedYears = years.sorted()
-            let rows = byIndicator.map { indicator, cells in
-                "<tr>" + cell("<span class=\"indicator\">\(report.name(of: indicator).markupEscaped)</span> "
-                    + "<code>\(indicator.markupEscaped)</code>", raw: true)
+            let rows = byIndicator.map { indicator, added, cells in
+                "<tr>" + cell("<span class=\"indicator\">\(report.name(of: indicator).markupEscaped)"
+                    + (added ? "（新增）" : "") + "</span> <code>\(indicator.markupEscaped)</code>", raw: true)
                     + sortedYears.map { year in
                         guard let row = cells[year] else { return cell("") }
                         let fact = row["fact_id"]?.intValue

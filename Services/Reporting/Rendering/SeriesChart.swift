@@ -27,7 +27,8 @@ public struct SeriesChart: Sendable {
     /// Targets that cannot be placed on the value axis, as text (`上街区 2024 目标：增长 7 %`).
     public let unplacedTargets: [String]
 
-    /// A chart from `series` rows and `targets` rows of the same indicator, regions in the order they come.
+    /// A chart from `series` rows and `targets` rows of the same indicator, regions in the order they come. Where
+    /// rows tell a stock from what a year adds (`measure`), the added figures get a line of their own.
     public init(title: String, subtitle: String, series: [JSONValue], targets: [JSONValue]) {
         var lines: [Line] = []
         var index: [String: Int] = [:]
@@ -40,7 +41,7 @@ public struct SeriesChart: Sendable {
         var unitClass: String?
         var unit: String?
         for row in series {
-            guard let region = row["region"]?.stringValue, let year = row["year"]?.intValue,
+            guard let region = Self.lineName(row), let year = row["year"]?.intValue,
                   let value = row["base_value"]?.decimalValue
             else { continue }
             unitClass = unitClass ?? row["unit_class"]?.stringValue
@@ -51,7 +52,7 @@ public struct SeriesChart: Sendable {
         }
         var unplaced: [String] = []
         for row in targets {
-            guard let region = row["region"]?.stringValue, let year = row["year"]?.intValue else { continue }
+            guard let region = Self.lineName(row), let year = row["year"]?.intValue else { continue }
             let label = row["target_display"]?.stringValue ?? ""
             let number = line(region)
             if let value = row["target_base_value"]?.decimalValue {
@@ -125,8 +126,7 @@ public struct SeriesChart: Sendable {
         let step = plotWidth / Double(lastYear - firstYear + 1)
         func x(_ year: Int) -> Double { Self.left + step * (Double(year - firstYear) + 0.5) }
 
-        content.append(SVG.text("单位：" + scale.unit, x: Self.left - 8, y: top - 8, size: 11, anchor: "end",
-                                 fill: "#666", className: "zb-unit"))
+        content.append(SVG.text("单位：" + scale.unit, x: 16, y: top - 8, size: 11, fill: "#666", className: "zb-unit"))
         for tick in ticks {
             let position = bottom - (tick - low) / (high - low) * Self.plotHeight
             content.append(SVG.line(Self.left, position, Self.width - Self.right, position, stroke: "#e5e5e5"))
@@ -175,6 +175,11 @@ public struct SeriesChart: Sendable {
         }
         return SVG.element(kind: "series", width: Self.width, height: height + 8, title: title,
                            description: subtitle, content: content)
+    }
+
+    /// The line a row belongs to: its region, marked when the figure is what a year added.
+    static func lineName(_ row: JSONValue) -> String? {
+        row["region"]?.stringValue.map { $0 + (row["measure"]?.stringValue == "added" ? "（新增）" : "") }
     }
 
     /// A standalone SVG file.

@@ -34,17 +34,21 @@ public enum TextTable {
     static let separator = "  "
     /// No column is narrowed below this (or below its natural width, when less).
     static let minimumColumnWidth = 6
+    /// Columns this narrow (numbers with their units, codes, years) give way only when the wide ones are not enough.
+    static let shortColumn = 16
 
-    /// Column widths within `total` columns: the widest column gives one column at a time until the table fits or
-    /// every column is at its minimum.
+    /// Column widths within `total` columns: the widest column gives one column at a time until the table fits —
+    /// the long ones (free text) first, down to the minimum, then, if need be, the short ones too.
     static func fit(_ natural: [Int], into total: Int) -> [Int] {
         var widths = natural
         let available = total - separator.count * max(widths.count - 1, 0)
-        while widths.reduce(0, +) > available {
-            guard let widest = widths.indices.max(by: { widths[$0] < widths[$1] }),
-                  widths[widest] > min(minimumColumnWidth, natural[widest])
-            else { break }
-            widths[widest] -= 1
+        let floors = [natural.map { $0 <= shortColumn ? $0 : minimumColumnWidth },
+                      natural.map { min($0, minimumColumnWidth) }]
+        for floor in floors {
+            while widths.reduce(0, +) > available,
+                  let widest = widths.indices.filter({ widths[$0] > floor[$0] }).max(by: { widths[$0] < widths[$1] }) {
+                widths[widest] -= 1
+            }
         }
         return widths
     }
