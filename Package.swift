@@ -187,7 +187,7 @@ let package = Package(
         .testTarget(
             name: "ReportingTests",
             dependencies: [
-                "ZhibiaoReporting", "ZhibiaoModels", "ZhibiaoTestSupport", "ZhibiaoPostgres",
+                "ZhibiaoReporting", "ZhibiaoRendering", "ZhibiaoModels", "ZhibiaoTestSupport", "ZhibiaoPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ReportingTests"

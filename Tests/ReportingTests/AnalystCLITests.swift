@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+import ZhibiaoModels
+import ZhibiaoRendering
+import ZhibiaoReporting
+import ZhibiaoTestSupport
+
+/// `zhibiao-report query --format`, `chart`, and what a missing server says, with the real binary on a real socket.
+@Suite("zhibiao-report for analysts")
+struct AnalystCLITests {
+    @Test func formatsTableCsvAndJson() async throws {
+        let binary = try Repository.executable("zhibiao-report")
+        try await TestServer.with { server in
+            let socket = ["--socket", server.socket]
+            let csv = try Subprocess.run(
+                binary, ["query", "series", "--param", "indicator=industrial_output", "--format", "csv"] + socket)
+            #expect(csv.exitCode == 0, "\(csv.stderr)")
+            let records = csv.stdout.components(separatedBy: "\r\n")
+            #expect(records.first?.hasPrefix("region_code,region,indicator,year,value,unit,base_value,") == true)
+            #expect(records.first?.contains(",display,growth_display,") == true)
+            #expect(records.contains { $0.contains(",4250000000,") && $0.contains(",42.5 亿元,+7.07 %,") },
+                    "\(csv.stdout)")
+
+            // A table as wide as the terminal says it is, whatever the evidence's length.
+            let table = try Subprocess.run(
+                binary, ["query", "facts", "--param", "region=上街区", "--format", "table"] + socket,
+                environment: ["COLUMNS": "72"])
+            #expect(table.exitCode == 0, "\(table.stderr)")
+            let lines = table.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.count > 10)
+            #expect(lines.allSatisfy { TextTable.displayWidth($0) <= 72 }, "\(table.stdout)")
+            #expect(table.stdout.contains("165.5 亿元"))
+
+            let empty = try Subprocess.run(
+                binary, ["query", "series", "--param", "indicator=gdp", "--param", "region=峡窝镇", "--format", "table"]
+                    + socket)
+            #expect(empty.stdout.hasPrefix("no rows\n(0 of 0 rows"), "\(empty.stdout)")
+
+            // Not a terminal and no --format: the reply line, for programs.
+            let json = try Subprocess.run(binary, ["query", "ping"] + socket)
+            #expect(json.stdout == "{\"id\":1,\"result\":{\"pong\":true}}\n")
+        }
+    }
+
+    @Test func chartsAreWrittenAsSvgFiles() async throws {
+        let binary = try Repository.executable("zhibiao-report")
+        let folder = NSTemporaryDirectory() + "zhibiao-charts-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try await TestServer.with { server in
+            let runs: [([String], String)] = [
+                (["series", "--param", "indicator=high_tech_enterprises", "--param", "region=上街区,峡窝镇"],
+                 "2 regions, 5 values, 1 targets"),
+                (["compare", "--param", "indicator=high_tech_enterprises", "--param", "year=2023"], "regions ranked"),
+                (["targets", "--param", "region=上街区", "--param", "year=2024"], "15 targets, 0 achieved"),
+            ]
+            for (arguments, summary) in runs {
+                let file = "\(folder)/\(arguments[0]).svg"
+                let run = try Subprocess.run(
+                    binary, ["chart"] + arguments + ["--output", file, "--socket", server.socket])
+                #expect(run.exitCode == 0, "\(run.stderr)")
+                #expect(run.stdout.contains("wrote \(file): ") && run.stdout.contains(summary), "\(run.stdout)")
+                let svg = try String(contentsOfFile: file, encoding: .utf8)
+                #expect(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
+                #expect(svg.contains("高新技术企业") || svg.contains("目标与实际"))
+            }
+        }
+    }
+
+    @Test func withoutAServerEachCommandSaysSoInOneLineWithTheFix() throws {
+        let binary = try Repository.executable("zhibiao-report")
+        let socket = temporarySocketPath()
+        for arguments in [["query", "ping"], ["page", "--region", "上街区", "--output", NSTemporaryDirectory()],
+                          ["chart", "series", "--param", "indicator=gdp", "--output", "/tmp/unused.svg"]] {
+            let run = try Subprocess.run(binary, arguments + ["--socket", socket])
+            #expect(run.exitCode == 3)
+            #expect(run.stderr == "zhibiao-report: no report server at \(socket) — start it with "
+                + "`zhibiao-report serve` or `make demo`\n", "\(arguments)")
+        }
+    }
+}
