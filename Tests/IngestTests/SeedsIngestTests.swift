@@ -108,7 +108,7 @@ struct SeedsIngestTests {
         #expect(metrics.stdout.contains("# TYPE zhibiao_ingest_queue_messages gauge"), "\(metrics.stdout)")
         #expect(metrics.stdout.contains(#"zhibiao_ingest_queue_messages{state="available"} 3.0"#), "\(metrics.stdout)")
         #expect(metrics.stdout.contains(#"zhibiao_ingest_queue_messages{state="done"} 0.0"#))
-        #expect(metrics.stdout.contains("zhibiao_ingest_messages_claimed_total 0"), "\(metrics.stdout)")
+        #expect(metrics.stdout.contains("zhibiao_ingest_daemons_running 0.0"), "\(metrics.stdout)")
     }
 
     @Test func settingsAndAnUnreachableDatabaseFailWithOneClearLine() throws {

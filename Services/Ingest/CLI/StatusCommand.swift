@@ -4,16 +4,17 @@ import ZhibiaoIngest
 import ZhibiaoPostgres
 import ZhibiaoSchema
 
-/// `zhibiao-ingest status`: queue depth by state, oldest waiting message, recent errors.
+/// `zhibiao-ingest status`: queue depth by state, oldest waiting message, the running daemons, recent errors.
 struct StatusCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "status", abstract: "Show the queue: depth by state, oldest waiting, recent errors.")
+        commandName: "status",
+        abstract: "Show the queue: depth by state, oldest waiting, running daemons and their counts, recent errors.")
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
 
     @Flag(help: "One JSON object instead of text") var json = false
-    @Flag(help: "Prometheus text: queue depth by state and stored totals as gauges, plus this process's counters")
+    @Flag(help: "Prometheus text: queue depth by state and stored totals as gauges, each running daemon's counters")
     var metrics = false
 
     func run() async throws {

@@ -6,6 +6,7 @@ import ZhibiaoSchema
 
 /// `zhibiao-ingest serve`: the queue consumer, as a swift-service-lifecycle `Service`.
 ///
+/// - Its heartbeat row (`zhibiao.ingest_daemons`) says it runs, since when and what it did, for `status`.
 /// - One dedicated connection LISTENs on `zhibiao_ingest` (waiting on the socket) and wakes the workers; each worker
 ///   also polls every `pollInterval`, because NOTIFY is only a wake-up (lost when nobody listens, dropped by PgBouncer
 ///   in transaction mode). LISTEN is re-issued after every reconnect.
@@ -31,6 +32,12 @@ public struct IngestDaemon: Service {
         let connections = try await Self.connectAll(target, count: settings.workers + 1)
         let indicators = processor.parser.indicators
         _ = try await connections[0].run { try SchemaSetup.prepare($0, indicators: indicators) }
+        // Registered before the first claim, so that `status` lists this daemon as soon as it works.
+        let heartbeat = Heartbeat(name: settings.workerName, workers: settings.workers, logger: logger)
+        try await connections[0].run {
+            try Heartbeat.removeGone(on: $0)
+            try heartbeat.beat(on: $0)
+        }
         let wakeUp = WakeUp()
         logger.info(
             "ingest daemon started",
@@ -41,6 +48,7 @@ public struct IngestDaemon: Service {
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
                 let listening = Task { await listen(on: connections[0], wakeUp: wakeUp) }
+                let beating = Task { await heartbeat.run(on: connections[0]) }
                 if let directory = settings.watchDirectory, !settings.once {
                     group.addTask {
                         let watcher = DirectoryWatcher(directory: directory, settings: settings, logger: logger)
@@ -56,9 +64,11 @@ public struct IngestDaemon: Service {
                         }
                     }
                     listening.cancel()
+                    beating.cancel()
                     wakeUp.signal()
                 }
                 await listening.value
+                await beating.value
             }
         } onGracefulShutdown: {
             logger.info("shutting down: finishing the messages in hand")

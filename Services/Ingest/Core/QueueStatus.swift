@@ -1,7 +1,7 @@
 import Foundation
 import ZhibiaoPostgres
 
-/// `zhibiao-ingest status`: what the queue holds and what went wrong lately.
+/// `zhibiao-ingest status`: what the queue holds, who works it, and what went wrong lately.
 public struct QueueStatus: Codable, Sendable {
     public struct RecentError: Codable, Sendable {
         public let message: Int64
@@ -27,9 +27,11 @@ public struct QueueStatus: Codable, Sendable {
     public let documents: Int
     public let facts: Int
     public let recentErrors: [RecentError]
+    /// The daemons' heartbeat rows: the running ones, and those that stopped without removing theirs.
+    public let daemons: [DaemonStatus]
 
     enum CodingKeys: String, CodingKey {
-        case states, documents, facts
+        case states, documents, facts, daemons
         case waitingForRetry = "waiting_for_retry"
         case oldestWaitingSince = "oldest_waiting_since"
         case oldestWaitingSeconds = "oldest_waiting_seconds"
@@ -73,7 +75,7 @@ public struct QueueStatus: Codable, Sendable {
                 oldestWaitingSince: try waiting.decode(String?.self, at: 1),
                 oldestWaitingSeconds: try waiting.decode(Double?.self, at: 2),
                 documents: try counts.decode(Int.self, at: 0), facts: try counts.decode(Int.self, at: 1),
-                recentErrors: errors)
+                recentErrors: errors, daemons: try DaemonStatus.readAll(on: connection))
         }
     }
 
@@ -98,6 +100,16 @@ public struct QueueStatus: Codable, Sendable {
             lines.append("oldest waiting: none")
         }
         lines.append("stored: \(documents) documents, \(facts) facts")
+        let running = daemons.filter(\.running)
+        if running.isEmpty {
+            lines.append("workers: no worker is running (start one with `zhibiao-ingest serve`)")
+        } else {
+            lines.append("workers: \(running.count) daemon\(running.count == 1 ? "" : "s") running")
+        }
+        lines += running.map { "  " + $0.line }
+        if let gone = daemons.last(where: { !$0.running }) {
+            lines.append("  stopped without shutting down (killed or cut off): \(gone.line)")
+        }
         if recentErrors.isEmpty {
             lines.append("recent errors: none")
         } else {
