@@ -8,7 +8,11 @@ import ZhibiaoSchema
 /// `zhibiao-ingest submit PATH...`: enqueue reports (directories recursively) in one transaction.
 struct SubmitCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "submit", abstract: "Enqueue report files (directories are walked recursively).")
+        commandName: "submit", abstract: "Enqueue report files (directories are walked recursively).",
+        discussion: """
+            A file that is empty, too large, unreadable or not text (an image, a PDF …, checked by its content) is \
+            rejected with the reason and the others are queued; the exit status is then 1.
+            """)
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
@@ -47,7 +51,7 @@ struct SubmitCommand: AsyncParsableCommand {
             }
             print("queued \(summary.queued), already known \(summary.alreadyKnown), rejected \(summary.rejected.count)")
             for (path, reason) in summary.rejected where interactive { print("  rejected \(path): \(reason)") }
-            if !summary.rejected.isEmpty && summary.queued + summary.alreadyKnown == 0 { throw ExitCode(1) }
+            if !summary.rejected.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -13,8 +13,8 @@ public protocol DocumentParser: Sendable {
     /// The indicator catalogue the parser maps labels to; ingest keeps `zhibiao.indicators` equal to it.
     var indicators: [IndicatorDefinition] { get }
 
-    /// Decodes and parses one report. Throws `DocumentParseError` (or any error) for a report it cannot read; the
-    /// queue records the error and retries with backoff, then discards.
+    /// Decodes and parses one report. Throws `DocumentParseError` for a report it cannot read, which the queue
+    /// discards at once; any other error is retried with backoff, then discarded after the last attempt.
     func parse(bytes: [UInt8], name: String, metadata: DocumentMetadata) throws -> ParsedDocument
 }
 
@@ -140,9 +140,10 @@ public struct ParsedRegion: Sendable, Hashable {
     }
 }
 
-/// A report the parser cannot read (undecodable bytes, no text). Not worth retrying, but retried anyway: the queue
-/// treats every failure alike, so a transient fault inside a parser is never mistaken for a bad report.
-public struct DocumentParseError: Error, Sendable, CustomStringConvertible {
+/// A report the parser cannot read (undecodable bytes, no text): a `PermanentFailure`, so the queue discards its
+/// message at once. A parser throws it only for what the bytes themselves cause; any other error it throws is
+/// retried with backoff, so that a transient fault inside a parser is never mistaken for a bad report.
+public struct DocumentParseError: PermanentFailure, Sendable, CustomStringConvertible {
     public let description: String
     public init(_ description: String) { self.description = description }
 }

@@ -25,13 +25,7 @@ public struct ExtractionParser: DocumentParser {
     }
 
     public func parse(bytes: [UInt8], name: String, metadata: DocumentMetadata) throws -> ParsedDocument {
-        guard !bytes.isEmpty else { throw DocumentParseError("the report is empty") }
-        let (text, encoding) = try TextDecoder.decode(bytes, name: name)
-        // PostgreSQL text cannot hold NUL; a report containing one is not text, whatever decoded it.
-        guard !text.utf8.contains(0) else {
-            throw DocumentParseError("\(name): the decoded text contains NUL characters")
-        }
-        guard text.contains(where: { !$0.isWhitespace }) else { throw DocumentParseError("\(name): no text") }
+        let (text, encoding) = try Self.decodedText(bytes, name: name)
         let source = DocumentSource(
             name: name, publishedOn: metadata.publishedOn.flatMap(CalendarDate.init(iso:)),
             regionHint: metadata.regionHint)
@@ -47,6 +41,31 @@ public struct ExtractionParser: DocumentParser {
                 ParsedRegion(code: $0.code, name: $0.name, level: Self.level($0.level), parentCode: $0.parentCode)
             },
             facts: document.facts)
+    }
+
+    /// The report's text, or a `DocumentParseError` saying why it has none: no bytes, a known binary format (a PNG
+    /// image …), bytes that are neither UTF-8, UTF-16 with a BOM nor GB18030, NUL characters, only white space. The
+    /// same bytes fail the same way at every attempt; `submit` checks files with it before they enter the queue.
+    static func decodedText(_ bytes: [UInt8], name: String) throws(DocumentParseError)
+        -> (text: String, encoding: TextDecoder.Encoding)
+    {
+        guard !bytes.isEmpty else { throw DocumentParseError("the report is empty") }
+        // GB18030 decodes much binary data: a file format's signature says more than the decoder can.
+        if let format = TextContent.binaryFormat(of: bytes) { throw DocumentParseError("not text: \(format)") }
+        let decoded: (text: String, encoding: TextDecoder.Encoding)
+        do {
+            decoded = try TextDecoder.decode(bytes, name: name)
+        } catch {
+            throw DocumentParseError("not text: " + ((error as? ExtractionError)?.detail ?? "\(error)"))
+        }
+        // PostgreSQL text cannot hold NUL; a report containing one is not text, whatever decoded it.
+        guard !decoded.text.utf8.contains(0) else {
+            throw DocumentParseError("not text: it contains NUL characters")
+        }
+        guard decoded.text.contains(where: { !$0.isWhitespace }) else {
+            throw DocumentParseError("no text (only white space)")
+        }
+        return decoded
     }
 
     static func encodingName(_ encoding: TextDecoder.Encoding) -> String {

@@ -13,8 +13,9 @@ import ZhibiaoPostgres
 ///
 /// - A worker that dies rolls the transaction back; its messages are still `running` with their attempt counted,
 ///   and the next claims take them over, one at a time, after the short grace.
-/// - A report that cannot be parsed is recorded as failed in the same transaction (retry time, or `discarded` after
-///   the last attempt); the others in the batch go on.
+/// - A report that cannot be parsed is recorded as failed in the same transaction: discarded at once when it can
+///   never succeed (`PermanentFailure`), else a retry time, or `discarded` after the last attempt; the others in the
+///   batch go on.
 /// - A write that fails (a constraint) rolls the batch back; its messages are then completed one by one, so that
 ///   only the culprit records the failure.
 public struct MessageProcessor: Sendable {
@@ -117,9 +118,12 @@ public struct MessageProcessor: Sendable {
                 let name = try row.decode(String.self, at: 2)
                 let metadata = DocumentMetadata(json: try row.decode(String.self, at: 3))
                 do {
+                    let bytes = [UInt8](try row.decode(Data.self, at: 1))
+                    guard bytes.count <= settings.maxBytes else {
+                        throw ReportTooLarge(bytes: bytes.count, limit: settings.maxBytes)
+                    }
                     let parseStart = ContinuousClock.now
-                    let document = try parser.parse(
-                        bytes: [UInt8](try row.decode(Data.self, at: 1)), name: name, metadata: metadata)
+                    let document = try parser.parse(bytes: bytes, name: name, metadata: metadata)
                     metrics.parseTime.record(duration: ContinuousClock.now - parseStart)
                     parsed.append(Parsed(claim: claim, metadata: metadata, document: document))
                 } catch {
@@ -206,12 +210,13 @@ public struct MessageProcessor: Sendable {
     }
 
     /// Records a failed attempt: back to `available` after the backoff, or `discarded` after the last attempt, with
-    /// the error appended to the message's history. Only while the message is still this worker's claim; `.lost`
-    /// otherwise.
+    /// the error appended to the message's history. A permanent failure is discarded at once: it fails the same way
+    /// at every attempt. Only while the message is still this worker's claim; `.lost` otherwise.
     private func recordFailure(
         of claim: IngestQueue.Claim, worker: String, error: any Error, on connection: PostgresConnection
     ) throws -> Outcome {
         let description = (error as? PostgresError)?.debugDescription ?? String(describing: error)
+        let final = error is any PermanentFailure
         let delay = settings.backoff(afterAttempt: claim.attempt)
         guard
             let row = try connection.query(
@@ -219,21 +224,22 @@ public struct MessageProcessor: Sendable {
                 UPDATE zhibiao.ingest_queue SET
                     errors = errors || jsonb_build_array(jsonb_build_object(
                                 'attempt', attempt, 'at', now(), 'worker', $2::text, 'error', $3::text)),
-                    state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
-                    run_at = CASE WHEN attempt >= max_attempts THEN run_at
+                    state = CASE WHEN attempt >= max_attempts OR $6 THEN 'discarded' ELSE 'available' END,
+                    run_at = CASE WHEN attempt >= max_attempts OR $6 THEN run_at
                                   ELSE now() + make_interval(secs => $4::double precision) END,
-                    finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                    finished_at = CASE WHEN attempt >= max_attempts OR $6 THEN now() END,
                     locked_by = NULL, locked_at = NULL, updated_at = now()
                 WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempt = $5
                 RETURNING state, source_name
-                """, [claim.id, worker, description, delay.seconds, claim.attempt]
+                """, [claim.id, worker, description, delay.seconds, claim.attempt, final]
             ).first
         else { return .lost }
         let discarded = try row.decode(String.self, at: 0) == "discarded"
         let name = try row.decode(String.self, at: 1)
         logger.log(
             level: discarded ? .error : .warning,
-            discarded ? "discarded message after its last attempt" : "message failed; will retry",
+            discarded ? (final ? "discarded message: it cannot succeed" : "discarded message after its last attempt")
+                : "message failed; will retry",
             metadata: [
                 "message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)", "error": "\(description)",
                 "retry_in_s": discarded ? "-" : "\(Int(delay.seconds.rounded()))",

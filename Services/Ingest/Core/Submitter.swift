@@ -8,7 +8,8 @@ public enum SubmissionFile {
         case rejected(reason: String)
     }
 
-    /// Reads `path` as a report named `name`; rejects an empty, too large or unreadable file, saying why.
+    /// Reads `path` as a report named `name`; rejects an empty, too large or unreadable file, or one whose content is
+    /// not text (`TextContent`), saying why.
     public static func read(path: String, name: String, maxBytes: Int) -> Reading {
         let size: Int
         do {
@@ -26,6 +27,7 @@ public enum SubmissionFile {
             let data = try handle.read(upToCount: maxBytes + 1) ?? Data()
             if data.isEmpty { return .rejected(reason: "empty") }
             if data.count > maxBytes { return .rejected(reason: "too large (more than \(maxBytes) bytes)") }
+            if let problem = TextContent.problem([UInt8](data), name: name) { return .rejected(reason: problem) }
             return .accepted(IngestQueue.Submission(bytes: [UInt8](data), sourceName: name))
         } catch {
             return .rejected(reason: "unreadable (\(Self.reason(error)))")
