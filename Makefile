@@ -5,7 +5,14 @@ SWIFT ?= swift
 ZHIBIAO_HOME ?= $(CURDIR)/.zhibiao
 export ZHIBIAO_HOME
 
-.PHONY: deps build release demo stop test bench load fuzz chaos deploy-lint deploy-image deploy-check clean
+.PHONY: help deps build release demo stop restart logs test bench load fuzz chaos deploy-lint deploy-image \
+	deploy-check clean
+
+## help: list these targets with what each does
+help:
+	@awk '/^## [a-z-]+:/ { sub(/^## /, ""); name = substr($$0, 1, index($$0, ":") - 1); \
+	      printf "  %-13s %s\n", name, substr($$0, length(name) + 3); next } \
+	      /^## / { sub(/^## /, ""); printf "  %-13s %s\n", "", $$0 }' $(firstword $(MAKEFILE_LIST))
 
 ## deps: install the Debian packages the build, tests and demo need (PostgreSQL 15, libpq, socat, python3)
 deps:
@@ -27,9 +34,19 @@ demo: release
 stop:
 	@scripts/demo.sh stop
 
+## restart: rebuild, then restart the demo's two daemons (the database and its data stay)
+restart: release
+	@scripts/demo.sh restart
+
+## logs: the last lines of the demo daemons' logs (and how to follow them)
+logs:
+	@scripts/demo.sh logs
+
 ## test: the whole suite against a throwaway PostgreSQL cluster (removed afterwards, pass or fail). Serial: on two
-## cores, tests that wait on real daemons starved the timing-sensitive socket tests when run in parallel.
+## cores, tests that wait on real daemons starved the timing-sensitive socket tests when run in parallel. The page
+## and chart tests render in headless Chromium (Debian's chromium and fonts-noto-cjk, installed when missing)
 test: build
+	@scripts/install-deps.sh chromium fonts-noto-cjk
 	scripts/with-test-cluster.sh $(SWIFT) test --no-parallel
 
 ## deploy-lint: the deploy files checked offline in seconds (hadolint, compose and Kubernetes schemas, yamllint,

@@ -1,4 +1,6 @@
-"""Renders the reporting service's replies (summary, targets, series; one JSON line each) for a person."""
+"""Renders the reporting service's replies (summary, targets, series; one JSON line each) for a person.
+
+Every number is the display form the service sends beside the exact value (42.5 亿元, +7.07 %, 目标：增长 7 %)."""
 import json
 import sys
 import unicodedata
@@ -13,23 +15,19 @@ def pad(text, width):
     return text + " " * max(0, width - shown)
 
 
-def number(value):
-    return f"{float(value):,.15g}" if value is not None else "—"
-
-
 print(pad("region", 10), pad("year", 5), "actual target  highlights")
 for row in summary["rows"]:
-    shown = ", ".join(f"{key} {number(value)}" for key, value in list((row.get("actuals") or {}).items())[:3])
+    shown = ", ".join(f"{key} {value}" for key, value in list((row.get("actuals_display") or {}).items())[:3])
     print(pad(row["region"], 10), pad(row["year"], 5), f"{row['actual_indicators']:>6} {row['target_indicators']:>6}  {shown}")
 print(f"({summary['total']} region-years, as of {summary.get('as_of', '?')})\n")
 
 print("targets:")
 for row in targets["rows"]:
-    goal = (f"growth {row['target_growth_pct']} %" if row.get("target_value") is None
-            else f"{row['target_value']} {row.get('target_unit') or ''}")
-    print(" ", pad(row["region"], 8), row["year"], pad(row["indicator"], 24), pad(goal, 16), row["status"])
+    actual = f"actual {row['actual_display']}" if row.get("actual_display") else "no actual yet"
+    print(" ", pad(row["region"], 8), row["year"], pad(row["indicator"], 24), pad(row["target_display"] or "", 22),
+          pad(row["status"], 9), actual)
 print()
 print("industrial_output series:")
 for row in series["rows"]:
-    growth = f", growth {row['stated_growth_pct']} %" if row.get("stated_growth_pct") is not None else ""
-    print(f"  {row['region']} {row['year']}: {row['value']} {row['unit']}{growth} ({row['n_sources']} sources)")
+    growth = f", growth {row['growth_display']}" if row.get("growth_display") else ""
+    print(f"  {row['region']} {row['year']}: {row['display'] or '—'}{growth} ({row['n_sources']} sources)")
