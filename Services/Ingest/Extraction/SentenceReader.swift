@@ -52,7 +52,7 @@ struct SentenceReader: Sendable {
         context.pairGrowthRuns()
         for k in qs.indices {
             guard case .open = context.roles[k] else { continue }
-            if context.attachBareGrowth(k) { continue }
+            if context.attachRespectiveGrowth(k) || context.attachBareGrowth(k) { continue }
             if context.readEach(k) { continue }
             if context.isMilestone(k) {
                 context.roles[k] = .consumed

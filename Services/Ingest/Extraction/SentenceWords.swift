@@ -46,6 +46,27 @@ struct SentenceWords: Sendable {
         clauseDelimiters = lexicon.characters(.clauseDelimiter)
     }
 
+    /// How far back a bracketed aside may open and still belong to the label before it ("地区生产总值(GDP)100亿元").
+    static let asideReach = 12
+
+    /// Start of the clause holding `position`: after the last delimiter before it. A short bracketed aside right
+    /// before is part of the clause ("地区生产总值(GDP)…"): it does not end the label.
+    func clauseStart(_ s: [UInt32], before position: Int, floor: Int) -> Int {
+        var i = position
+        while i > floor {
+            let c = s[i - 1]
+            if c == Scalar.closeParen, let open = s[max(floor, i - 1 - Self.asideReach)..<(i - 1)].lastIndex(of: Scalar.openParen),
+                open > floor
+            {
+                i = open
+                continue
+            }
+            if clauseDelimiters.contains(c) { break }
+            i -= 1
+        }
+        return i
+    }
+
     /// Punctuation and spaces, ignored when judging what a stretch of text says.
     @inline(__always) static func isNoise(_ c: UInt32) -> Bool {
         c == Scalar.space || c == Scalar.comma || c == Scalar.ideographicComma || LabelMatcher.isQuote(c)
