@@ -61,7 +61,7 @@ struct GoldenCaseTests {
     @Test(arguments: loadCases()) func goldenCase(_ c: Case) throws {
         let source = DocumentSource(
             name: "case.txt", publishedOn: c.publishedOn.flatMap(CalendarDate.init(iso:)), regionHint: c.regionHint)
-        let facts = Fixtures.extractor.document(in: c.text, source: source).facts
+        let facts = try Fixtures.extractor.document(in: c.text, source: source).facts
         var used = Set<Int>()
         for expected in c.facts {
             let hit = facts.indices.first { !used.contains($0) && matches(facts[$0], expected) }

@@ -56,7 +56,7 @@ struct KindClassifier: Sendable {
         }
         var openers: [Int] = []
         if let opener = planOpeners.firstMatch(s, in: article) { openers.append(opener.at) }
-        for line in layout.lines where article.contains(line.range.lowerBound) {
+        for line in layout.lines[layout.lineRange(of: article)] {
             let lead = line.range.lowerBound..<min(line.range.upperBound, line.range.lowerBound + Self.leadLength)
             if let heading = planHeadings.firstMatch(s, in: lead), heading.at + heading.phrase.scalars.count < line.range.upperBound,
                 s[heading.at + heading.phrase.scalars.count] == Scalar.colon

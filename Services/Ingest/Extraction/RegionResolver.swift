@@ -179,16 +179,25 @@ struct RegionResolver: Sendable {
     private static func shortNames(
         _ s: [UInt32], gazetteer: Gazetteer, words: Words, taken: [Found], provinces: Set<Int>, cities: Set<Int>
     ) -> [Found] {
-        var covered = [Bool](repeating: false, count: s.count)
-        for f in taken { for k in f.range { covered[k] = true } }
+        // The full names found, by position: a short name inside one is not looked for (binary search, not a flag
+        // per character of a large text).
+        let takenRanges = taken.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
+        func isCovered(_ k: Int) -> Bool {
+            var lo = 0, hi = takenRanges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if takenRanges[mid].lowerBound <= k { lo = mid + 1 } else { hi = mid }
+            }
+            return lo > 0 && takenRanges[lo - 1].contains(k)
+        }
         let index = gazetteer.shortNames
         var raw: [(found: Found, newspaper: Bool)] = []
         var i = 0
         while i < s.count {
             defer { i += 1 }
-            guard !covered[i], index.mayEndName(s[i]),
+            guard index.mayEndName(s[i]), !isCovered(i),
                 let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 8), in: gazetteer),
-                !covered[match.start]
+                !isCovered(match.start)
             else { continue }
             raw.append(((match.start..<(i + 1), match.entries, nil), words.newspapers.match(s, at: i + 1, end: s.count) != nil))
         }

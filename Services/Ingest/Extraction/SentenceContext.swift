@@ -393,7 +393,7 @@ struct SentenceContext {
 
     /// "新增5家": only words of new additions or stock, and fillers.
     private func measureWordsOnly(_ range: Range<Int>) -> Bool {
-        (words.levelFiller + words.added + words.levelMarkers).covers(s, range) { SentenceWords.isNoise($0) }
+        words.measureFiller.covers(s, range) { SentenceWords.isNoise($0) }
     }
 
     /// "35亿元的80项工程": the figure describes the thing after it.

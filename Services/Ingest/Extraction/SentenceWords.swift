@@ -10,6 +10,8 @@ struct SentenceWords: Sendable {
     /// Verbs that state a change after a comparison word ("较2017年增加43天").
     let changeVerbs: PhraseList
     let levelFiller: PhraseList
+    /// Level fillers and the words of stock and new additions ("新增5家", "累计达到25家").
+    let measureFiller: PhraseList
     let trailingVerbs: PhraseList
     let otherStatistic: PhraseList
     let bracket: PhraseList
@@ -32,6 +34,7 @@ struct SentenceWords: Sendable {
         comparison = lexicon[.comparison]
         changeVerbs = lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.changeVerb]
         levelFiller = lexicon[.levelFiller] + lexicon[.labelTail]
+        measureFiller = levelFiller + lexicon[.measureAdded] + lexicon[.measureLevel]
         trailingVerbs = lexicon[.labelTrailingVerb]
         otherStatistic = lexicon[.labelOtherStatistic]
         bracket = lexicon[.quantityBracket]
