@@ -270,8 +270,15 @@ struct FactExtractor: Sendable {
         year: Int?, setsTargets: Bool
     ) -> ExtractedArticle {
         let norm = prepared.norm
+        /// A line as written, without the spaces and Markdown heading marks around it.
         func lineText(_ k: Int?) -> String? {
-            k.map { norm.originalString(norm.originalRange(DocumentLayout.trimmed(prepared.scalars, prepared.layout.lines[$0].range))) }
+            k.map { line in
+                var range = DocumentLayout.trimmed(prepared.scalars, prepared.layout.lines[line].range)
+                while !range.isEmpty, prepared.scalars[range.lowerBound] == Scalar.hash || prepared.scalars[range.lowerBound] == Scalar.space {
+                    range = (range.lowerBound + 1)..<range.upperBound
+                }
+                return norm.originalString(norm.originalRange(range))
+            }
         }
         return ExtractedArticle(
             ordinal: ordinal, span: norm.originalRange(article.range), title: lineText(article.titleLine),

@@ -140,7 +140,7 @@ struct RegionResolver: Sendable {
             {
                 if let word, word <= match.start { continue }
                 found.append((match.start..<(i + 1), match.entries, nil))
-            } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words) {
+            } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound) {
                 if let word, word <= pattern.range.lowerBound { continue }
                 found.append(pattern)
             }
@@ -317,17 +317,31 @@ struct RegionResolver: Sendable {
     /// 级, after a place suffix: "镇级" is a level, not a place.
     static let grade: UInt32 = 0x7EA7
 
-    static func pattern(_ s: [UInt32], at i: Int, words: Words) -> Found? {
+    /// The longest name a pattern takes when it follows the place that contains it.
+    static let chainedNameLength = 4
+
+    /// `previousEnd`: where the place found just before ends, when it may contain this one.
+    static func pattern(_ s: [UInt32], at i: Int, words: Words, previousEnd: Int? = nil) -> Found? {
         for (text, level) in patternSuffixes {
             guard s[i] == text.last!, i - text.count + 1 >= 0, s[(i - text.count + 1)...i].elementsEqual(text) else {
                 continue
             }
-            let nameStart = i - text.count + 1 - 2
+            let suffixStart = i - text.count + 1
+            var nameStart = suffixStart - 2
             guard nameStart >= 0 else { return nil }
             let a = s[nameStart], b = s[nameStart + 1]
             guard Scalar.isHan(a), Scalar.isHan(b), !words.patternStops.contains(a), !words.patternStops.contains(b)
             else { return nil }
             if i + 1 < s.count && (words.wordContinuations.contains(s[i + 1]) || s[i + 1] == grade) { return nil }
+            // A longer name right after the place that contains it ("…街道西环路社区"): up to `chainedNameLength`.
+            if let previousEnd {
+                let longer = previousEnd
+                if suffixStart - longer > 2, suffixStart - longer <= chainedNameLength,
+                    s[longer..<suffixStart].allSatisfy({ Scalar.isHan($0) && !words.patternStops.contains($0) })
+                {
+                    nameStart = longer
+                }
+            }
             return (
                 nameStart..<(i + 1), [],
                 Region(name: String(scalarValues: s[nameStart...i]), code: nil, level: level, entry: nil)
