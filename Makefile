@@ -5,7 +5,7 @@ SWIFT ?= swift
 ZHIBIAO_HOME ?= $(CURDIR)/.zhibiao
 export ZHIBIAO_HOME
 
-.PHONY: deps build release demo stop test bench load fuzz chaos deploy-lint deploy-image deploy-check clean
+.PHONY: deps build release demo stop test score bench load fuzz chaos deploy-lint deploy-image deploy-check clean
 
 ## deps: install the Debian packages the build, tests and demo need (PostgreSQL 15, libpq, socat, python3)
 deps:
@@ -31,6 +31,11 @@ stop:
 ## cores, tests that wait on real daemons starved the timing-sensitive socket tests when run in parallel.
 test: build
 	scripts/with-test-cluster.sh $(SWIFT) test --no-parallel
+
+## score: extraction quality on the seeds and, when ../shared/corpus exists, the development corpus per document
+## (a developer's tool, not part of make test; SCORE_MISSES=N shows the misses)
+score: release
+	scripts/score.sh
 
 ## deploy-lint: the deploy files checked offline in seconds (hadolint, compose and Kubernetes schemas, yamllint,
 ## shellcheck, systemd-analyze); installs its linters into .build-deploy/venv on first use
