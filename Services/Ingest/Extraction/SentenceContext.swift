@@ -333,9 +333,14 @@ struct SentenceContext {
             isChange[k] = reader.isChange(s, window)
             draft.rule = .unindexed
             draft.label = reader.rawLabel(s, window)
-            if q.isPercent, let sign = reader.growthSign(s, window), !draft.label.isEmpty {
-                draft.growthOnly = true
-                draft.growth = sign * q.value
+            // "其中制造业增加值增长8.1%": a rate after a growth verb is the growth of what the words before it name.
+            if q.isPercent, !isChange[k], let (verb, sign) = reader.growthVerb(s, endingBefore: q.start, floor: window.lowerBound) {
+                let label = reader.rawLabel(s, window.lowerBound..<verb)
+                if !label.isEmpty {
+                    draft.growthOnly = true
+                    draft.growth = sign * q.value
+                    draft.label = label
+                }
             }
         }
         add(draft, for: k)
