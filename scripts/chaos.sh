@@ -8,6 +8,7 @@
 # Bounded: every wait has a deadline; the cluster lives in /tmp and is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+trap 'echo "chaos: line $LINENO: \"$BASH_COMMAND\" failed (exit $?)" >&2' ERR
 DOCUMENTS=${CHAOS_DOCUMENTS:-2000}
 POISON=${CHAOS_POISON:-4}
 KILLS=${CHAOS_KILLS:-5}
@@ -18,7 +19,15 @@ work=$(mktemp -d /tmp/zhibiao-chaos.XXXXXX)
 chmod 755 "$work"
 pids=()
 cleanup() {
+    local status=$?
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    if [ "$status" -ne 0 ]; then  # the logs go with $work: show their ends first
+        for log in "$work"/clean.log "$work"/chaos.log "$work"/report.log "$work"/pg.log; do
+            [ -s "$log" ] || continue
+            echo "chaos: last lines of $(basename "$log"):" >&2
+            tail -n 15 "$log" >&2
+        done
+    fi
     scripts/pg-cluster.sh stop "$work" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
