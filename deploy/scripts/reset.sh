@@ -30,12 +30,14 @@ if command -v podman >/dev/null; then
 else
     log "reset: podman is not installed, so there are no images to remove"
 fi
-# buildah keeps cache mounts under $TMPDIR (default /var/tmp) in buildah-cache-UID.
-cache="${TMPDIR:-/var/tmp}/buildah-cache-$(id -u)"
-if [ -d "$cache" ]; then
-    rm -rf "$cache"
-    log "reset: removed the build cache $cache"
-fi
+# buildah keeps cache mounts under $TMPDIR (default /var/tmp): buildah-cache as root (seen with podman 4.3.1),
+# buildah-cache-UID rootless. Only the image's /src/.build is in there (no other cache mount on this machine).
+for cache in "${TMPDIR:-/var/tmp}/buildah-cache" "${TMPDIR:-/var/tmp}/buildah-cache-$(id -u)"; do
+    if [ -d "$cache" ]; then
+        rm -rf "$cache"
+        log "reset: removed the build cache $cache"
+    fi
+done
 if [ -d "$state_dir" ]; then
     unmount_under "$state_dir"
     rm -rf --one-file-system "$state_dir"
