@@ -48,6 +48,7 @@ deploy-check:
 ifeq ($(FRESH),1)
 	deploy/scripts/reset.sh
 endif
+	deploy/scripts/setup-tools.sh
 	deploy/scripts/lint.sh
 	deploy/scripts/check.sh
 
