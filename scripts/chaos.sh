@@ -123,6 +123,13 @@ def strip(value):
     return value
 a, b = ([strip(json.loads(l)) for l in open(p, encoding="utf-8") if l.strip()] for p in sys.argv[1:3])
 if a != b:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            print(f"chaos:   answer {i + 1} differs:\n    clean: {json.dumps(x, ensure_ascii=False)[:1500]}\n"
+                  f"    chaos: {json.dumps(y, ensure_ascii=False)[:1500]}", file=sys.stderr)
+            break
+    else:
+        print(f"chaos:   {len(a)} answers for clean, {len(b)} for chaos", file=sys.stderr)
     sys.exit(1)
 print(f"chaos:   the reporting service gave the same {len(a)} answers for both runs")
 PY
