@@ -40,7 +40,7 @@ nice -n 10 timeout "${ZHIBIAO_IMAGE_BUILD_TIMEOUT:-3600}" podman build --format 
     --build-arg RUNTIME_IMAGE="$ZHIBIAO_BASE_IMAGE" \
     --build-arg GIT_MIRROR="$mirror" \
     -f deploy/docker/Dockerfile -t "$ZHIBIAO_IMAGE" . 2>&1 | tee "$build_log" |
-    { grep -E '^(STEP|COMMIT|Successfully|Error|error)' || true; } >&2 || status=${PIPESTATUS[0]}
+    { grep --line-buffered -E '^(\[[0-9]+/[0-9]+\] )?(STEP|COMMIT|Successfully|Error|error)' || true; } >&2 || status=${PIPESTATUS[0]}
 if [ "$status" -ne 0 ]; then
     log "image: podman build FAILED (exit $status) after $((SECONDS - started)) s; log: ${build_log#"$repo_root"/}"
     show_tail "$build_log" 40
