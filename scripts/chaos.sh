@@ -8,7 +8,7 @@
 # Bounded: every wait has a deadline; the cluster lives in /tmp and is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-trap 'echo "chaos: line $LINENO: \"$BASH_COMMAND\" failed (exit $?)" >&2' ERR
+trap 'echo "chaos: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 DOCUMENTS=${CHAOS_DOCUMENTS:-2000}
 POISON=${CHAOS_POISON:-4}
 KILLS=${CHAOS_KILLS:-5}

@@ -5,7 +5,7 @@
 # year). A crasher is saved under fuzz-artifacts/; copy it to Tests/ExtractionTests/FuzzRegressions/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-trap 'echo "fuzz: line $LINENO: \"$BASH_COMMAND\" failed (exit $?)" >&2' ERR
+trap 'echo "fuzz: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 seconds=${1:-60}
 scratch=.build-fuzz
 corpus=$scratch/corpus

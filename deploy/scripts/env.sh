@@ -53,5 +53,5 @@ unmount_under() {
 # failure is never silent (a bare `grep` that matched nothing once ended a script without a word).
 trap_errors() {
     set -E
-    trap 'printf "%s: line %s: \"%s\" failed (exit %s)\n" "${0##*/}" "$LINENO" "$BASH_COMMAND" "$?" >&2' ERR
+    trap 'printf "%s: line %s failed (exit %s): %s\n" "${0##*/}" "$LINENO" "$?" "$BASH_COMMAND" >&2' ERR
 }
