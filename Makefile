@@ -46,8 +46,15 @@ deploy-lint:
 deploy-image:
 	deploy/scripts/build-image.sh
 
-## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, all torn down
-deploy-check: deploy-lint
+## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, all torn down.
+## FRESH=1 runs it as a new machine would: first removes this project's localhost/ images, their build cache and
+## .build-deploy/ (deploy/scripts/reset.sh), so the tools' virtualenv, the base images and the image are made anew
+deploy-check:
+ifeq ($(FRESH),1)
+	deploy/scripts/reset.sh
+endif
+	deploy/scripts/setup-tools.sh
+	deploy/scripts/lint.sh
 	deploy/scripts/check.sh
 
 ## bench: parse, ingest and query figures in one table (also saved as JSON under bench-results/)
