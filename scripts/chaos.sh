@@ -8,6 +8,7 @@
 # Bounded: every wait has a deadline; the cluster lives in /tmp and is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+trap 'echo "chaos: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 DOCUMENTS=${CHAOS_DOCUMENTS:-2000}
 POISON=${CHAOS_POISON:-4}
 KILLS=${CHAOS_KILLS:-5}
@@ -18,7 +19,15 @@ work=$(mktemp -d /tmp/zhibiao-chaos.XXXXXX)
 chmod 755 "$work"
 pids=()
 cleanup() {
+    local status=$?
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    if [ "$status" -ne 0 ]; then  # the logs go with $work: show their ends first
+        for log in "$work"/clean.log "$work"/chaos.log "$work"/report.log "$work"/pg.log; do
+            [ -s "$log" ] || continue
+            echo "chaos: last lines of $(basename "$log"):" >&2
+            tail -n 15 "$log" >&2
+        done
+    fi
     scripts/pg-cluster.sh stop "$work" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
@@ -116,6 +125,13 @@ def strip(value):
     return value
 a, b = ([strip(json.loads(l)) for l in open(p, encoding="utf-8") if l.strip()] for p in sys.argv[1:3])
 if a != b:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            print(f"chaos:   answer {i + 1} differs:\n    clean: {json.dumps(x, ensure_ascii=False)[:1500]}\n"
+                  f"    chaos: {json.dumps(y, ensure_ascii=False)[:1500]}", file=sys.stderr)
+            break
+    else:
+        print(f"chaos:   {len(a)} answers for clean, {len(b)} for chaos", file=sys.stderr)
     sys.exit(1)
 print(f"chaos:   the reporting service gave the same {len(a)} answers for both runs")
 PY

@@ -16,6 +16,8 @@ struct FactExtractor: Sendable {
     let yearWords: YearResolver.Words
     let regionWords: RegionResolver.Words
 
+    let budget: ExtractionBudget
+
     /// A stored sentence is cut to this many characters around its evidence (a 10 MB line has no sentence end).
     static let sentenceWindow = 240
 
@@ -27,7 +29,8 @@ struct FactExtractor: Sendable {
 
     /// Reads `text` article by article: `body` gets each article and its facts as soon as they are read, so a long
     /// document (a newspaper's year of pages) never holds all of its facts at once.
-    func read(_ text: String, source: DocumentSource, _ body: (ExtractedArticle, [Fact]) throws -> Void) rethrows
+    /// Throws `ExtractionError.overBudget` when the document holds more figures than `budget` allows.
+    func read(_ text: String, source: DocumentSource, _ body: (ExtractedArticle, [Fact]) throws -> Void) throws
         -> Summary
     {
         let prepared = preparer.prepare(text)
@@ -43,6 +46,7 @@ struct FactExtractor: Sendable {
         /// sentence may state the same figure for two names ("城镇、农村居民人均可支配收入均增长8%").
         var seen: [FactKey: Range<Int>] = [:]
         var sentenceIndex = 0
+        var figures = 0
         for (ordinal, article) in layout.articles.enumerated() {
             let years = YearResolver(
                 s, article: article.range, layout: layout, documentYear: documentYear, words: yearWords)
@@ -59,6 +63,12 @@ struct FactExtractor: Sendable {
                 sentenceIndex += 1
                 paragraph.enter(sentence, s: s, layout: layout)
                 let quantities = scanner.scan(s, sentence)
+                figures += quantities.count
+                if figures > budget.figures {
+                    throw ExtractionError(
+                        .overBudget, file: source.name,
+                        detail: "more than \(budget.figures) figures in one document: split it, or raise the budget")
+                }
                 let mentions = regions.mentions(in: sentence).indices.map {
                     SentenceReader.Mention(range: regions.mentions[$0].range, index: $0)
                 }
@@ -110,7 +120,8 @@ struct FactExtractor: Sendable {
                 seen[FactKey(d)] = d.sentence
                 return true
             }
-            let facts = drafts.map { fact($0, doc: source.name, article: ordinal, norm: prepared.norm) }
+            var sentences: (range: Range<Int>, text: String) = (0..<0, "")
+            let facts = drafts.map { fact($0, doc: source.name, article: ordinal, norm: prepared.norm, sentences: &sentences) }
             for d in drafts { if let region = d.region { used.add(region, via: regions) } }
             if let subject { used.add(subject, via: regions) }
             try body(
@@ -122,10 +133,10 @@ struct FactExtractor: Sendable {
         return Summary(date: date, regions: used.regions)
     }
 
-    func document(_ text: String, source: DocumentSource) -> ExtractedDocument {
+    func document(_ text: String, source: DocumentSource) throws -> ExtractedDocument {
         var articles: [ExtractedArticle] = []
         var facts: [Fact] = []
-        let summary = read(text, source: source) { article, articleFacts in
+        let summary = try read(text, source: source) { article, articleFacts in
             articles.append(article)
             facts.append(contentsOf: articleFacts)
         }
@@ -153,12 +164,16 @@ struct FactExtractor: Sendable {
         /// start ("2013年，计划招引…；…；新增绿化面积28万平方米") holds for all of them.
         var statementStart = 0
         var lastFigure: FactDraft? = nil
+        /// A goal announced this far back no longer holds (and the search for it stays bounded).
+        static let statementMaximum = 1200
 
         mutating func enter(_ sentence: Range<Int>, s: [UInt32], layout: DocumentLayout) {
             let index = layout.lineIndex(containing: sentence.lowerBound)
             if index != line {
                 self = Paragraph(line: index, statementStart: sentence.lowerBound, lastFigure: nil)
-            } else if sentence.lowerBound == 0 || s[sentence.lowerBound - 1] != Scalar.semicolon {
+            } else if sentence.lowerBound == 0 || s[sentence.lowerBound - 1] != Scalar.semicolon
+                || sentence.lowerBound - statementStart > Self.statementMaximum
+            {
                 statementStart = sentence.lowerBound
             }
         }
@@ -221,7 +236,10 @@ struct FactExtractor: Sendable {
 
     // MARK: - Output
 
-    func fact(_ d: FactDraft, doc: String, article: Int, norm: NormalizedText) -> Fact {
+    /// `sentences`: the last sentence text made, reused by the next fact of the same sentence.
+    func fact(
+        _ d: FactDraft, doc: String, article: Int, norm: NormalizedText, sentences: inout (range: Range<Int>, text: String)
+    ) -> Fact {
         let q = d.quantity
         let indicator = d.indicator.map { taxonomy.indicators[$0] }
         let written = q.unitClass ?? q.implied
@@ -229,9 +247,14 @@ struct FactExtractor: Sendable {
             d.name?.unitClass ?? (written?.isArea == true && indicator?.unitClass.isArea == true ? written : nil)
             ?? indicator?.unitClass ?? written ?? .count
         let evidence = norm.evidence(d.evidence, anchor: q.numberStart)
+        // The whole sentence when it is short, shared by the sentence's facts (one string, not one per fact); a
+        // window around the evidence when it is long.
         let window = Self.sentenceWindow / 2
-        let sentence = max(d.sentence.lowerBound, d.evidence.lowerBound - window)..<min(
-            d.sentence.upperBound, d.evidence.upperBound + window)
+        let range =
+            d.sentence.count <= Self.sentenceWindow
+            ? d.sentence
+            : max(d.sentence.lowerBound, d.evidence.lowerBound - window)..<min(d.sentence.upperBound, d.evidence.upperBound + window)
+        if sentences.range != range { sentences = (range, norm.originalString(norm.originalRange(range))) }
         return Fact(
             doc: doc, region: d.region?.name, regionCode: d.region?.code, year: d.year, kind: d.kind,
             indicator: indicator?.id, label: d.label, value: d.growthOnly ? nil : q.value,
@@ -239,7 +262,7 @@ struct FactExtractor: Sendable {
             unitClass: d.growthOnly ? nil : unitClass, qualifier: d.growthOnly ? .exact : q.qualifier,
             growthPct: d.growth, measure: indicator == nil ? nil : d.measure, evidence: evidence.text,
             span: [evidence.span.lowerBound, evidence.span.upperBound],
-            sentence: norm.originalString(norm.originalRange(sentence)), article: article, rule: d.rule.rawValue)
+            sentence: sentences.text, article: article, rule: d.rule.rawValue)
     }
 
     func extractedArticle(
@@ -247,8 +270,15 @@ struct FactExtractor: Sendable {
         year: Int?, setsTargets: Bool
     ) -> ExtractedArticle {
         let norm = prepared.norm
+        /// A line as written, without the spaces and Markdown heading marks around it.
         func lineText(_ k: Int?) -> String? {
-            k.map { norm.originalString(norm.originalRange(DocumentLayout.trimmed(prepared.scalars, prepared.layout.lines[$0].range))) }
+            k.map { line in
+                var range = DocumentLayout.trimmed(prepared.scalars, prepared.layout.lines[line].range)
+                while !range.isEmpty, prepared.scalars[range.lowerBound] == Scalar.hash || prepared.scalars[range.lowerBound] == Scalar.space {
+                    range = (range.lowerBound + 1)..<range.upperBound
+                }
+                return norm.originalString(norm.originalRange(range))
+            }
         }
         return ExtractedArticle(
             ordinal: ordinal, span: norm.originalRange(article.range), title: lineText(article.titleLine),

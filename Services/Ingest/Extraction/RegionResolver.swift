@@ -48,6 +48,8 @@ struct RegionResolver: Sendable {
         let asideBefore: PhraseList
         /// What may open a clause before its topic place (其中, years, 上半年 …).
         let topicLead: PhraseList
+        /// Common words (新增, 增长, 完成投资 …): one that runs into a short name's first character makes it a word.
+        let commonWords: PhraseList
 
         init(lexicon: Lexicon) {
             references = lexicon[.regionReference]
@@ -58,6 +60,14 @@ struct RegionResolver: Sendable {
             newspapers = lexicon[.regionNewspaper]
             asideBefore = lexicon[.regionNotSubjectBefore] + lexicon[.measureAdded]
             topicLead = lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.yearRelative]
+            commonWords = lexicon[.measureAdded] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.investmentWord]
+        }
+
+        /// Whether a common word starts before `start` and ends after it.
+        func runsInto(_ s: [UInt32], at start: Int) -> Bool {
+            (max(0, start - 3)..<start).contains { p in
+                commonWords.match(s, at: p, end: s.count).map { p + $0.scalars.count > start } ?? false
+            }
         }
     }
 
@@ -80,7 +90,8 @@ struct RegionResolver: Sendable {
         self.gazetteer = gazetteer
         self.words = words
         var found = Self.plausible(
-            Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words), gazetteer: gazetteer)
+            Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words), s: s, gazetteer: gazetteer,
+            words: words)
         // The context that admits short names: the provinces and prefectures the full names lie in.
         var provinces = Set<Int>()
         var cities = Set<Int>()
@@ -129,7 +140,7 @@ struct RegionResolver: Sendable {
             {
                 if let word, word <= match.start { continue }
                 found.append((match.start..<(i + 1), match.entries, nil))
-            } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words) {
+            } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound) {
                 if let word, word <= pattern.range.lowerBound { continue }
                 found.append(pattern)
             }
@@ -147,54 +158,83 @@ struct RegionResolver: Sendable {
     /// Drops a short county- or town-level name found once in a province no other place of the text lies in, when
     /// another province holds two places or more: a word that happens to spell a far-away place ("新增城区" in a
     /// 山东 county's report), not a place the text is about.
-    private static func plausible(_ found: [Found], gazetteer: Gazetteer) -> [Found] {
+    /// Also drops such a name when a common word runs into its first character ("新增城区": 新增 + 城区).
+    private static func plausible(_ found: [Found], s: [UInt32], gazetteer: Gazetteer, words: Words) -> [Found] {
         var votes: [Int: Int] = [:]
         for f in found where f.candidates.count == 1 { votes[gazetteer.province(of: Int(f.candidates[0])), default: 0] += 1 }
-        guard let top = votes.values.max(), top >= 2 else { return found }
+        let top = votes.values.max() ?? 0
         return found.filter { f in
-            guard f.candidates.count == 1, f.range.count <= doubtfulLength else { return true }
-            let entry = Int(f.candidates[0])
-            return gazetteer.entries[entry].level <= .city || votes[gazetteer.province(of: entry)]! > 1
+            guard f.range.count <= doubtfulLength, f.candidates.allSatisfy({ gazetteer.entries[Int($0)].level > .city })
+            else { return true }
+            if words.runsInto(s, at: f.range.lowerBound) { return false }
+            guard top >= 2, f.candidates.count == 1 else { return true }
+            return votes[gazetteer.province(of: Int(f.candidates[0]))]! > 1
         }
     }
 
-    /// Short names the context admits, outside the full names already found.
+    /// Short names the context admits, outside the full names already found: a province the full names lie in; a
+    /// prefecture in such a province, a capital, or a newspaper's city ("新乡日报"); a county in a prefecture the
+    /// full names lie in. Prefectures' short names also admit each other: two of one province, or the province and
+    /// one of them ("福建…泉州").
     private static func shortNames(
         _ s: [UInt32], gazetteer: Gazetteer, words: Words, taken: [Found], provinces: Set<Int>, cities: Set<Int>
     ) -> [Found] {
-        var covered = [Bool](repeating: false, count: s.count)
-        for f in taken { for k in f.range { covered[k] = true } }
+        // The full names found, by position: a short name inside one is not looked for (binary search, not a flag
+        // per character of a large text).
+        let takenRanges = taken.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
+        func isCovered(_ k: Int) -> Bool {
+            var lo = 0, hi = takenRanges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if takenRanges[mid].lowerBound <= k { lo = mid + 1 } else { hi = mid }
+            }
+            return lo > 0 && takenRanges[lo - 1].contains(k)
+        }
         let index = gazetteer.shortNames
-        var found: [Found] = []
+        var raw: [(found: Found, newspaper: Bool)] = []
         var i = 0
         while i < s.count {
             defer { i += 1 }
-            guard !covered[i], index.mayEndName(s[i]),
+            guard index.mayEndName(s[i]), !isCovered(i),
                 let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 8), in: gazetteer),
-                !covered[match.start]
+                !isCovered(match.start)
             else { continue }
-            let newspaper = words.newspapers.match(s, at: i + 1, end: s.count) != nil
-            let admitted = match.entries.filter { id in
+            raw.append(((match.start..<(i + 1), match.entries, nil), words.newspapers.match(s, at: i + 1, end: s.count) != nil))
+        }
+        // The group a short name supports: a province and its prefectures. (Counties do not support each other:
+        // too many of their short names are ordinary words: 向阳, 东山, 南山.)
+        func group(_ entry: Int) -> Int? {
+            switch gazetteer.entries[entry].level {
+            case .province: entry
+            case .city: gazetteer.province(of: entry)
+            default: nil
+            }
+        }
+        var members: [Int: Set<Int>] = [:]
+        for r in raw {
+            for id in r.found.candidates { if let g = group(Int(id)) { members[g, default: []].insert(Int(id)) } }
+        }
+        let supported = { (entry: Int) in group(entry).map { (members[$0]?.count ?? 0) >= 2 } ?? false }
+        var kept: [Found] = []
+        for r in raw {
+            let admitted = r.found.candidates.filter { id in
                 let entry = Int(id)
+                if supported(entry) { return true }
                 switch gazetteer.entries[entry].level {
                 case .province: return provinces.contains(entry)
                 case .city:
-                    return newspaper || gazetteer.isCapital(entry) || provinces.contains(gazetteer.province(of: entry))
+                    return r.newspaper || gazetteer.isCapital(entry) || provinces.contains(gazetteer.province(of: entry))
                 default:
                     return gazetteer.parent(of: entry).map { cities.contains($0) } ?? false
                 }
             }
             guard !admitted.isEmpty else { continue }
-            found.append((match.start..<(i + 1), admitted, nil))
-        }
-        // Overlapping short names (连云 inside 连云港): the longest wins. Found by their ends, left to right, so an
-        // overlap is always with the last one kept.
-        var kept: [Found] = []
-        for f in found {
-            if let last = kept.last, last.range.overlaps(f.range) {
-                if f.range.count > last.range.count { kept[kept.count - 1] = f }
+            // Overlapping short names (连云 inside 连云港): the longest wins. Found by their ends, left to right, so
+            // an overlap is always with the last one kept.
+            if let last = kept.last, last.range.overlaps(r.found.range) {
+                if r.found.range.count > last.range.count { kept[kept.count - 1] = (r.found.range, admitted, nil) }
             } else {
-                kept.append(f)
+                kept.append((r.found.range, admitted, nil))
             }
         }
         return kept
@@ -277,17 +317,31 @@ struct RegionResolver: Sendable {
     /// 级, after a place suffix: "镇级" is a level, not a place.
     static let grade: UInt32 = 0x7EA7
 
-    static func pattern(_ s: [UInt32], at i: Int, words: Words) -> Found? {
+    /// The longest name a pattern takes when it follows the place that contains it.
+    static let chainedNameLength = 4
+
+    /// `previousEnd`: where the place found just before ends, when it may contain this one.
+    static func pattern(_ s: [UInt32], at i: Int, words: Words, previousEnd: Int? = nil) -> Found? {
         for (text, level) in patternSuffixes {
             guard s[i] == text.last!, i - text.count + 1 >= 0, s[(i - text.count + 1)...i].elementsEqual(text) else {
                 continue
             }
-            let nameStart = i - text.count + 1 - 2
+            let suffixStart = i - text.count + 1
+            var nameStart = suffixStart - 2
             guard nameStart >= 0 else { return nil }
             let a = s[nameStart], b = s[nameStart + 1]
             guard Scalar.isHan(a), Scalar.isHan(b), !words.patternStops.contains(a), !words.patternStops.contains(b)
             else { return nil }
             if i + 1 < s.count && (words.wordContinuations.contains(s[i + 1]) || s[i + 1] == grade) { return nil }
+            // A longer name right after the place that contains it ("…街道西环路社区"): up to `chainedNameLength`.
+            if let previousEnd {
+                let longer = previousEnd
+                if suffixStart - longer > 2, suffixStart - longer <= chainedNameLength,
+                    s[longer..<suffixStart].allSatisfy({ Scalar.isHan($0) && !words.patternStops.contains($0) })
+                {
+                    nameStart = longer
+                }
+            }
             return (
                 nameStart..<(i + 1), [],
                 Region(name: String(scalarValues: s[nameStart...i]), code: nil, level: level, entry: nil)

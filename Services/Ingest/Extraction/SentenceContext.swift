@@ -51,12 +51,7 @@ struct SentenceContext {
         roles = Array(repeating: .open, count: qs.count)
         pendingGrowth = Array(repeating: nil, count: qs.count)
         isChange = Array(repeating: false, count: qs.count)
-        let delimiters = reader.words.clauseDelimiters
-        let clauseStarts = qs.map { q -> Int in
-            var i = q.start
-            while i > sentence.lowerBound, !delimiters.contains(s[i - 1]) { i -= 1 }
-            return i
-        }
+        let clauseStarts = qs.map { reader.words.clauseStart(s, before: $0.start, floor: sentence.lowerBound) }
         self.clauseStarts = clauseStarts
         windowStarts = qs.indices.map { k in max(clauseStarts[k], k > 0 ? qs[k - 1].end : sentence.lowerBound) }
         runs = plainRuns()
@@ -219,16 +214,37 @@ struct SentenceContext {
             else { continue }
             for (value, rate) in zip(values, run) {
                 let growth = (sign * qs[rate].value, qs[rate].end)
-                if case .drafted(let d) = roles[value], var draft = drafts[d] {
-                    draft.growth = growth.0
-                    draft.evidence = draft.evidence.lowerBound..<max(draft.evidence.upperBound, growth.1)
-                    drafts[d] = draft
+                if case .drafted(let d) = roles[value] {
+                    give(growth.0, endingAt: growth.1, to: d)
                 } else {
                     pendingGrowth[value] = growth
                 }
                 roles[rate] = .consumed
             }
         }
+    }
+
+    /// "城镇居民人均可支配收入X元、农村居民人均可支配收入Y元，分别增长a%、b%": a run of rates after 分别 and a growth
+    /// verb pairs in order with as many figures before it, when no list of figures matched it.
+    mutating func attachRespectiveGrowth(_ k: Int) -> Bool {
+        guard qs[k].isPercent, let run = runs.first(where: { $0[0] == k }),
+            words.respectively.occurs(s, in: clauseStarts[k]..<qs[k].start),
+            let sign = reader.growthSign(s, clauseStarts[k]..<qs[k].start)
+        else { return false }
+        var targets: [Int] = []
+        for j in stride(from: k - 1, through: 0, by: -1) where targets.count < run.count {
+            guard case .drafted(let d) = roles[j], let draft = drafts[d], !draft.quantity.isPercent, !isChange[j] else {
+                continue
+            }
+            guard draft.growth == nil, !draft.growthOnly else { return false }
+            targets.insert(d, at: 0)
+        }
+        guard targets.count == run.count else { return false }
+        for (d, rate) in zip(targets, run) {
+            give(sign * qs[rate].value, endingAt: qs[rate].end, to: d)
+            roles[rate] = .consumed
+        }
+        return true
     }
 
     /// "城镇、农村居民人均可支配收入均增长8%": one figure for each of the names (or places) listed before 均.
@@ -270,12 +286,19 @@ struct SentenceContext {
             guard !draft.growthOnly, draft.growth == nil,
                 reader.taxonomy.matcher.matches(s, qs[j].end..<windowStarts[k]).isEmpty
             else { return false }
-            drafts[d]?.growth = sign * q.value
-            drafts[d]?.evidence = draft.evidence.lowerBound..<q.end
+            give(sign * q.value, endingAt: q.end, to: d)
             roles[k] = .consumed
             return true
         }
         return false
+    }
+
+    /// Gives draft `d` a growth rate; its evidence reaches to the rate's end.
+    private mutating func give(_ growth: Decimal, endingAt end: Int, to d: Int) {
+        guard var draft = drafts[d] else { return }
+        draft.growth = growth
+        draft.evidence = draft.evidence.lowerBound..<max(draft.evidence.upperBound, end)
+        drafts[d] = draft
     }
 
     // MARK: - Single figures
@@ -310,9 +333,14 @@ struct SentenceContext {
             isChange[k] = reader.isChange(s, window)
             draft.rule = .unindexed
             draft.label = reader.rawLabel(s, window)
-            if q.isPercent, let sign = reader.growthSign(s, window), !draft.label.isEmpty {
-                draft.growthOnly = true
-                draft.growth = sign * q.value
+            // "其中制造业增加值增长8.1%": a rate after a growth verb is the growth of what the words before it name.
+            if q.isPercent, !isChange[k], let (verb, sign) = reader.growthVerb(s, endingBefore: q.start, floor: window.lowerBound) {
+                let label = reader.rawLabel(s, window.lowerBound..<verb)
+                if !label.isEmpty {
+                    draft.growthOnly = true
+                    draft.growth = sign * q.value
+                    draft.label = label
+                }
             }
         }
         add(draft, for: k)
@@ -370,7 +398,7 @@ struct SentenceContext {
 
     /// "新增5家": only words of new additions or stock, and fillers.
     private func measureWordsOnly(_ range: Range<Int>) -> Bool {
-        (words.levelFiller + words.added + words.levelMarkers).covers(s, range) { SentenceWords.isNoise($0) }
+        words.measureFiller.covers(s, range) { SentenceWords.isNoise($0) }
     }
 
     /// "35亿元的80项工程": the figure describes the thing after it.

@@ -52,7 +52,7 @@ struct SentenceReader: Sendable {
         context.pairGrowthRuns()
         for k in qs.indices {
             guard case .open = context.roles[k] else { continue }
-            if context.attachBareGrowth(k) { continue }
+            if context.attachRespectiveGrowth(k) || context.attachBareGrowth(k) { continue }
             if context.readEach(k) { continue }
             if context.isMilestone(k) {
                 context.roles[k] = .consumed
@@ -189,6 +189,27 @@ struct SentenceReader: Sendable {
         if words.rise.occurs(s, in: range) { return 1 }
         return nil
     }
+
+    /// The last growth verb before `end` with nothing but growth words after it ("…增加值增长" → 增长), with its sign.
+    func growthVerb(_ s: [UInt32], endingBefore end: Int, floor: Int) -> (start: Int, sign: Decimal)? {
+        var i = end - 1
+        while i >= floor {
+            if let sign = growthSign(s, i..<end), words.rise.match(s, at: i, end: end) != nil
+                || words.decline.match(s, at: i, end: end) != nil
+            {
+                // Keep extending left while the stretch still says only "grew by".
+                var start = i
+                while start > floor, growthSign(s, (start - 1)..<end) != nil { start -= 1 }
+                return (start, sign)
+            }
+            i -= 1
+            if end - i > Self.growthPhraseReach { return nil }
+        }
+        return nil
+    }
+
+    /// How far before a rate its growth words may reach ("按可比价格计算同比增长").
+    static let growthPhraseReach = 12
 
     /// "较2017年增加43天": a change against a base, not the level (增长到/增至 are levels).
     func isChange(_ s: [UInt32], _ range: Range<Int>) -> Bool {
