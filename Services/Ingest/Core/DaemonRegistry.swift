@@ -55,8 +55,8 @@ public struct DaemonStatus: Codable, Sendable {
     }
 }
 
-/// A running daemon's heartbeat: its row in `zhibiao.ingest_daemons`, written at start and every `interval` with its
-/// counters, and removed when it stops cleanly.
+/// A running daemon's heartbeat: its row in `zhibiao.ingest_daemons`, written with its counters at start, every
+/// `interval`, and by a worker after each batch it completes; removed when the daemon stops cleanly.
 struct Heartbeat: Sendable {
     static let interval: Duration = .seconds(2)
 

@@ -59,7 +59,8 @@ public struct IngestDaemon: Service {
                     await withDiscardingTaskGroup { workers in
                         for number in 1...settings.workers {
                             workers.addTask {
-                                await work(number: number, on: connections[number], wakeUp: wakeUp)
+                                await work(number: number, on: connections[number], wakeUp: wakeUp,
+                                           heartbeat: heartbeat)
                             }
                         }
                     }
@@ -96,7 +97,7 @@ public struct IngestDaemon: Service {
 
     // MARK: Workers
 
-    func work(number: Int, on connection: PostgresConnection, wakeUp: WakeUp) async {
+    func work(number: Int, on connection: PostgresConnection, wakeUp: WakeUp, heartbeat: Heartbeat) async {
         let name = "\(settings.workerName)/\(number)"
         var failures = 0
         while !Self.stopping {
@@ -106,7 +107,11 @@ public struct IngestDaemon: Service {
                 }
                 if failures > 0 { logger.info("database reachable again", metadata: ["worker": "\(name)"]) }
                 failures = 0
-                if !outcomes.isEmpty { continue }
+                if !outcomes.isEmpty {
+                    // The heartbeat row counts what was just done: `status` sees it now, not at the next beat.
+                    try await connection.run { try heartbeat.beat(on: $0) }
+                    continue
+                }
                 if settings.once {
                     // Drained, unless a message is running unlocked: a dead worker's (within the grace) or another
                     // worker's in the instant between its claim and its lock. Wait for those to settle.

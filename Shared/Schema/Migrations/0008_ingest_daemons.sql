@@ -1,10 +1,10 @@
 -- The running ingest daemons, so that `zhibiao-ingest status` can say who works the queue (issue 14).
 --
--- Each daemon upserts its row every two seconds (its heartbeat) with its counters, and deletes it when it stops
--- cleanly. `backend_pid` is the PostgreSQL session it beats on: `status` counts a daemon as running while that
--- session exists in pg_stat_activity, so a daemon killed with SIGKILL stops counting at once (PostgreSQL ends a
--- session whose socket closed) instead of when its heartbeat has aged. A starting daemon deletes the rows of
--- daemons whose session is gone.
+-- Each daemon upserts its row with its counters at start, every two seconds (its heartbeat) and after each batch it
+-- completes, and deletes it when it stops cleanly. `backend_pid` is the PostgreSQL session it last beat on:
+-- `status` counts a daemon as running while that session exists in pg_stat_activity, so a daemon killed with
+-- SIGKILL stops counting at once (PostgreSQL ends a session whose socket closed) instead of when its heartbeat has
+-- aged. A starting daemon deletes the rows of daemons whose session is gone.
 CREATE TABLE zhibiao.ingest_daemons (
     -- host:pid, which its workers' `locked_by` values start with.
     name         text PRIMARY KEY,
