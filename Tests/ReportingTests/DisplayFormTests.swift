@@ -39,12 +39,15 @@ struct DisplayFormTests {
             let compare = try await server.result("compare", ["indicator": "high_tech_enterprises", "year": 2023])
             #expect(compare.rows.first?["display"] == "62 家")
 
-            let explained = try await server.result("explain", ["fact": 1])
+            let fact = try #require(series.first?["fact_id"]?.intValue)
+            let explained = try await server.result("explain", ["fact": .int(fact)])
             #expect(explained["fact"]?["display"] == "42.5 亿元")
             #expect(explained["consolidated"]?["display"] == "42.5 亿元")
             #expect(explained["consolidated"]?["base_value"] == .number("4250000000"))
-            let document = try await server.result("document", ["id": 1, "limit": 1])
-            #expect(document["facts"]?[0]?["display"] == "42.5 亿元")
+            let document = try await server.result("document", ["name": "000_3b6c502861b3ad01.txt"])
+            let stated = document["facts"]?.arrayValue?.first { $0["id"]?.intValue == fact }
+            #expect(stated?["display"] == "42.5 亿元")
+            #expect(stated?["growth_display"] == "+7.07 %")
         }
     }
 }
