@@ -43,7 +43,8 @@ write_env() {
     } > "$home/env"
 }
 
-# Starts both daemons in the background and waits until the reporting socket answers.
+# Starts both daemons in the background and waits until the reporting socket answers and the ingest daemon is
+# listed as running by `status`.
 start_daemons() {
     stop_daemon zhibiao-report
     stop_daemon zhibiao-ingest
@@ -52,6 +53,13 @@ start_daemons() {
     for _ in $(seq 1 100); do "$report" query ping >/dev/null 2>&1 && break; sleep 0.1; done
     "$report" query ping >/dev/null ||
         { echo "zhibiao-report did not answer within 10 s; its log: $home/zhibiao-report.log" >&2; exit 1; }
+    local pid; pid=$(cat "$home/zhibiao-ingest.pid")
+    for _ in $(seq 1 100); do
+        "$ingest" status --json | python3 -c 'import json,sys; sys.exit(0 if any(d["running"] and d["pid"] == int(sys.argv[1]) for d in json.load(sys.stdin)["daemons"]) else 1)' "$pid" && return
+        sleep 0.1
+    done
+    echo "zhibiao-ingest (pid $pid) is not running after 10 s; its log: $home/zhibiao-ingest.log" >&2
+    exit 1
 }
 
 # Waits until no message is available or running, at most $wait_seconds; says how the wait ended.
