@@ -49,6 +49,13 @@ struct ChartTests {
         #expect(texts.contains("另有目标：来集镇 2024 目标：增长 6 %"))
         #expect(["2022", "2023", "2024"].allSatisfy(texts.contains))
         #expect(!chart.document.contains("<script"))
+
+        // Charts side by side give a region one colour, whichever region their rows bring first.
+        let reordered = SeriesChart(title: "", subtitle: "", series: Array(Self.series.reversed()), targets: [],
+                                    regionOrder: ["上街区", "峡窝镇"])
+        let strokes = try SVGTree(reordered.document).elements("polyline").map { $0.attributes["stroke"] ?? "" }
+        #expect(reordered.lines.map(\.region) == ["上街区", "峡窝镇"])
+        #expect(strokes == ["#1f77b4", "#d62728"])
     }
 
     @Test func aCompareChartRanksBarsAndWritesTheirValues() throws {

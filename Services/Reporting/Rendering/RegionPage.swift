@@ -132,7 +132,8 @@ public struct RegionPage: Sendable {
             let chart = SeriesChart(
                 title: report.name(of: indicator), subtitle: "\(report.regionName)及下级地区 · \(indicator)",
                 series: report.series[indicator] ?? [],
-                targets: report.targets.filter { $0["indicator"]?.stringValue == indicator })
+                targets: report.targets.filter { $0["indicator"]?.stringValue == indicator },
+                regionOrder: report.tree.compactMap { $0["name"]?.stringValue })
             guard Set(chart.lines.flatMap { ($0.actuals + $0.targets).map(\.year) }).count >= 2 else { continue }
             charts.append("<figure id=\"chart-\(indicator.markupEscaped)\">\(chart.svg)</figure>")
         }

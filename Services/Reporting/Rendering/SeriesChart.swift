@@ -26,10 +26,15 @@ public struct SeriesChart: Sendable {
     public let lines: [Line]
     /// Targets that cannot be placed on the value axis, as text (`上街区 2024 目标：增长 7 %`).
     public let unplacedTargets: [String]
+    /// Each line's colour (an index into the palette): its region's place in the order, drawn or not.
+    let colors: [Int]
 
-    /// A chart from `series` rows and `targets` rows of the same indicator, regions in the order they come. Where
-    /// rows tell a stock from what a year adds (`measure`), the added figures get a line of their own.
-    public init(title: String, subtitle: String, series: [JSONValue], targets: [JSONValue]) {
+    /// A chart from `series` rows and `targets` rows of the same indicator. Lines come in `regionOrder` (so that
+    /// charts side by side give a region the same colour), then in the order the rows bring the others. Where rows
+    /// tell a stock from what a year adds (`measure`), the added figures get a line of their own.
+    public init(
+        title: String, subtitle: String, series: [JSONValue], targets: [JSONValue], regionOrder: [String] = []
+    ) {
         var lines: [Line] = []
         var index: [String: Int] = [:]
         func line(_ region: String) -> Int {
@@ -71,8 +76,11 @@ public struct SeriesChart: Sendable {
         self.subtitle = subtitle
         self.unitClass = unitClass
         self.unit = unit
+        let order = regionOrder + lines.map(\.region).filter { !regionOrder.contains($0) }
         self.lines = lines.filter { !$0.actuals.isEmpty || !$0.targets.isEmpty }
             .map { Line(region: $0.region, actuals: $0.actuals.sorted { $0.year < $1.year }, targets: $0.targets) }
+            .sorted { order.firstIndex(of: $0.region)! < order.firstIndex(of: $1.region)! }
+        self.colors = self.lines.map { order.firstIndex(of: $0.region)! }
         self.unplacedTargets = unplaced
     }
 
@@ -100,12 +108,12 @@ public struct SeriesChart: Sendable {
             legendX += itemWidth
         }
         for (number, line) in lines.enumerated() {
-            legendItem(line.region) { SVG.line($0, $1, $0 + 20, $1, stroke: SVG.color(number), width: 3) }
+            legendItem(line.region) { SVG.line($0, $1, $0 + 20, $1, stroke: SVG.color(colors[number]), width: 3) }
         }
         if lines.contains(where: { !$0.targets.isEmpty }) {
             legendItem("目标") { Self.diamond(x: $0 + 10, y: $1, color: "#555", className: "zb-key") }
         }
-        let top = legendY + 24
+        let top = legendY + 32
         guard !points.isEmpty else {
             content.append(SVG.text("没有数据", x: Self.width / 2, y: top + 40, size: 14, anchor: "middle"))
             return SVG.element(kind: "series", width: Self.width, height: top + 80, title: title,
@@ -126,7 +134,7 @@ public struct SeriesChart: Sendable {
         let step = plotWidth / Double(lastYear - firstYear + 1)
         func x(_ year: Int) -> Double { Self.left + step * (Double(year - firstYear) + 0.5) }
 
-        content.append(SVG.text("单位：" + scale.unit, x: 16, y: top - 8, size: 11, fill: "#666", className: "zb-unit"))
+        content.append(SVG.text("单位：" + scale.unit, x: 16, y: top - 12, size: 11, fill: "#666", className: "zb-unit"))
         for tick in ticks {
             let position = bottom - (tick - low) / (high - low) * Self.plotHeight
             content.append(SVG.line(Self.left, position, Self.width - Self.right, position, stroke: "#e5e5e5"))
@@ -140,7 +148,7 @@ public struct SeriesChart: Sendable {
         content.append(SVG.line(Self.left, bottom, Self.width - Self.right, bottom, stroke: "#999"))
         let labelEveryPoint = points.count <= 16
         for (number, line) in lines.enumerated() {
-            let color = SVG.color(number)
+            let color = SVG.color(colors[number])
             if line.actuals.count > 1 {
                 let path = line.actuals.map { "\(SVG.number(x($0.year))),\(SVG.number(y($0.value)))" }
                 content.append("<polyline class=\"zb-line\" points=\"\(path.joined(separator: " "))\" fill=\"none\" "

@@ -41,7 +41,7 @@ public struct TargetsChart: Sendable {
     }
 
     static let width = 760.0
-    static let rowHeight = 62.0
+    static let rowHeight = 76.0
 
     public var svg: String {
         var content = [SVG.text(title, x: 16, y: 26, size: 17, weight: "bold", className: "zb-title"),
