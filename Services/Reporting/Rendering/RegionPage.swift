@@ -2,7 +2,7 @@ import Foundation
 import ZhibiaoModels
 
 /// One self-contained static HTML page about a region and its sub-regions: a summary table, each region's indicators
-/// by year, a line chart per indicator, targets against actuals, and the evidence of every number shown — the
+/// by year, targets against actuals, a line chart per indicator, and the evidence of every number shown — the
 /// sentence it was read from and its document. Inline CSS and SVG; no script, nothing fetched.
 public struct RegionPage: Sendable {
     public let report: RegionReport
@@ -20,7 +20,7 @@ public struct RegionPage: Sendable {
     public var html: String {
         var cited: Set<Int> = []
         let sections = [
-            summarySection(&cited), indicatorSection(&cited), chartSection(), targetSection(&cited),
+            summarySection(&cited), indicatorSection(&cited), targetSection(&cited), chartSection(),
             evidenceSection(cited), documentSection(cited),
         ]
         let name = report.regionName.markupEscaped
@@ -37,8 +37,8 @@ public struct RegionPage: Sendable {
             <header>
             <h1>\(name) 经济指标报告</h1>
             <p class="meta">\(headerLine.markupEscaped)</p>
-            <nav><a href="#summary">概况</a> · <a href="#indicators">指标</a> · <a href="#charts">走势</a> · \
-            <a href="#targets">目标与完成</a> · <a href="#evidence">来源</a> · <a href="#documents">文件</a></nav>
+            <nav><a href="#summary">概况</a> · <a href="#indicators">指标</a> · <a href="#targets">目标与完成</a> · \
+            <a href="#charts">走势</a> · <a href="#evidence">来源</a> · <a href="#documents">文件</a></nav>
             </header>
             \(sections.joined(separator: "\n"))
             <footer>zhibiao-report 生成于 \(generatedAt.markupEscaped)；数据截至 \(report.asOf.markupEscaped)。\
