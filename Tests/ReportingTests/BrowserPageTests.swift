@@ -140,13 +140,15 @@ struct Chromium {
         }
     }
 
-    /// Root may run Chromium only without its sandbox; no GPU, no first-run UI, a throwaway profile.
+    /// Root may run Chromium only without its sandbox; no GPU, no first-run UI, a throwaway profile (removed after
+    /// each run).
     private var options: [String] {
         ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
          "--user-data-dir=\(profile)"]
     }
 
     func dumpDOM(_ file: String) throws -> String {
+        defer { try? FileManager.default.removeItem(atPath: profile) }
         let run = try Subprocess.run(path, options + ["--dump-dom", URL(fileURLWithPath: file).absoluteString])
         guard run.exitCode == 0, !run.stdout.isEmpty else {
             throw TestSupportError("chromium --dump-dom failed (\(run.exitCode)): \(run.stderr.suffix(2000))")
@@ -155,6 +157,7 @@ struct Chromium {
     }
 
     func screenshot(_ file: String, to png: String, width: Int, height: Int) throws {
+        defer { try? FileManager.default.removeItem(atPath: profile) }
         try? FileManager.default.removeItem(atPath: png)
         let run = try Subprocess.run(path, options + ["--window-size=\(width),\(height)", "--screenshot=\(png)",
                                                       URL(fileURLWithPath: file).absoluteString])
