@@ -99,13 +99,25 @@ struct DocumentLayout: Sendable {
             articles.append(
                 Article(
                     range: lines[first].range.lowerBound..<lines[last - 1].range.upperBound, lines: first..<last,
-                    titleLine: lines[first].isHeading ? first : nil,
+                    titleLine: title(s, among: first..<(body ?? last)),
                     datelineLine: body.flatMap { Self.isDateline(s, lines[$0].range) ? $0 : nil }))
         }
         if articles.isEmpty {
             articles.append(Article(range: 0..<s.count, lines: 0..<lines.count, titleLine: nil, datelineLine: nil))
         }
     }
+
+    /// The headline among an article's leading heading lines: the longest that is not a page mark or a date line
+    /// ("第A03版：综合新闻", "2022年04月15日").
+    private func title(_ s: [UInt32], among candidates: Range<Int>) -> Int? {
+        candidates.filter { k in
+            let r = Self.trimmed(s, lines[k].range)
+            return !r.isEmpty && !ChineseNumber.isDigit(s[r.lowerBound]) && !(s[r.lowerBound] == Scalar.ordinal && s[r].contains(Self.edition))
+        }.max { lines[$0].range.count < lines[$1].range.count }
+    }
+
+    /// 版, in a newspaper's page mark ("第A03版").
+    static let edition: UInt32 = 0x7248
 
     /// Top-level numbered headings ("一、…", "第二部分…") open sections that run to the next one.
     private mutating func findSections(_ s: [UInt32], planHeadings: PhraseList) {

@@ -19,6 +19,7 @@ public struct Lexicon: Sendable {
         case labelOtherStatistic = "label.other_statistic"
         case quantityBracket = "quantity.bracket"
         case quantityMilestone = "quantity.milestone"
+        case quantityThresholdNoun = "quantity.threshold_noun"
         case measureAdded = "measure.added"
         case measureLevel = "measure.level"
         case investmentWord = "investment.word"
