@@ -26,6 +26,11 @@ public struct TestDatabase: Sendable {
         return database
     }
 
+    /// Applies the migrations it lacks (after `create(through:)`: the upgrade under test).
+    public func migrate() throws {
+        try Migrator().migrate(try connect())
+    }
+
     /// Opens a new connection to the test database.
     public func connect(sessionSetup: String? = nil) throws -> PostgresConnection {
         try PostgresConnection(target, sessionSetup: sessionSetup)
