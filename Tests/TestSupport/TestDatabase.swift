@@ -16,7 +16,7 @@ public struct TestDatabase: Sendable {
     /// `version`: a test of an upgrade starts from an older schema).
     public static func create(migrated: Bool = true, through version: Int = .max) throws -> TestDatabase {
         let admin = try clusterTarget()
-        let name = "zhibiao_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let name = uniqueName()
         let connection = try PostgresConnection(admin)
         try connection.execute("CREATE DATABASE \(name)")
         let database = TestDatabase(target: admin.withDatabase(name), name: name, admin: admin)
@@ -24,6 +24,20 @@ public struct TestDatabase: Sendable {
             try Migrator().migrate(try database.connect(), through: version)
         }
         return database
+    }
+
+    /// Creates `zhibiao_test_<random>` as a copy of `template` (`CREATE DATABASE … TEMPLATE`: a file copy, fast),
+    /// which nobody may be connected to meanwhile.
+    public static func copy(of template: TestDatabase) throws -> TestDatabase {
+        let admin = try clusterTarget()
+        let name = uniqueName()
+        try PostgresConnection(admin).execute("CREATE DATABASE \(name) TEMPLATE \(template.name)")
+        return TestDatabase(target: admin.withDatabase(name), name: name, admin: admin)
+    }
+
+    /// `zhibiao_test_<random>`.
+    private static func uniqueName() -> String {
+        "zhibiao_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
     }
 
     /// Applies the migrations it lacks (after `create(through:)`: the upgrade under test).
