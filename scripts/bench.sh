@@ -70,13 +70,14 @@ row_cap=$("$bin/zhibiao-report" query series --socket "$work/r.sock" --param ind
 cat > "$work/series.sql" <<SQL
 SELECT 1 FROM reporting.indicators WHERE id = 'industrial_output';
 WITH base AS (
-    SELECT region_code, region, indicator, year, value, unit, base_value, unit_class, qualifier,
+    SELECT region_code, region, indicator, measure, year, value, unit, base_value, unit_class, qualifier,
            stated_growth_pct, computed_growth_pct, previous_year, change_pct, n_sources, conflict, fact_id
     FROM reporting.series
     WHERE indicator = 'industrial_output' AND (NULL::text[] IS NULL OR region_code = ANY(NULL::text[]))
-      AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int))
+      AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int)
+      AND (NULL::text IS NULL OR measure = NULL::text))
 SELECT count(*) OVER () AS total, row_to_json(base)::text AS row FROM base
-ORDER BY region_code, year LIMIT $row_cap OFFSET 0;
+ORDER BY region_code, measure NULLS FIRST, year LIMIT $row_cap OFFSET 0;
 SQL
 : > "$work/load.jsonl"
 : > "$work/pgbench.txt"
