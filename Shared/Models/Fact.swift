@@ -40,6 +40,9 @@ public enum UnitClass: String, Codable, Sendable, CaseIterable {
     case tons
     /// A unit outside the classes above (kept for the all-quantities view).
     case other
+
+    /// m², km² and 亩 measure one thing; a figure keeps the one it was written in.
+    public var isArea: Bool { self == .m2 || self == .km2 || self == .mu }
 }
 
 /// One figure stated in a document, with its provenance.

@@ -7,7 +7,7 @@ import ZhibiaoExtraction
 struct ScoringTests {
     @Test func factsMeetTheBar() throws {
         let (p, _, f) = try score(mode: "facts", gold: "seeds-facts.jsonl") { text, doc in
-            Fixtures.extractor.facts(in: text, doc: doc).map { JSONLine.fact($0) }
+            try Fixtures.extractor.facts(in: text, doc: doc).map { JSONLine.fact($0) }
         }
         #expect(p >= 0.93)
         #expect(f >= 0.90)
@@ -20,12 +20,12 @@ struct ScoringTests {
         #expect(f >= 0.97)
     }
 
-    func score(mode: String, gold: String, lines: (String, String) -> [String]) throws -> (Double, Double, Double) {
+    func score(mode: String, gold: String, lines: (String, String) throws -> [String]) throws -> (Double, Double, Double) {
         let seeds = Fixtures.repositoryRoot.appendingPathComponent("seeds")
         var output = ""
         for name in try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted() where name.hasSuffix(".txt") {
             let text = try Fixtures.extractor.decode([UInt8](Data(contentsOf: seeds.appendingPathComponent(name))), doc: name)
-            for line in lines(text, name) { output += line + "\n" }
+            for line in try lines(text, name) { output += line + "\n" }
         }
         guard let goldDir = Bundle.module.url(forResource: "Gold", withExtension: nil) else {
             Issue.record("Gold resources missing")

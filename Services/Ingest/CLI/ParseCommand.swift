@@ -56,7 +56,7 @@ struct ParseCommand: ParsableCommand {
                     let source = DocumentSource(
                         name: doc, publishedOn: publishedOn.flatMap(CalendarDate.init(iso:)), regionHint: regionHint)
                     // Article by article: a large file never holds all of its facts in memory.
-                    extractor.read(text, source: source) { article, facts in
+                    try extractor.read(text, source: source) { article, facts in
                         if explain { emit(JSONLine.article(article, doc: doc)) }
                         for fact in facts { emit(JSONLine.fact(fact, explain: explain)) }
                     }

@@ -35,7 +35,7 @@ public struct ExtractionParser: DocumentParser {
         let source = DocumentSource(
             name: name, publishedOn: metadata.publishedOn.flatMap(CalendarDate.init(iso:)),
             regionHint: metadata.regionHint)
-        let document = extractor.document(in: text, source: source)
+        let document = try extractor.document(in: text, source: source)
         return ParsedDocument(
             text: text, encoding: Self.encodingName(encoding),
             articles: document.articles.map {

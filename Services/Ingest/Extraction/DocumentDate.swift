@@ -72,7 +72,16 @@ struct DocumentDate: Sendable {
         return (value, k, k - i)
     }
 
-    /// The year of the first sentence that holds both a day ("3月19日") and a year ("2024年"): a dated event.
+    /// Whether the month at `month` is written with its year ("2011年6月19日": a dated fact of its own, not the
+    /// document's day).
+    private static func hasOwnYear(_ s: [UInt32], month: Int, floor: Int) -> Bool {
+        var k = month - 1
+        while k >= floor, ChineseNumber.isDigit(s[k]) { k -= 1 }
+        return k >= floor && s[k] == Scalar.year
+    }
+
+    /// The year of the first sentence that holds both a day written without its year ("3月19日") and a year
+    /// ("2024年"): a dated event ("记者从3月19日开幕的…会议上获悉,2024年,…").
     static func eventYear(_ s: [UInt32], sentences: [Range<Int>]) -> Int? {
         for sentence in sentences {
             var hasDay = false
@@ -80,7 +89,7 @@ struct DocumentDate: Sendable {
             var i = sentence.lowerBound
             while i < sentence.upperBound {
                 if s[i] == Scalar.month, i > sentence.lowerBound, ChineseNumber.isDigit(s[i - 1]),
-                    i + 2 < sentence.upperBound, ChineseNumber.isDigit(s[i + 1])
+                    i + 2 < sentence.upperBound, ChineseNumber.isDigit(s[i + 1]), !hasOwnYear(s, month: i, floor: sentence.lowerBound)
                 {
                     var k = i + 1
                     while k < sentence.upperBound, ChineseNumber.isDigit(s[k]) { k += 1 }

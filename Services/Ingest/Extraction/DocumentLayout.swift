@@ -34,6 +34,12 @@ struct DocumentLayout: Sendable {
     var sentences: [Range<Int>] = []
 
     static let headingMaximum = 60
+    /// A sentence longer than this is cut, at a comma where one is near: no real sentence is this long, and every
+    /// rule's work per sentence stays bounded (a 10 MB line without punctuation is read in linear time).
+    static let sentenceMaximum = 600
+    /// How far back from the cut a comma is looked for.
+    static let cutReach = 200
+    static let softEnds = ScalarSet(",:、")
     static let sentenceEnds = ScalarSet("。!?;")
     static let dateline = "本报".scalarValues
     /// 讯 and 电 close a dateline (本报讯, 新华社北京3月5日电, 专电).
@@ -49,13 +55,24 @@ struct DocumentLayout: Sendable {
         for line in lines {
             var sentenceStart = line.range.lowerBound
             for i in line.range where Self.sentenceEnds.contains(s[i]) {
-                if i + 1 > sentenceStart { sentences.append(sentenceStart..<(i + 1)) }
+                if i + 1 > sentenceStart { addSentence(s, sentenceStart..<(i + 1)) }
                 sentenceStart = i + 1
             }
-            if sentenceStart < line.range.upperBound { sentences.append(sentenceStart..<line.range.upperBound) }
+            if sentenceStart < line.range.upperBound { addSentence(s, sentenceStart..<line.range.upperBound) }
         }
         findArticles(s)
         findSections(s, planHeadings: planHeadings)
+    }
+
+    private mutating func addSentence(_ s: [UInt32], _ range: Range<Int>) {
+        var start = range.lowerBound
+        while range.upperBound - start > Self.sentenceMaximum {
+            var cut = start + Self.sentenceMaximum
+            if let comma = (cut - Self.cutReach..<cut).last(where: { Self.softEnds.contains(s[$0]) }) { cut = comma + 1 }
+            sentences.append(start..<cut)
+            start = cut
+        }
+        sentences.append(start..<range.upperBound)
     }
 
     private mutating func findArticles(_ s: [UInt32]) {
@@ -182,8 +199,35 @@ struct DocumentLayout: Sendable {
         return nil
     }
 
+    /// The lines inside `range` (an article's), as indices.
+    func lineRange(of range: Range<Int>) -> Range<Int> {
+        var lo = 0, hi = lines.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lines[mid].range.lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < lines.count, lines[end].range.lowerBound < range.upperBound { end += 1 }
+        return lo..<end
+    }
+
+    /// The sentence holding `position`.
+    func sentence(containing position: Int) -> Range<Int>? {
+        var lo = 0, hi = sentences.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sentences[mid].upperBound <= position { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sentences.count && sentences[lo].contains(position) ? sentences[lo] : nil
+    }
+
     /// The section holding `position`, if the document has numbered parts.
     func section(containing position: Int) -> Section? {
-        sections.last { $0.range.lowerBound <= position && position < $0.range.upperBound }
+        var lo = 0, hi = sections.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if sections[mid].range.upperBound <= position { lo = mid + 1 } else { hi = mid }
+        }
+        return lo < sections.count && sections[lo].range.contains(position) ? sections[lo] : nil
     }
 }

@@ -10,6 +10,8 @@ public struct ExtractionError: Error, Sendable, CustomStringConvertible {
         case badIndicatorFile
         /// A lexicon file line is malformed, or a category the engine needs is missing.
         case badLexiconFile
+        /// The document asks for more work than the budget allows (a permanent failure: retrying cannot help).
+        case overBudget
     }
 
     public var code: Code

@@ -8,8 +8,9 @@ public struct Extractor: Sendable {
     let factExtractor: FactExtractor
     let moneyExtractor: MoneyExtractor
 
-    /// `indicatorsPath` (or `$ZHIBIAO_INDICATORS`) is merged over the built-in indicator table.
-    public init(indicatorsPath: String? = nil) throws {
+    /// `indicatorsPath` (or `$ZHIBIAO_INDICATORS`) is merged over the built-in indicator table; `budget` bounds the
+    /// work one document may ask for.
+    public init(indicatorsPath: String? = nil, budget: ExtractionBudget = .standard) throws {
         let lexicon = try Lexicon.loadBundled()
         let taxonomy = try IndicatorTaxonomy.load(userFile: indicatorsPath)
         let gazetteer = try Gazetteer.loadBundled(generic: lexicon[.regionGeneric])
@@ -20,7 +21,8 @@ public struct Extractor: Sendable {
             taxonomy: taxonomy, gazetteer: gazetteer, preparer: preparer, scanner: scanner,
             reader: SentenceReader(taxonomy: taxonomy, words: SentenceWords(lexicon: lexicon)),
             kinds: KindClassifier(lexicon: lexicon), dates: DocumentDate(lexicon: lexicon),
-            yearWords: YearResolver.Words(lexicon: lexicon), regionWords: RegionResolver.Words(lexicon: lexicon))
+            yearWords: YearResolver.Words(lexicon: lexicon), regionWords: RegionResolver.Words(lexicon: lexicon),
+            budget: budget)
         moneyExtractor = MoneyExtractor(
             preparer: preparer, scanner: scanner, clauseDelimiters: lexicon.characters(.clauseDelimiter))
     }
@@ -30,9 +32,10 @@ public struct Extractor: Sendable {
         try TextDecoder.decode(bytes, name: doc).text
     }
 
-    /// The whole document: articles, the places they resolved with their parents, and the facts.
-    public func document(in text: String, source: DocumentSource) -> ExtractedDocument {
-        factExtractor.document(text, source: source)
+    /// The whole document: articles, the places they resolved with their parents, and the facts. Throws
+    /// `ExtractionError` (`overBudget`) for a document beyond the work budget.
+    public func document(in text: String, source: DocumentSource) throws -> ExtractedDocument {
+        try factExtractor.document(text, source: source)
     }
 
     /// The same document handed over one article at a time, for callers that write facts out as they come; returns
@@ -40,15 +43,25 @@ public struct Extractor: Sendable {
     @discardableResult
     public func read(
         _ text: String, source: DocumentSource, perArticle body: (ExtractedArticle, [Fact]) throws -> Void
-    ) rethrows -> (date: ExtractedDocument.DatedBy?, regions: [ResolvedRegion]) {
+    ) throws -> (date: ExtractedDocument.DatedBy?, regions: [ResolvedRegion]) {
         let summary = try factExtractor.read(text, source: source, body)
         return (summary.date, summary.regions)
     }
 
     /// The facts of a text with no metadata but its name.
-    public func facts(in text: String, doc: String) -> [Fact] {
-        document(in: text, source: DocumentSource(name: doc)).facts
+    public func facts(in text: String, doc: String) throws -> [Fact] {
+        try document(in: text, source: DocumentSource(name: doc)).facts
     }
 
     public func money(in text: String, doc: String) -> [MoneyAmount] { moneyExtractor.amounts(in: text, doc: doc) }
+}
+
+/// How much work one document may ask for: beyond it the document is refused with a clear error, not read for
+/// minutes inside an open transaction. A year of newspaper pages holds well under this.
+public struct ExtractionBudget: Sendable {
+    /// Figures (numbers with a unit) in one document.
+    public var figures: Int
+    public static let standard = ExtractionBudget(figures: 200_000)
+
+    public init(figures: Int) { self.figures = figures }
 }

@@ -16,6 +16,8 @@ struct FactExtractor: Sendable {
     let yearWords: YearResolver.Words
     let regionWords: RegionResolver.Words
 
+    let budget: ExtractionBudget
+
     /// A stored sentence is cut to this many characters around its evidence (a 10 MB line has no sentence end).
     static let sentenceWindow = 240
 
@@ -27,7 +29,8 @@ struct FactExtractor: Sendable {
 
     /// Reads `text` article by article: `body` gets each article and its facts as soon as they are read, so a long
     /// document (a newspaper's year of pages) never holds all of its facts at once.
-    func read(_ text: String, source: DocumentSource, _ body: (ExtractedArticle, [Fact]) throws -> Void) rethrows
+    /// Throws `ExtractionError.overBudget` when the document holds more figures than `budget` allows.
+    func read(_ text: String, source: DocumentSource, _ body: (ExtractedArticle, [Fact]) throws -> Void) throws
         -> Summary
     {
         let prepared = preparer.prepare(text)
@@ -39,28 +42,40 @@ struct FactExtractor: Sendable {
         let documentYear = date?.year
         let regions = RegionResolver(s, layout: layout, gazetteer: gazetteer, words: regionWords, hint: source.regionHint)
         var used = UsedRegions()
-        var seen = Set<FactKey>()
+        /// Each statement's key and the sentence that first made it: a repeat in another sentence is dropped, but one
+        /// sentence may state the same figure for two names ("城镇、农村居民人均可支配收入均增长8%").
+        var seen: [FactKey: Range<Int>] = [:]
         var sentenceIndex = 0
+        var figures = 0
         for (ordinal, article) in layout.articles.enumerated() {
-            let years = YearResolver(s, article: article.range, documentYear: documentYear, words: yearWords)
+            let years = YearResolver(
+                s, article: article.range, layout: layout, documentYear: documentYear, words: yearWords)
             let subject = regions.subject(of: article.range, in: s)
             let fallbackYear = documentYear ?? years.firstContextYear
             let plans = kinds.plans(s, article: article.range, layout: layout) { position in
-                years.year(at: position, localFrom: position, sentenceStart: position) ?? fallbackYear
+                years.year(at: position, localFrom: position) ?? fallbackYear
             }
             var drafts: [FactDraft] = []
             var listLabel: SentenceReader.ListLabel? = nil
+            var paragraph = Paragraph()
             while sentenceIndex < layout.sentences.count, layout.sentences[sentenceIndex].lowerBound < article.range.upperBound {
                 let sentence = layout.sentences[sentenceIndex]
                 sentenceIndex += 1
+                paragraph.enter(sentence, s: s, layout: layout)
                 let quantities = scanner.scan(s, sentence)
+                figures += quantities.count
+                if figures > budget.figures {
+                    throw ExtractionError(
+                        .overBudget, file: source.name,
+                        detail: "more than \(budget.figures) figures in one document: split it, or raise the budget")
+                }
                 let mentions = regions.mentions(in: sentence).indices.map {
                     SentenceReader.Mention(range: regions.mentions[$0].range, index: $0)
                 }
                 let reading = reader.read(
                     s, sentence: sentence, quantities: quantities,
                     inHeading: layout.line(containing: sentence.lowerBound)?.isHeading ?? false, mentions: mentions,
-                    listLabel: listLabel)
+                    earlier: paragraph.lastFigure, listLabel: listLabel)
                 if let opened = reading.opensList {
                     listLabel = opened
                 } else if !quantities.isEmpty && !reading.usedListLabel {
@@ -70,17 +85,24 @@ struct FactExtractor: Sendable {
                 for k in sentenceDrafts.indices {
                     var d = sentenceDrafts[k]
                     let q = d.quantity
-                    d.year = years.year(at: q.numberStart, localFrom: d.evidence.lowerBound, sentenceStart: sentence.lowerBound)
-                        ?? fallbackYear
+                    d.year = years.year(at: q.numberStart, localFrom: d.evidence.lowerBound) ?? fallbackYear
                     d.kind = kinds.kind(
-                        s, sentenceUpToFigure: sentence.lowerBound..<q.start, position: q.start, year: d.year,
+                        s, sentenceUpToFigure: paragraph.statementStart..<q.start, position: q.start, year: d.year,
                         plans: plans, documentYear: documentYear)
                     d.region =
-                        d.mention.map { regions.regions[Int(regions.mentions[$0].region)] }
+                        d.region ?? d.mention.map { regions.regions[Int(regions.mentions[$0].region)] }
                         ?? regions.region(
-                            at: q.start, sentence: sentence, clauses: clauses(s, sentence, figure: q.start),
+                            at: q.start, in: s, sentence: sentence, clauses: clauses(s, sentence, figure: q.start),
                             article: article.range, subject: subject)
                     sentenceDrafts[k] = d
+                }
+                // A figure that takes its label from the one before it (its investment, its stock after its new
+                // additions) is about the same place: "其中阳新签约18个项目，签约金额达126.4亿元".
+                for k in sentenceDrafts.indices.dropFirst()
+                where (sentenceDrafts[k].rule == .investment || sentenceDrafts[k].rule == .inherited)
+                    && reading.drafts[k].region == nil
+                {
+                    sentenceDrafts[k].region = sentenceDrafts[k - 1].region
                 }
                 // 从A增至B: A is the start of the span B closes.
                 for k in sentenceDrafts.indices where sentenceDrafts[k].isSpanStart {
@@ -88,11 +110,18 @@ struct FactExtractor: Sendable {
                     else { continue }
                     sentenceDrafts[k].year = endYear - (years.spanYears ?? 1)
                 }
+                if let last = sentenceDrafts.last(where: { $0.indicator != nil }) { paragraph.lastFigure = last }
                 drafts.append(contentsOf: sentenceDrafts)
             }
             drafts = Self.preferMainNames(Self.dropHeadlineRepeats(drafts))
-            drafts = drafts.filter { $0.indicator == nil || seen.insert(FactKey($0)).inserted }
-            let facts = drafts.map { fact($0, doc: source.name, article: ordinal, norm: prepared.norm) }
+            drafts = drafts.filter { d in
+                guard d.indicator != nil else { return true }
+                if let first = seen[FactKey(d)] { return first == d.sentence }
+                seen[FactKey(d)] = d.sentence
+                return true
+            }
+            var sentences: (range: Range<Int>, text: String) = (0..<0, "")
+            let facts = drafts.map { fact($0, doc: source.name, article: ordinal, norm: prepared.norm, sentences: &sentences) }
             for d in drafts { if let region = d.region { used.add(region, via: regions) } }
             if let subject { used.add(subject, via: regions) }
             try body(
@@ -104,27 +133,51 @@ struct FactExtractor: Sendable {
         return Summary(date: date, regions: used.regions)
     }
 
-    func document(_ text: String, source: DocumentSource) -> ExtractedDocument {
+    func document(_ text: String, source: DocumentSource) throws -> ExtractedDocument {
         var articles: [ExtractedArticle] = []
         var facts: [Fact] = []
-        let summary = read(text, source: source) { article, articleFacts in
+        let summary = try read(text, source: source) { article, articleFacts in
             articles.append(article)
             facts.append(contentsOf: articleFacts)
         }
         return ExtractedDocument(date: summary.date, articles: articles, regions: summary.regions, facts: facts)
     }
 
-    /// The clauses that may name a figure's place: its own and its sentence's first.
+    /// The clauses of a figure's sentence, for its place: where its own starts, where the first ends, and the
+    /// starts of those in between.
     func clauses(_ s: [UInt32], _ sentence: Range<Int>, figure: Int) -> RegionResolver.SentenceClauses {
         let delimiters = reader.words.clauseDelimiters
-        var start = figure
-        while start > sentence.lowerBound, !delimiters.contains(s[start - 1]) { start -= 1 }
+        var starts = [sentence.lowerBound]
+        for i in sentence.lowerBound..<figure where delimiters.contains(s[i]) { starts.append(i + 1) }
+        let figureStart = starts.removeLast()
         var firstEnd = sentence.lowerBound
         while firstEnd < sentence.upperBound, !delimiters.contains(s[firstEnd]) { firstEnd += 1 }
-        return RegionResolver.SentenceClauses(firstEnd: firstEnd, figureStart: start)
+        return RegionResolver.SentenceClauses(firstEnd: firstEnd, figureStart: figureStart, starts: starts)
     }
 
     // MARK: - Repeats and precedence
+
+    /// Where the reader stands in the current paragraph (line).
+    struct Paragraph {
+        var line: Int? = nil
+        /// Where the current statement starts: sentences joined by ';' are one statement, so a goal announced at its
+        /// start ("2013年，计划招引…；…；新增绿化面积28万平方米") holds for all of them.
+        var statementStart = 0
+        var lastFigure: FactDraft? = nil
+        /// A goal announced this far back no longer holds (and the search for it stays bounded).
+        static let statementMaximum = 1200
+
+        mutating func enter(_ sentence: Range<Int>, s: [UInt32], layout: DocumentLayout) {
+            let index = layout.lineIndex(containing: sentence.lowerBound)
+            if index != line {
+                self = Paragraph(line: index, statementStart: sentence.lowerBound, lastFigure: nil)
+            } else if sentence.lowerBound == 0 || s[sentence.lowerBound - 1] != Scalar.semicolon
+                || sentence.lowerBound - statementStart > Self.statementMaximum
+            {
+                statementStart = sentence.lowerBound
+            }
+        }
+    }
 
     /// What makes two indicator figures the same statement.
     struct FactKey: Hashable {
@@ -183,14 +236,25 @@ struct FactExtractor: Sendable {
 
     // MARK: - Output
 
-    func fact(_ d: FactDraft, doc: String, article: Int, norm: NormalizedText) -> Fact {
+    /// `sentences`: the last sentence text made, reused by the next fact of the same sentence.
+    func fact(
+        _ d: FactDraft, doc: String, article: Int, norm: NormalizedText, sentences: inout (range: Range<Int>, text: String)
+    ) -> Fact {
         let q = d.quantity
         let indicator = d.indicator.map { taxonomy.indicators[$0] }
-        let unitClass = d.name?.unitClass ?? indicator?.unitClass ?? q.unitClass ?? q.implied ?? .count
+        let written = q.unitClass ?? q.implied
+        let unitClass =
+            d.name?.unitClass ?? (written?.isArea == true && indicator?.unitClass.isArea == true ? written : nil)
+            ?? indicator?.unitClass ?? written ?? .count
         let evidence = norm.evidence(d.evidence, anchor: q.numberStart)
+        // The whole sentence when it is short, shared by the sentence's facts (one string, not one per fact); a
+        // window around the evidence when it is long.
         let window = Self.sentenceWindow / 2
-        let sentence = max(d.sentence.lowerBound, d.evidence.lowerBound - window)..<min(
-            d.sentence.upperBound, d.evidence.upperBound + window)
+        let range =
+            d.sentence.count <= Self.sentenceWindow
+            ? d.sentence
+            : max(d.sentence.lowerBound, d.evidence.lowerBound - window)..<min(d.sentence.upperBound, d.evidence.upperBound + window)
+        if sentences.range != range { sentences = (range, norm.originalString(norm.originalRange(range))) }
         return Fact(
             doc: doc, region: d.region?.name, regionCode: d.region?.code, year: d.year, kind: d.kind,
             indicator: indicator?.id, label: d.label, value: d.growthOnly ? nil : q.value,
@@ -198,7 +262,7 @@ struct FactExtractor: Sendable {
             unitClass: d.growthOnly ? nil : unitClass, qualifier: d.growthOnly ? .exact : q.qualifier,
             growthPct: d.growth, measure: indicator == nil ? nil : d.measure, evidence: evidence.text,
             span: [evidence.span.lowerBound, evidence.span.upperBound],
-            sentence: norm.originalString(norm.originalRange(sentence)), article: article, rule: d.rule.rawValue)
+            sentence: sentences.text, article: article, rule: d.rule.rawValue)
     }
 
     func extractedArticle(

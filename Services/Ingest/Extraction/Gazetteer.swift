@@ -91,15 +91,30 @@ struct NameIndex: Sendable {
     var slotMask: UInt64 = 0
     /// One bit per low 16 bits of a name's last scalar: a scan only looks back from characters that end some name.
     var lastScalars = [UInt64](repeating: 0, count: 1 << 10)
+    /// One bit per hash of every ending of every name (安岭地区, 岭地区, 地区, 区): walking left stops as soon as the
+    /// text read so far ends no name. Most walks stop after a character or two ("生产总值" after 区).
+    var endings = [UInt64](repeating: 0, count: NameIndex.endingWords)
     var longest = 0
 
     /// FNV-1a over the scalars from `end - 1` down to `start` (the name read backwards).
     @inline(__always) static func step(_ hash: UInt64, _ c: UInt32) -> UInt64 { (hash ^ UInt64(c)) &* 0x100_0000_01b3 }
     static let seed: UInt64 = 0xcbf2_9ce4_8422_2325
 
+    static let endingWords = 1 << 15
+
     @inline(__always) func mayEndName(_ c: UInt32) -> Bool {
         let bit = Int(c & 0xFFFF)
         return lastScalars[bit >> 6] & (1 << UInt64(bit & 63)) != 0
+    }
+
+    @inline(__always) static func endingBit(_ hash: UInt64) -> (word: Int, mask: UInt64) {
+        let bit = Int(truncatingIfNeeded: (hash ^ hash >> 29) & UInt64(endingWords * 64 - 1))
+        return (bit >> 6, 1 << UInt64(bit & 63))
+    }
+
+    @inline(__always) func mayEndSomeName(_ hash: UInt64) -> Bool {
+        let (word, mask) = Self.endingBit(hash)
+        return endings[word] & mask != 0
     }
 
     @inline(__always) func slot(_ hash: UInt64) -> Int { Int(truncatingIfNeeded: (hash ^ hash >> 32) & slotMask) }
@@ -114,7 +129,11 @@ struct NameIndex: Sendable {
         for (entry, length) in names.reversed() {
             let start = Int(entries[Int(entry)].nameStart)
             var hash = Self.seed
-            for k in stride(from: start + Int(length) - 1, through: start, by: -1) { hash = Self.step(hash, scalars[k]) }
+            for k in stride(from: start + Int(length) - 1, through: start, by: -1) {
+                hash = Self.step(hash, scalars[k])
+                let (word, mask) = Self.endingBit(hash)
+                endings[word] |= mask
+            }
             let at = slot(hash)
             items.append(Item(entry: entry, length: length, next: slots[at]))
             slots[at] = Int32(items.count - 1)
@@ -151,6 +170,7 @@ struct NameIndex: Sendable {
         var start = last - 1
         while start >= lowerBound && last - start + 1 <= longest {
             hash = Self.step(hash, s[start])
+            guard mayEndSomeName(hash) else { break }
             if slots[slot(hash)] >= 0 {
                 let found = entries(named: s, start, last + 1, hash: hash, in: gazetteer)
                 if !found.isEmpty { best = (start, found) }

@@ -13,6 +13,8 @@ struct KindClassifier: Sendable {
     let afterYao: ScalarSet
     let falseFriends: PhraseList
     let planOpeners: PhraseList
+    /// Plan headings (工作安排, 主要任务 …): also a plan when they lead a paragraph before a colon ("2024年工作安排：").
+    let planHeadings: PhraseList
     /// The longest false friend, to bound the search around a marker.
     let falseFriendReach: Int
 
@@ -31,6 +33,7 @@ struct KindClassifier: Sendable {
         afterYao = lexicon.characters(.targetAfterYao)
         falseFriends = lexicon[.targetFalseFriend]
         planOpeners = lexicon[.planOpener]
+        planHeadings = lexicon[.sectionPlan]
         falseFriendReach = falseFriends.phrases.map(\.scalars.count).max() ?? 0
     }
 
@@ -40,18 +43,31 @@ struct KindClassifier: Sendable {
         var year: Int?
     }
 
-    /// The plans of an article: each numbered section whose heading names a plan, and each plan opener to the end of
-    /// its section (or of the article).
+    /// How far into a paragraph a plan heading before a colon may stand ("2024年工作安排：").
+    static let leadLength = 16
+
+    /// The plans of an article: each numbered section whose heading names a plan, and each plan opener (or a plan
+    /// heading leading a paragraph before a colon) to the end of its section (or of the article).
     func plans(_ s: [UInt32], article: Range<Int>, layout: DocumentLayout, yearAt: (Int) -> Int?) -> [Plan] {
         var plans: [Plan] = []
         for section in layout.sections where section.isPlan && section.range.overlaps(article) {
             let range = max(section.range.lowerBound, article.lowerBound)..<min(section.range.upperBound, article.upperBound)
             plans.append(Plan(range: range, year: yearAt(range.lowerBound + 1)))
         }
-        if let opener = planOpeners.firstMatch(s, in: article) {
-            let end = layout.section(containing: opener.at).map { min($0.range.upperBound, article.upperBound) }
+        var openers: [Int] = []
+        if let opener = planOpeners.firstMatch(s, in: article) { openers.append(opener.at) }
+        for line in layout.lines[layout.lineRange(of: article)] {
+            let lead = line.range.lowerBound..<min(line.range.upperBound, line.range.lowerBound + Self.leadLength)
+            if let heading = planHeadings.firstMatch(s, in: lead), heading.at + heading.phrase.scalars.count < line.range.upperBound,
+                s[heading.at + heading.phrase.scalars.count] == Scalar.colon
+            {
+                openers.append(heading.at)
+            }
+        }
+        for opener in openers {
+            let end = layout.section(containing: opener).map { min($0.range.upperBound, article.upperBound) }
                 ?? article.upperBound
-            plans.append(Plan(range: opener.at..<end, year: yearAt(opener.at + 1)))
+            plans.append(Plan(range: opener..<end, year: yearAt(opener + 1)))
         }
         return plans
     }

@@ -2,7 +2,7 @@ import ZhibiaoModels
 
 /// Finds indicator names in the short stretch of text before (or right after) a number. A trie over the names'
 /// scalars walked from each position: cheap enough to run for every quantity of a 10 MB input. A name may hold a gap
-/// ("重点…项目"): up to `maximumGap` Han characters of modifiers between its two parts.
+/// ("重点…项目"): up to `maximumGap` Han characters of modifiers between its two parts (亿元以上).
 struct LabelMatcher: Sendable {
     struct Match: Sendable {
         /// Indices into the searched array.
@@ -20,7 +20,7 @@ struct LabelMatcher: Sendable {
         var name: Int32 = -1
     }
 
-    static let maximumGap = 3
+    static let maximumGap = 4
     static let gapMark = "…".unicodeScalars.first!.value
 
     private var nodes: [Node] = [Node()]

@@ -46,6 +46,10 @@ struct RegionResolver: Sendable {
         /// Words before a place that make it an aside: a comparison, an agent, an exception (比, 被, 除 …), or a
         /// certification level after a word of new additions ("新增郑州市科技型企业": the firms, not the city).
         let asideBefore: PhraseList
+        /// What may open a clause before its topic place (其中, years, 上半年 …).
+        let topicLead: PhraseList
+        /// Common words (新增, 增长, 完成投资 …): one that runs into a short name's first character makes it a word.
+        let commonWords: PhraseList
 
         init(lexicon: Lexicon) {
             references = lexicon[.regionReference]
@@ -55,10 +59,20 @@ struct RegionResolver: Sendable {
             patternStops = lexicon.characters(.regionPatternStop)
             newspapers = lexicon[.regionNewspaper]
             asideBefore = lexicon[.regionNotSubjectBefore] + lexicon[.measureAdded]
+            topicLead = lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.yearRelative]
+            commonWords = lexicon[.measureAdded] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.investmentWord]
+        }
+
+        /// Whether a common word starts before `start` and ends after it.
+        func runsInto(_ s: [UInt32], at start: Int) -> Bool {
+            (max(0, start - 3)..<start).contains { p in
+                commonWords.match(s, at: p, end: s.count).map { p + $0.scalars.count > start } ?? false
+            }
         }
     }
 
     let gazetteer: Gazetteer
+    let words: Words
     let mentions: [Mention]
     let references: [Reference]
     /// The distinct places mentioned, each built once (not once per mention).
@@ -74,7 +88,10 @@ struct RegionResolver: Sendable {
 
     init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words, hint: String?) {
         self.gazetteer = gazetteer
-        var found = Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words)
+        self.words = words
+        var found = Self.plausible(
+            Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words), s: s, gazetteer: gazetteer,
+            words: words)
         // The context that admits short names: the provinces and prefectures the full names lie in.
         var provinces = Set<Int>()
         var cities = Set<Int>()
@@ -135,36 +152,92 @@ struct RegionResolver: Sendable {
         return found
     }
 
-    /// Short names the context admits, outside the full names already found.
+    /// The longest name a short county or town name may have to be doubted (增城区 inside "新增城区").
+    static let doubtfulLength = 3
+
+    /// Drops a short county- or town-level name found once in a province no other place of the text lies in, when
+    /// another province holds two places or more: a word that happens to spell a far-away place ("新增城区" in a
+    /// 山东 county's report), not a place the text is about.
+    /// Also drops such a name when a common word runs into its first character ("新增城区": 新增 + 城区).
+    private static func plausible(_ found: [Found], s: [UInt32], gazetteer: Gazetteer, words: Words) -> [Found] {
+        var votes: [Int: Int] = [:]
+        for f in found where f.candidates.count == 1 { votes[gazetteer.province(of: Int(f.candidates[0])), default: 0] += 1 }
+        let top = votes.values.max() ?? 0
+        return found.filter { f in
+            guard f.range.count <= doubtfulLength, f.candidates.allSatisfy({ gazetteer.entries[Int($0)].level > .city })
+            else { return true }
+            if words.runsInto(s, at: f.range.lowerBound) { return false }
+            guard top >= 2, f.candidates.count == 1 else { return true }
+            return votes[gazetteer.province(of: Int(f.candidates[0]))]! > 1
+        }
+    }
+
+    /// Short names the context admits, outside the full names already found: a province the full names lie in; a
+    /// prefecture in such a province, a capital, or a newspaper's city ("新乡日报"); a county in a prefecture the
+    /// full names lie in. Prefectures' short names also admit each other: two of one province, or the province and
+    /// one of them ("福建…泉州").
     private static func shortNames(
         _ s: [UInt32], gazetteer: Gazetteer, words: Words, taken: [Found], provinces: Set<Int>, cities: Set<Int>
     ) -> [Found] {
-        var covered = [Bool](repeating: false, count: s.count)
-        for f in taken { for k in f.range { covered[k] = true } }
+        // The full names found, by position: a short name inside one is not looked for (binary search, not a flag
+        // per character of a large text).
+        let takenRanges = taken.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
+        func isCovered(_ k: Int) -> Bool {
+            var lo = 0, hi = takenRanges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if takenRanges[mid].lowerBound <= k { lo = mid + 1 } else { hi = mid }
+            }
+            return lo > 0 && takenRanges[lo - 1].contains(k)
+        }
         let index = gazetteer.shortNames
-        var found: [Found] = []
+        var raw: [(found: Found, newspaper: Bool)] = []
         var i = 0
         while i < s.count {
             defer { i += 1 }
-            guard !covered[i], index.mayEndName(s[i]),
+            guard index.mayEndName(s[i]), !isCovered(i),
                 let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 8), in: gazetteer),
-                !covered[match.start]
+                !isCovered(match.start)
             else { continue }
-            let newspaper = words.newspapers.match(s, at: i + 1, end: s.count) != nil
-            let admitted = match.entries.filter { id in
+            raw.append(((match.start..<(i + 1), match.entries, nil), words.newspapers.match(s, at: i + 1, end: s.count) != nil))
+        }
+        // The group a short name supports: a province and its prefectures. (Counties do not support each other:
+        // too many of their short names are ordinary words: 向阳, 东山, 南山.)
+        func group(_ entry: Int) -> Int? {
+            switch gazetteer.entries[entry].level {
+            case .province: entry
+            case .city: gazetteer.province(of: entry)
+            default: nil
+            }
+        }
+        var members: [Int: Set<Int>] = [:]
+        for r in raw {
+            for id in r.found.candidates { if let g = group(Int(id)) { members[g, default: []].insert(Int(id)) } }
+        }
+        let supported = { (entry: Int) in group(entry).map { (members[$0]?.count ?? 0) >= 2 } ?? false }
+        var kept: [Found] = []
+        for r in raw {
+            let admitted = r.found.candidates.filter { id in
                 let entry = Int(id)
+                if supported(entry) { return true }
                 switch gazetteer.entries[entry].level {
                 case .province: return provinces.contains(entry)
                 case .city:
-                    return newspaper || gazetteer.isCapital(entry) || provinces.contains(gazetteer.province(of: entry))
+                    return r.newspaper || gazetteer.isCapital(entry) || provinces.contains(gazetteer.province(of: entry))
                 default:
                     return gazetteer.parent(of: entry).map { cities.contains($0) } ?? false
                 }
             }
             guard !admitted.isEmpty else { continue }
-            found.append((match.start..<(i + 1), admitted, nil))
+            // Overlapping short names (连云 inside 连云港): the longest wins. Found by their ends, left to right, so
+            // an overlap is always with the last one kept.
+            if let last = kept.last, last.range.overlaps(r.found.range) {
+                if r.found.range.count > last.range.count { kept[kept.count - 1] = (r.found.range, admitted, nil) }
+            } else {
+                kept.append((r.found.range, admitted, nil))
+            }
         }
-        return found
+        return kept
     }
 
     /// Chooses among same-named places (the candidate most related to the other mentions: ancestor or descendant),
@@ -350,17 +423,20 @@ struct RegionResolver: Sendable {
     /// The place of a figure at `position`: the places and references named before it in its own clause or in its
     /// sentence's first clause (the sentence's topic) — the nearest; an earlier, more specific place of the same chain
     /// wins — else the article's subject. Places named in between, in other clauses, are objects of other verbs.
-    func region(at position: Int, sentence: Range<Int>, clauses: SentenceClauses, article: Range<Int>, subject: Region?)
-        -> Region?
-    {
+    func region(
+        at position: Int, in s: [UInt32], sentence: Range<Int>, clauses: SentenceClauses, article: Range<Int>,
+        subject: Region?
+    ) -> Region? {
         var named: [(position: Int, region: Region)] = []
+        let opens = { (range: Range<Int>, start: Int) in self.opensClause(s, range, clauseStart: start) }
         for m in mentions(in: sentence.lowerBound..<position)
-        where !m.isAside && m.range.upperBound <= position && clauses.admits(m.range) {
+        where !m.isAside && m.range.upperBound <= position && clauses.admits(m.range, opensClause: opens) {
             named.append((m.range.lowerBound, regions[Int(m.region)]))
         }
         for reference in references(in: sentence.lowerBound..<position)
-        where reference.range.upperBound <= position && clauses.admits(reference.range) {
-            if let region = resolve(reference, article: article, subject: subject) {
+        where reference.range.upperBound <= position && clauses.admits(reference.range, opensClause: opens) {
+            let earlier = named.last { $0.position < reference.range.lowerBound && Self.name($0.region.name, hasSuffix: reference.suffix) }
+            if let region = earlier?.region ?? resolve(reference, article: article, subject: subject) {
                 named.append((reference.range.lowerBound, region))
             }
         }
@@ -371,12 +447,24 @@ struct RegionResolver: Sendable {
         return best.region
     }
 
-    /// Where a figure's own clause starts and where its sentence's first clause ends.
+    /// The clauses of a figure's sentence that may name its place: its own, the sentence's first (its topic), and
+    /// a clause opened by a place (after 其中, a year …), which stays the topic of the clauses after it.
     struct SentenceClauses: Sendable {
         var firstEnd: Int
         var figureStart: Int
+        /// Start of each clause before the figure's.
+        var starts: [Int]
 
-        func admits(_ range: Range<Int>) -> Bool { range.lowerBound >= figureStart || range.upperBound <= firstEnd }
+        func admits(_ range: Range<Int>, opensClause: (Range<Int>, Int) -> Bool) -> Bool {
+            if range.lowerBound >= figureStart || range.upperBound <= firstEnd { return true }
+            guard let start = starts.last(where: { $0 <= range.lowerBound }) else { return false }
+            return opensClause(range, start)
+        }
+    }
+
+    /// Whether only lead words (其中, a year, 上半年 …) stand between a clause's start and the place at `range`.
+    func opensClause(_ s: [UInt32], _ range: Range<Int>, clauseStart: Int) -> Bool {
+        words.topicLead.covers(s, clauseStart..<range.lowerBound) { SentenceReader.isYearText($0) || SentenceWords.isNoise($0) }
     }
 
     /// Whether `inner` lies inside `outer` in the gazetteer.
@@ -387,8 +475,9 @@ struct RegionResolver: Sendable {
         return gazetteer.ancestors(of: Int(entry)).contains(outerCode)
     }
 
-    /// What a reference stands for: 全省 the subject's province; 该X the last place of its level named before it;
-    /// 全X/我X/本X the subject when it has that level, else the last place of that level.
+    /// What a reference stands for (a place of its level named earlier in the same sentence comes first, see
+    /// `region(at:…)`): 全省 the subject's province; 该X the last place of its level named before it; 全X/我X/本X the
+    /// subject when it has that level, else the last place of that level.
     func resolve(_ reference: Reference, article: Range<Int>, subject: Region?) -> Region? {
         if reference.suffix == Self.provinceSuffix {
             if let entry = subject?.entry { return Self.region(of: gazetteer.province(of: Int(entry)), gazetteer: gazetteer) }

@@ -18,6 +18,8 @@ struct SentenceContext {
     let qs: [Quantity]
     let inHeading: Bool
     let mentions: [SentenceReader.Mention]
+    /// The last indicator figure of the paragraph's earlier sentences (a project count whose investment comes later).
+    let earlier: FactDraft?
     let reader: SentenceReader
     var words: SentenceWords { reader.words }
 
@@ -37,23 +39,19 @@ struct SentenceContext {
 
     init(
         s: [UInt32], sentence: Range<Int>, qs: [Quantity], inHeading: Bool, mentions: [SentenceReader.Mention],
-        reader: SentenceReader
+        earlier: FactDraft?, reader: SentenceReader
     ) {
         self.s = s
         self.sentence = sentence
         self.qs = qs
         self.inHeading = inHeading
         self.mentions = mentions
+        self.earlier = earlier
         self.reader = reader
         roles = Array(repeating: .open, count: qs.count)
         pendingGrowth = Array(repeating: nil, count: qs.count)
         isChange = Array(repeating: false, count: qs.count)
-        let delimiters = reader.words.clauseDelimiters
-        let clauseStarts = qs.map { q -> Int in
-            var i = q.start
-            while i > sentence.lowerBound, !delimiters.contains(s[i - 1]) { i -= 1 }
-            return i
-        }
+        let clauseStarts = qs.map { reader.words.clauseStart(s, before: $0.start, floor: sentence.lowerBound) }
         self.clauseStarts = clauseStarts
         windowStarts = qs.indices.map { k in max(clauseStarts[k], k > 0 ? qs[k - 1].end : sentence.lowerBound) }
         runs = plainRuns()
@@ -216,16 +214,37 @@ struct SentenceContext {
             else { continue }
             for (value, rate) in zip(values, run) {
                 let growth = (sign * qs[rate].value, qs[rate].end)
-                if case .drafted(let d) = roles[value], var draft = drafts[d] {
-                    draft.growth = growth.0
-                    draft.evidence = draft.evidence.lowerBound..<max(draft.evidence.upperBound, growth.1)
-                    drafts[d] = draft
+                if case .drafted(let d) = roles[value] {
+                    give(growth.0, endingAt: growth.1, to: d)
                 } else {
                     pendingGrowth[value] = growth
                 }
                 roles[rate] = .consumed
             }
         }
+    }
+
+    /// "城镇居民人均可支配收入X元、农村居民人均可支配收入Y元，分别增长a%、b%": a run of rates after 分别 and a growth
+    /// verb pairs in order with as many figures before it, when no list of figures matched it.
+    mutating func attachRespectiveGrowth(_ k: Int) -> Bool {
+        guard qs[k].isPercent, let run = runs.first(where: { $0[0] == k }),
+            words.respectively.occurs(s, in: clauseStarts[k]..<qs[k].start),
+            let sign = reader.growthSign(s, clauseStarts[k]..<qs[k].start)
+        else { return false }
+        var targets: [Int] = []
+        for j in stride(from: k - 1, through: 0, by: -1) where targets.count < run.count {
+            guard case .drafted(let d) = roles[j], let draft = drafts[d], !draft.quantity.isPercent, !isChange[j] else {
+                continue
+            }
+            guard draft.growth == nil, !draft.growthOnly else { return false }
+            targets.insert(d, at: 0)
+        }
+        guard targets.count == run.count else { return false }
+        for (d, rate) in zip(targets, run) {
+            give(sign * qs[rate].value, endingAt: qs[rate].end, to: d)
+            roles[rate] = .consumed
+        }
+        return true
     }
 
     /// "城镇、农村居民人均可支配收入均增长8%": one figure for each of the names (or places) listed before 均.
@@ -255,27 +274,31 @@ struct SentenceContext {
 
     /// A rate with no words of its own but a growth verb ("，同比增长6.0%", ",增长6%") belongs to the nearest figure
     /// before it in the sentence that can take one: not a rate, not a change, not a milestone, with no growth yet,
-    /// and no other indicator named in between.
+    /// and no other indicator named in between. Percentage points ("提高0.8个百分点") change a rate: never a growth.
     mutating func attachBareGrowth(_ k: Int) -> Bool {
         let q = qs[k]
-        guard q.isPercent || q.isPercentagePoints, let sign = reader.growthSign(s, windowStarts[k]..<q.start) else {
-            return false
-        }
+        guard q.isPercent, let sign = reader.growthSign(s, windowStarts[k]..<q.start) else { return false }
         var j = k - 1
         while j >= 0 {
             defer { j -= 1 }
             guard case .drafted(let d) = roles[j], let draft = drafts[d] else { continue }
-            if draft.quantity.isPercent && !q.isPercentagePoints { continue }
-            if isChange[j] { continue }
+            if draft.quantity.isPercent || isChange[j] { continue }
             guard !draft.growthOnly, draft.growth == nil,
                 reader.taxonomy.matcher.matches(s, qs[j].end..<windowStarts[k]).isEmpty
             else { return false }
-            drafts[d]?.growth = sign * q.value
-            drafts[d]?.evidence = draft.evidence.lowerBound..<q.end
+            give(sign * q.value, endingAt: q.end, to: d)
             roles[k] = .consumed
             return true
         }
         return false
+    }
+
+    /// Gives draft `d` a growth rate; its evidence reaches to the rate's end.
+    private mutating func give(_ growth: Decimal, endingAt end: Int, to d: Int) {
+        guard var draft = drafts[d] else { return }
+        draft.growth = growth
+        draft.evidence = draft.evidence.lowerBound..<max(draft.evidence.upperBound, end)
+        drafts[d] = draft
     }
 
     // MARK: - Single figures
@@ -320,18 +343,23 @@ struct SentenceContext {
     }
 
     /// A figure with no name of its own takes one from the draft before it in the sentence: the investment of a
-    /// project count (总投资, 完成投资 … before it, or "…的投资计划" after it), the growth-only draft of a growth stated
-    /// first ("增长7.5%，达到309亿元"), or the same label when only fillers stand between (累计达到, 增至).
+    /// project count (总投资, 完成投资 … before it, or "…的投资计划" after it; the count may stand in an earlier
+    /// sentence of the paragraph: `earlier`), the growth-only draft of a growth stated first ("增长7.5%，达到309亿元"),
+    /// or the same label when only fillers stand between (累计达到, 增至).
     private mutating func inherit(_ k: Int, into draft: inout FactDraft) -> Bool {
         let q = qs[k]
         let window = windowStarts[k]..<q.start
-        guard let previousIndex = drafts.lastIndex(where: { $0 != nil }), let previous = drafts[previousIndex],
-            let indicator = previous.indicator
-        else { return false }
+        let previousIndex = drafts.lastIndex(where: { $0 != nil })
+        guard let previous = previousIndex.flatMap({ drafts[$0] }) ?? earlier, let indicator = previous.indicator else {
+            return false
+        }
         let fillersOnly = reader.onlyFillers(s, window) || measureWordsOnly(window)
         let countIndicator = reader.taxonomy.indicators[indicator].unitClass == .count
-        if q.isMoney, countIndicator, !previous.growthOnly,
-            words.investment.occurs(s, in: window) || investmentAfter(k),
+        // The investment words must speak of the count before, not of a thing after ("总投资35亿元的80项工程"), and
+        // name no other indicator ("招商引资到位固定资产投资").
+        let investmentBefore = words.investment.occurs(s, in: window) && !describesWhatFollows(k)
+        if q.isMoney, countIndicator, !previous.growthOnly, investmentBefore || investmentAfter(k),
+            reader.taxonomy.matcher.matches(s, window).allSatisfy({ $0.indicator == indicator }),
             let investment = reader.investmentIndicator(of: indicator)
         {
             let match = LabelMatcher.Match(
@@ -340,9 +368,10 @@ struct SentenceContext {
             assign(match, to: &draft, between: q.start..<q.start, of: k)
             draft.rule = .investment
             draft.label = previous.label
+            if previousIndex == nil { draft.region = previous.region }  // the count's place, already decided
             return true
         }
-        guard fillersOnly, let name = previous.name else { return false }
+        guard let previousIndex, fillersOnly, let name = previous.name else { return false }
         let match = LabelMatcher.Match(range: window, indicator: indicator, name: name)
         guard reader.compatible(match, q), !q.isPercent else { return false }
         if previous.growthOnly {
@@ -364,7 +393,12 @@ struct SentenceContext {
 
     /// "新增5家": only words of new additions or stock, and fillers.
     private func measureWordsOnly(_ range: Range<Int>) -> Bool {
-        (words.levelFiller + words.added + words.levelMarkers).covers(s, range) { SentenceWords.isNoise($0) }
+        words.measureFiller.covers(s, range) { SentenceWords.isNoise($0) }
+    }
+
+    /// "35亿元的80项工程": the figure describes the thing after it.
+    private func describesWhatFollows(_ k: Int) -> Bool {
+        qs[k].end < sentence.upperBound && s[qs[k].end] == Scalar.possessive && !investmentAfter(k)
     }
 
     /// "54亿元的投资计划": an investment word right after the figure (after 的).

@@ -37,7 +37,7 @@ struct SentenceReader: Sendable {
 
     func read(
         _ s: [UInt32], sentence: Range<Int>, quantities qs: [Quantity], inHeading: Bool, mentions: [Mention],
-        listLabel: ListLabel?
+        earlier: FactDraft?, listLabel: ListLabel?
     ) -> Reading {
         var reading = Reading()
         guard !qs.isEmpty else {
@@ -45,14 +45,14 @@ struct SentenceReader: Sendable {
             return reading
         }
         var context = SentenceContext(
-            s: s, sentence: sentence, qs: qs, inHeading: inHeading, mentions: mentions, reader: self)
+            s: s, sentence: sentence, qs: qs, inHeading: inHeading, mentions: mentions, earlier: earlier, reader: self)
         for k in qs.indices where context.isBracket(k) { context.roles[k] = .consumed }
         context.readParenthesizedLists()
         context.readRespectivelyLists()
         context.pairGrowthRuns()
         for k in qs.indices {
             guard case .open = context.roles[k] else { continue }
-            if context.attachBareGrowth(k) { continue }
+            if context.attachRespectiveGrowth(k) || context.attachBareGrowth(k) { continue }
             if context.readEach(k) { continue }
             if context.isMilestone(k) {
                 context.roles[k] = .consumed
@@ -90,7 +90,7 @@ struct SentenceReader: Sendable {
         switch indicatorClass {
         case .persons: return unit == .persons || unit == .count
         case .personTimes: return unit == .personTimes || unit == .persons
-        default: return unit == indicatorClass
+        default: return unit == indicatorClass || (unit.isArea && indicatorClass.isArea)
         }
     }
 
@@ -137,7 +137,11 @@ struct SentenceReader: Sendable {
         return best
     }
 
-    /// "14个重点项目", "签约29个项目", "53个项目集中签约": the name right after a classifier, or spanning it.
+    /// Characters of modifiers allowed between a classifier and the name after it ("65个年度重点项目").
+    static let classifierModifiers = 2
+
+    /// "14个重点项目", "签约29个项目", "53个项目集中签约": the name right after a classifier (or a short modifier), or
+    /// spanning it.
     func classifierMatch(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity, sentenceEnd: Int)
         -> LabelMatcher.Match?
     {
@@ -153,7 +157,9 @@ struct SentenceReader: Sendable {
         joined.append(contentsOf: s[q.end..<postEnd])
         var best: LabelMatcher.Match? = nil
         for m in taxonomy.matcher.matches(joined, 0..<joined.count)
-        where m.range.lowerBound <= head.count && m.range.upperBound > head.count && compatible(m, q) {
+        where m.range.lowerBound <= head.count + Self.classifierModifiers && m.range.upperBound > head.count
+            && compatible(m, q)
+        {
             if best == nil || m.range.count > best!.range.count { best = m }
         }
         guard var found = best else { return nil }
@@ -206,7 +212,7 @@ struct SentenceReader: Sendable {
     }
 
     /// Characters of year phrases ("“十三五”末的", "2015年的") that may sit between a filler and its figure.
-    static let yearText = ScalarSet("0123456789年十三二四五末的从由今去明上半")
+    static let yearText = ScalarSet("0123456789年十三二四五末的从由今去明上半底")
     static func isYearText(_ c: UInt32) -> Bool { yearText.contains(c) }
 
     /// `added` when a word of new additions (新增, 新培育 …) stands in `floor..<position`, `level` when a word of

@@ -4,14 +4,15 @@
 ///   sentence; comparisons ("较2017年", "比去年") set nothing;
 /// - 今年/去年/明年 count from the document's date; a part of a year with no year of its own ("上半年", "一季度")
 ///   means the document's year;
-/// - 五年来 and 十三五期间 resolve to the span's last year; 近年来 to the year before the document.
+/// - 五年来 resolves to the span's last year; 十三五期间 too, for its sentence; 近年来 to the year before the
+///   document, for its paragraph.
 /// Never the machine's clock: without a written year or a document date, a figure has no year.
 struct YearResolver: Sendable {
-    enum Scope: Sendable {
+    enum Scope: Sendable, Equatable {
         /// Holds for everything after it, until the next context year.
         case context
-        /// Holds for the rest of its sentence (a horizon: "到2020年…").
-        case sentence
+        /// Holds up to a position: the end of its sentence (a horizon: "到2020年…") or of its paragraph (近年来).
+        case until(Int)
         /// Holds only for the figure right after it ("2015年的8家").
         case local
     }
@@ -61,12 +62,15 @@ struct YearResolver: Sendable {
     /// The article speaks of a multi-year span (五年来, 十三五期间): its length in years.
     private(set) var spanYears: Int? = nil
 
-    init(_ s: [UInt32], article: Range<Int>, documentYear: Int?, words: Words) {
+    init(_ s: [UInt32], article: Range<Int>, layout: DocumentLayout, documentYear: Int?, words: Words) {
+        /// The end of the sentence (or line) holding `i`.
+        func sentenceEnd(_ i: Int) -> Int { layout.sentence(containing: i)?.upperBound ?? article.upperBound }
+        func lineEnd(_ i: Int) -> Int { layout.line(containing: i)?.range.upperBound ?? article.upperBound }
         var i = article.lowerBound
         let end = article.upperBound
         while i < end {
             if let year = Self.writtenYear(s, at: i, end: end) {
-                addWritten(s, at: i, length: 5, year: year, article: article, words: words)
+                addWritten(s, at: i, length: 5, year: year, article: article, words: words, sentenceEnd: sentenceEnd(i))
                 i += 5
                 continue
             }
@@ -76,7 +80,8 @@ struct YearResolver: Sendable {
             }
             if let phrase = words.relative.match(s, at: i, end: end), let documentYear, let offset = Int(phrase.value) {
                 addWritten(
-                    s, at: i, length: phrase.scalars.count, year: documentYear + offset, article: article, words: words)
+                    s, at: i, length: phrase.scalars.count, year: documentYear + offset, article: article, words: words,
+                    sentenceEnd: sentenceEnd(i))
                 i += phrase.scalars.count
                 continue
             }
@@ -89,7 +94,7 @@ struct YearResolver: Sendable {
                 continue
             }
             if let phrase = words.recent.match(s, at: i, end: end), let documentYear {
-                events.append(Event(position: i, year: documentYear - 1, scope: .context))
+                events.append(Event(position: i, year: documentYear - 1, scope: .until(lineEnd(i))))
                 i += phrase.scalars.count
                 continue
             }
@@ -100,7 +105,9 @@ struct YearResolver: Sendable {
                 continue
             }
             if let phrase = words.planSpan.match(s, at: i, end: end), let last = Int(phrase.value) {
-                addPlanSpan(s, at: i, length: phrase.scalars.count, last: last, article: article, words: words)
+                addPlanSpan(
+                    s, at: i, length: phrase.scalars.count, last: last, article: article, words: words,
+                    sentenceEnd: sentenceEnd(i))
                 i += phrase.scalars.count
                 continue
             }
@@ -133,7 +140,7 @@ struct YearResolver: Sendable {
     /// A written or relative year: skipped after a comparison word, local before 的 or after 从/由, for its sentence
     /// after a horizon word, context otherwise.
     private mutating func addWritten(
-        _ s: [UInt32], at i: Int, length: Int, year: Int, article: Range<Int>, words: Words
+        _ s: [UInt32], at i: Int, length: Int, year: Int, article: Range<Int>, words: Words, sentenceEnd: Int
     ) {
         var before = i - 1
         while before >= article.lowerBound, s[before] == Scalar.space || LabelMatcher.isQuote(s[before]) { before -= 1 }
@@ -144,16 +151,17 @@ struct YearResolver: Sendable {
             (after < article.upperBound && s[after] == Scalar.possessive)
             || (before >= article.lowerBound && (s[before] == Scalar.from || s[before] == Scalar.fromFormal))
         let horizon = words.horizon.match(s, endingAt: before + 1, start: article.lowerBound) != nil
-        events.append(Event(position: i, year: year, scope: local ? .local : horizon ? .sentence : .context))
+        events.append(Event(position: i, year: year, scope: local ? .local : horizon ? .until(sentenceEnd) : .context))
     }
 
     /// 同期, after a relative year: a comparison base ("去年同期").
     static let same: UInt32 = 0x540C
     static let period: UInt32 = 0x671F
 
-    /// 十三五期间 (a span ending in its last year), 十三五末 (that year, for the next figure); "较十二五" nothing.
+    /// 十三五期间 (a span ending in its last year, for its sentence), 十三五末 (that year, for the next figure);
+/// "较十二五" nothing.
     private mutating func addPlanSpan(
-        _ s: [UInt32], at i: Int, length: Int, last: Int, article: Range<Int>, words: Words
+        _ s: [UInt32], at i: Int, length: Int, last: Int, article: Range<Int>, words: Words, sentenceEnd: Int
     ) {
         var k = i + length
         while k < article.upperBound, LabelMatcher.isQuote(s[k]) { k += 1 }
@@ -164,27 +172,28 @@ struct YearResolver: Sendable {
             events.append(Event(position: i, year: last, scope: .local))
         } else if words.spanAfter.match(s, at: k, end: article.upperBound) != nil {
             spanYears = Self.spanLength
-            events.append(Event(position: i, year: last, scope: .context))
+            events.append(Event(position: i, year: last, scope: .until(sentenceEnd)))
         }
     }
 
-    /// The year for a figure at `position`: a local year written since `localFrom`, else a horizon written since
-    /// `sentenceStart`, else the running context.
-    func year(at position: Int, localFrom: Int, sentenceStart: Int) -> Int? {
+    /// The year for a figure at `position`: a local year written since `localFrom`, else the nearest bounded year
+    /// still holding there (a horizon in its sentence, 近年来 in its paragraph), else the running context.
+    func year(at position: Int, localFrom: Int) -> Int? {
         var lo = 0, hi = events.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if events[mid].position < position { lo = mid + 1 } else { hi = mid }
         }
         var k = lo - 1
-        var horizon: Int? = nil
-        while k >= 0, events[k].position >= sentenceStart {
-            if events[k].scope == .local, events[k].position >= localFrom { return events[k].year }
-            if events[k].scope == .sentence, horizon == nil { horizon = events[k].year }
-            k -= 1
+        while k >= 0 {
+            switch events[k].scope {
+            case .local where events[k].position >= localFrom: return events[k].year
+            case .until(let end) where end > position: return events[k].year
+            case .context: return lo > 0 ? contextAfter[lo - 1] : nil
+            default: k -= 1
+            }
         }
-        if let horizon { return horizon }
-        return lo > 0 ? contextAfter[lo - 1] : nil
+        return nil
     }
 
     /// The first context year of the article, for figures written before any year.

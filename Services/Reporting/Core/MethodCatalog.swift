@@ -59,11 +59,13 @@ enum MethodCatalog {
                 .region, .subregions, .year, ParamSpec("q", .string, "text the document's name contains"), .unindexed,
             ], errors: [.notFound], paginated: true),
         MethodSpec(
-            "document", "One document with its articles and facts (spans index its text in Unicode scalars).",
+            "document", "One document with its articles and a page of its facts (facts_page says where it is; spans "
+                + "index the text in Unicode scalars).",
             params: [
                 ParamSpec("id", .integer(minimum: 1, maximum: Int(Int64.max)), "document id (or give name)"),
                 ParamSpec("name", .string, "document name (or give id)"),
                 ParamSpec("text", .boolean, "include the decoded text (default false)"), .unindexed,
+                .limit, .offset, .cursor,
             ], errors: [.notFound]),
         MethodSpec(
             "explain", "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
@@ -86,5 +88,7 @@ enum MethodCatalog {
         (.lineTooLong, "request line too long; the connection closes"),
         (.timeout, "the query ran past the statement timeout"),
         (.unavailable, "the database is unavailable"),
+        (.lineTimeout, "request line not complete within the line timeout; the connection closes"),
+        (.replyTooLarge, "the answer is larger than the reply limit: ask for fewer rows"),
     ]
 }

@@ -49,7 +49,9 @@ struct ParamSpec: Sendable {
     static let limit = ParamSpec("limit", .integer(minimum: 0, maximum: Int(Int32.max)),
                                  "rows per page (default and maximum: the server's row cap)")
     static let offset = ParamSpec("offset", .integer(minimum: 0, maximum: Int(Int32.max)),
-                                  "rows to skip (the previous page's next_offset)")
+                                  "rows to skip (the previous page's next_offset; at most the server's max_offset)")
+    static let cursor = ParamSpec("cursor", .string,
+                                  "start after the row this names: the previous page's next_cursor (instead of offset)")
     static let region = ParamSpec("region", .strings, "region codes or names (including their sub-regions)")
     static let subregions = ParamSpec("subregions", .boolean,
                                       "include the sub-regions of `region` (default true)")
@@ -79,7 +81,7 @@ struct MethodSpec: Sendable {
          consolidated: Bool = false, paginated: Bool = false) {
         self.name = name
         self.summary = summary
-        self.params = paginated ? params + [.limit, .offset] : params
+        self.params = paginated ? params + [.limit, .offset, .cursor] : params
         self.errors = errors
         self.consolidated = consolidated
         self.paginated = paginated

@@ -6,19 +6,20 @@ extension ReportQueries {
     func regions(_ params: Params) async throws -> JSONValue {
         let roots = try await regionCodes(params.strings("root"), param: "root")
         return try await page("""
-            SELECT code, name, level, parent_code, depth, path, \(Self.scoped("facts", unindexed: 3)),
-                   \(Self.scoped("facts_total", unindexed: 3))
-            FROM reporting.regions
-            WHERE ($1::text[] IS NULL OR code IN (SELECT code FROM reporting.region_closure
-                                                  WHERE ancestor_code = ANY($1::text[])))
+            code, name, level, parent_code, depth, path, \(Self.scoped("facts", unindexed: 3)),
+            \(Self.scoped("facts_total", unindexed: 3))
+            """, from: "reporting.regions", where: """
+            ($1::text[] IS NULL OR code IN (SELECT code FROM reporting.region_closure
+                                            WHERE ancestor_code = ANY($1::text[])))
               AND ($2::text IS NULL OR level = $2)
             """, [roots.map(Self.arrayLiteral), params.string("level"), params.bool("unindexed") ?? false],
-            orderBy: "path", params: params)
+            keys: [.textArray("path")], params: params
+        ).json
     }
 
     func indicators(_ params: Params) async throws -> JSONValue {
-        try await page("SELECT id, unit_class, flow, names, note, facts, regions FROM reporting.indicators", [],
-                       orderBy: "id", params: params)
+        try await page("id, unit_class, flow, names, note, facts, regions", from: "reporting.indicators", [],
+                       keys: [.text("id")], params: params).json
     }
 
     func facts(_ params: Params) async throws -> JSONValue {
@@ -26,83 +27,95 @@ extension ReportQueries {
         try await checkIndicator(params.string("indicator"))
         let yearFrom = params.int("year") ?? params.int("year_from")
         let yearTo = params.int("year") ?? params.int("year_to")
-        return try await page("""
-            SELECT \(Self.factColumns) FROM reporting.facts
-            WHERE \(Self.regionFilter("region_code", codes: 1, subregions: 2))
+        return try await page(Self.factColumns, from: "reporting.facts", where: """
+            \(Self.regionFilter("region_code", codes: 1, subregions: 2))
               AND ($3::text IS NULL OR indicator = $3) AND ($4::text IS NULL OR kind = $4)
               AND ($5::int IS NULL OR year >= $5) AND ($6::int IS NULL OR year <= $6)
-              AND ($7::text IS NULL OR label LIKE '%' || $7 || '%' OR sentence LIKE '%' || $7 || '%'
-                   OR evidence LIKE '%' || $7 || '%')
+              AND ($7::text IS NULL OR label LIKE $7 OR sentence LIKE $7 OR evidence LIKE $7)
               AND ($8::bigint IS NULL OR document_id = $8)
               AND ($9::text IS NULL OR measure = $9) AND ($10::boolean OR indicator IS NOT NULL)
             """,
             [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.string("indicator"),
-             params.string("kind"), yearFrom, yearTo, params.string("q"), params.int("document"),
-             params.string("measure"), params.bool("unindexed") ?? false],
-            orderBy: "document_id, (span->>0)::int, id", params: params)
+             params.string("kind"), yearFrom, yearTo, params.string("q").map(Self.containsPattern),
+             params.int("document"), params.string("measure"), params.bool("unindexed") ?? false],
+            keys: Self.factKeys, params: params
+        ).json
     }
 
     func series(_ params: Params) async throws -> JSONValue {
         try await checkIndicator(params.string("indicator"))
         let codes = try await regionCodes(params.strings("region"))
         return try await page("""
-            SELECT region_code, region, indicator, measure, year, value, unit, base_value, unit_class, qualifier,
-                   stated_growth_pct, computed_growth_pct, previous_year, change_pct, n_sources, conflict, fact_id
-            FROM reporting.series
-            WHERE indicator = $1 AND ($2::text[] IS NULL OR region_code = ANY($2::text[]))
+            region_code, region, indicator, measure, year, value, unit, base_value, unit_class, qualifier,
+            stated_growth_pct, computed_growth_pct, previous_year, change_pct, n_sources, conflict, fact_id
+            """, from: "reporting.series", where: """
+            indicator = $1 AND ($2::text[] IS NULL OR region_code = ANY($2::text[]))
               AND ($3::int IS NULL OR year >= $3) AND ($4::int IS NULL OR year <= $4)
               AND ($5::text IS NULL OR measure = $5)
             """, [params.string("indicator")!, codes.map(Self.arrayLiteral), params.int("year_from"),
                   params.int("year_to"), params.string("measure")],
-            orderBy: "region_code, measure NULLS FIRST, year", params: params)
+            // A flow indicator's measure is NULL: keyed as '', it sorts first (as NULLS FIRST did) and compares.
+            keys: [.text("region_code"), .nullableText("measure"), .integer("year")], params: params
+        ).json
     }
 
     func compare(_ params: Params) async throws -> JSONValue {
         try await checkIndicator(params.string("indicator"))
         let within = try await regionCodes(params.strings("within"), param: "within")
+        // Ranked before paging, so that a page's ranks are those of the whole list.
         return try await page("""
-            SELECT rank() OVER (ORDER BY base_value DESC NULLS LAST, growth_pct DESC NULLS LAST) AS rank,
-                   region_code, region, region_level AS level, value, unit, base_value, unit_class, qualifier,
-                   growth_pct, n_sources, conflict, fact_id, measure
-            FROM reporting.consolidated
-            WHERE indicator = $1 AND year = $2 AND kind = $3 AND ($4::text IS NULL OR region_level = $4)
-              AND ($5::text[] IS NULL OR region_code IN (SELECT code FROM reporting.region_closure
-                                                         WHERE ancestor_code = ANY($5::text[]) AND distance > 0))
-              AND coalesce(measure, 'level') = $6
+            rank, region_code, region, region_level AS level, value, unit, base_value, unit_class, qualifier,
+            growth_pct, n_sources, conflict, fact_id, measure
+            """, from: """
+            (SELECT rank() OVER (ORDER BY base_value DESC NULLS LAST, growth_pct DESC NULLS LAST) AS rank, c.*
+             FROM reporting.consolidated c
+             WHERE indicator = $1 AND year = $2 AND kind = $3 AND ($4::text IS NULL OR region_level = $4)
+               AND ($5::text[] IS NULL OR region_code IN (SELECT code FROM reporting.region_closure
+                                                          WHERE ancestor_code = ANY($5::text[]) AND distance > 0))
+               AND coalesce(measure, 'level') = $6
+            ) ranked
             """, [params.string("indicator")!, params.int("year")!, params.string("kind") ?? "actual",
                   params.string("level"), within.map(Self.arrayLiteral), params.string("measure") ?? "level"],
-            orderBy: "rank, region_code", params: params)
+            // A region can have a NULL-measure row (stored before measure existed) and a `level` one: fact_id,
+            // one per consolidated row, keeps the keys unique.
+            keys: [.integer("rank"), .text("region_code"), .integer("fact_id")], params: params
+        ).json
     }
 
     func targets(_ params: Params) async throws -> JSONValue {
         let codes = try await regionCodes(params.strings("region"))
         try await checkIndicator(params.string("indicator"))
         return try await page("""
-            SELECT region_code, region, year, indicator, target_value, target_unit, target_base_value, unit_class,
-                   target_qualifier, target_growth_pct, actual_base_value, actual_growth_pct, achieved, status,
-                   target_fact_id, actual_fact_id, measure
-            FROM reporting.targets
-            WHERE \(Self.regionFilter("region_code", codes: 1, subregions: 2))
+            region_code, region, year, indicator, target_value, target_unit, target_base_value, unit_class,
+            target_qualifier, target_growth_pct, actual_base_value, actual_growth_pct, achieved, status,
+            target_fact_id, actual_fact_id, measure
+            """, from: "reporting.targets", where: """
+            \(Self.regionFilter("region_code", codes: 1, subregions: 2))
               AND ($3::int IS NULL OR year = $3) AND ($4::text IS NULL OR indicator = $4)
               AND ($5::text IS NULL OR status = $5)
             """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
                   params.string("indicator"), params.string("status")],
-            orderBy: "region_code, year, indicator", params: params)
+            // A stock indicator has a `level` and an `added` target for one year; a flow indicator's NULL measure is
+            // keyed as '' (first).
+            keys: [.text("region_code"), .integer("year"), .text("indicator"), .nullableText("measure")],
+            params: params
+        ).json
     }
 
     func summary(_ params: Params) async throws -> JSONValue {
         let codes = try await regionCodes(params.strings("region"))
         return try await page("""
-            SELECT region_code, region, level, year, actual_indicators, target_indicators, conflicts,
-                   CASE WHEN $4 THEN facts + unindexed_facts ELSE facts END AS facts,
-                   CASE WHEN $4 THEN all_documents ELSE documents END AS documents,
-                   gdp, gdp_growth_pct, actuals, targets, actuals_added, targets_added
-            FROM reporting.summary
-            WHERE \(Self.regionFilter("region_code", codes: 1, subregions: 2))
+            region_code, region, level, year, actual_indicators, target_indicators, conflicts,
+            CASE WHEN $4 THEN facts + unindexed_facts ELSE facts END AS facts,
+            CASE WHEN $4 THEN all_documents ELSE documents END AS documents,
+            gdp, gdp_growth_pct, actuals, targets, actuals_added, targets_added
+            """, from: "reporting.summary", where: """
+            \(Self.regionFilter("region_code", codes: 1, subregions: 2))
               AND ($3::int IS NULL OR year = $3) AND ($4::boolean OR facts > 0)
             """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
                   params.bool("unindexed") ?? false],
-            orderBy: "region_code, year", params: params)
+            keys: [.text("region_code"), .integer("year")], params: params
+        ).json
     }
 
     /// A document's columns; its fact statistics count facts with an indicator unless `$<unindexed>` is true.
@@ -117,17 +130,20 @@ extension ReportQueries {
 
     func documents(_ params: Params) async throws -> JSONValue {
         let codes = try await regionCodes(params.strings("region"))
-        return try await page("""
-            SELECT \(Self.documentColumns(unindexed: 5)) FROM reporting.documents d
-            WHERE ($1::text[] IS NULL OR EXISTS (
-                      SELECT 1 FROM reporting.facts f WHERE f.document_id = d.id AND ($5 OR f.indicator IS NOT NULL)
-                        AND \(Self.regionFilter("f.region_code", codes: 1, subregions: 2))))
+        return try await page(Self.documentColumns(unindexed: 5), from: "reporting.documents d", where: """
+            ($1::text[] IS NULL OR EXISTS (
+                SELECT 1 FROM reporting.facts f WHERE f.document_id = d.id AND ($5 OR f.indicator IS NOT NULL)
+                  AND \(Self.regionFilter("f.region_code", codes: 1, subregions: 2))))
               AND ($3::int IS NULL OR $3 = ANY(CASE WHEN $5 THEN years ELSE indicator_years END))
-              AND ($4::text IS NULL OR name LIKE '%' || $4 || '%')
+              AND ($4::text IS NULL OR name LIKE $4)
             """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
-                  params.string("q"), params.bool("unindexed") ?? false], orderBy: "id", params: params)
+                  params.string("q").map(Self.containsPattern), params.bool("unindexed") ?? false],
+            keys: [.integer("id")], params: params
+        ).json
     }
 
+    /// A document, its articles and a page of its facts (`facts`, positioned by `facts_page`, in the order and with
+    /// the cursors of `facts` with `document`).
     func document(_ params: Params) async throws -> JSONValue {
         guard params.has("id") != params.has("name") else {
             throw RPCError.invalidParam("id", "give exactly one of id and name")
@@ -144,11 +160,12 @@ extension ReportQueries {
         let articles = try await rows(
             "SELECT \(Self.articleColumns), \(Self.scoped("facts", unindexed: 2)) "
                 + "FROM reporting.articles WHERE document_id = $1 ORDER BY ordinal", [id, unindexed])
-        let facts = try await rows(
-            "SELECT \(Self.factColumns) FROM reporting.facts WHERE document_id = $1 AND ($2 OR indicator IS NOT NULL) "
-                + "ORDER BY span_start, id", [id, unindexed])
+        let facts = try await page(Self.factColumns, from: "reporting.facts",
+                                   where: "document_id = $1 AND ($2::boolean OR indicator IS NOT NULL)",
+                                   [id, unindexed], keys: Self.factKeys, params: params)
         var members: [(String, JSONValue)] = [
-            ("document", document), ("articles", .array(articles)), ("facts", .array(facts)),
+            ("document", document), ("articles", .array(articles)), ("facts", .array(facts.rows)),
+            ("facts_page", .object(facts.position)),
         ]
         if params.bool("text") == true {
             let text = try await pool.withConnection { connection in
