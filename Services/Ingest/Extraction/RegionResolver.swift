@@ -30,7 +30,7 @@ struct RegionResolver: Sendable {
     /// 全镇, 该市, 我区 …: stands for a place of the level its suffix names.
     struct Reference: Sendable {
         var range: Range<Int>
-        var suffix: [UInt32]
+        var suffix: String
         /// 该X points back to the last place of its level; 全X/本X/我X mean the text's own place first.
         var isAnaphor: Bool
     }
@@ -82,8 +82,8 @@ struct RegionResolver: Sendable {
 
     /// 该: the anaphoric reference ("该市" is the city just named).
     static let anaphor: UInt32 = 0x8BE5
-    /// 省: a reference to the province.
-    static let provinceSuffix: [UInt32] = [0x7701]
+    /// A reference to the province (全省, 该省).
+    static let provinceSuffix = "省"
     static let townSuffixes = ScalarSet("镇乡街")
 
     init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words, hint: String?) {
@@ -108,7 +108,7 @@ struct RegionResolver: Sendable {
         while i < s.count {
             if let phrase = words.references.match(s, at: i, end: s.count) {
                 references.append(
-                    Reference(range: i..<(i + phrase.scalars.count), suffix: phrase.value.scalarValues,
+                    Reference(range: i..<(i + phrase.scalars.count), suffix: phrase.value,
                               isAnaphor: s[i] == Self.anaphor))
                 i += phrase.scalars.count
             } else {
@@ -399,9 +399,8 @@ struct RegionResolver: Sendable {
     /// 全, in 全市/全镇.
     static let whole: UInt32 = 0x5168
 
-    static func name(_ name: String, hasSuffix suffix: [UInt32]) -> Bool {
-        let scalars = name.scalarValues
-        return scalars.count > suffix.count && scalars.hasSuffix(suffix)
+    static func name(_ name: String, hasSuffix suffix: String) -> Bool {
+        name.hasSuffix(suffix) && name.utf8.count > suffix.utf8.count
     }
 
     /// The mentions inside `range`, in order.
