@@ -144,15 +144,16 @@ let package = Package(
         ),
 
         // make fuzz builds this with -sanitize=fuzzer,address and ZHIBIAO_LIBFUZZER; otherwise it replays a corpus.
+        .target(name: "ZhibiaoFuzzSupport", path: "Fuzz/Support"),
         .executableTarget(
             name: "ZhibiaoFuzz",
-            dependencies: ["ZhibiaoExtraction"],
+            dependencies: ["ZhibiaoExtraction", "ZhibiaoFuzzSupport"],
             path: "Fuzz/ExtractionFuzzer"
         ),
         // The report server's request parser, the same way.
         .executableTarget(
             name: "ZhibiaoProtocolFuzz",
-            dependencies: ["ZhibiaoModels"],
+            dependencies: ["ZhibiaoModels", "ZhibiaoFuzzSupport"],
             path: "Fuzz/ProtocolFuzzer"
         ),
 

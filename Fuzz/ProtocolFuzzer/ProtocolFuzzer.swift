@@ -1,4 +1,5 @@
 import Foundation
+import ZhibiaoFuzzSupport
 import ZhibiaoModels
 
 /// Parses one input as a request line with the report server's limits, and stops the process when what it accepts
@@ -19,36 +20,24 @@ enum FuzzHarness {
 }
 
 #if ZHIBIAO_LIBFUZZER
-/// libFuzzer's entry point (built by `make fuzz` with `-sanitize=fuzzer,address`).
+/// libFuzzer's entry point.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzProtocol(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
     FuzzHarness.check(Array(UnsafeBufferPointer(start: data, count: size)))
     return 0
 }
 
-/// libFuzzer's driver (compiler-rt), declared here since it has no Swift module.
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-    _ argc: UnsafeMutablePointer<Int32>,
-    _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-    _ callback: @convention(c) (UnsafePointer<UInt8>, Int) -> Int32
-) -> Int32
-
-/// SwiftPM links an executable's `main` to `<module>_main`: this one hands control to libFuzzer's driver.
 @_cdecl("ZhibiaoProtocolFuzz_main")
 public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    var argc = argc
-    var argv = argv
-    return LLVMFuzzerRunDriver(&argc, &argv, fuzzProtocol)
+    FuzzDriver.run(argc, argv, fuzzProtocol)
 }
 #else
-/// Without libFuzzer: replays the files given through the same checks.
+/// Without libFuzzer: replays the files and folders given (a corpus, saved crashers) through the same checks.
 @main
 enum ReplayCorpus {
     static func main() throws {
-        let files = CommandLine.arguments.dropFirst()
-        for file in files { FuzzHarness.check([UInt8](try Data(contentsOf: URL(fileURLWithPath: file)))) }
-        print("replayed \(files.count) inputs, every accepted value survived its round trip")
+        let count = try FuzzDriver.replay(Array(CommandLine.arguments.dropFirst()), FuzzHarness.check)
+        print("replayed \(count) inputs, every accepted value survived its round trip")
     }
 }
 #endif

@@ -197,49 +197,25 @@ struct DocumentLayout: Sendable {
     }
 
     func lineIndex(containing position: Int) -> Int? {
-        var lo = 0, hi = lines.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].range.upperBound <= position {
-                lo = mid + 1
-            } else if lines[mid].range.lowerBound > position {
-                hi = mid - 1
-            } else {
-                return mid
-            }
-        }
-        return nil
+        let k = lines.partition { $0.range.upperBound <= position }
+        return k < lines.count && lines[k].range.contains(position) ? k : nil
     }
 
     /// The lines inside `range` (an article's), as indices.
     func lineRange(of range: Range<Int>) -> Range<Int> {
-        var lo = 0, hi = lines.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].range.lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        var end = lo
-        while end < lines.count, lines[end].range.lowerBound < range.upperBound { end += 1 }
-        return lo..<end
+        lines.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
+            .indices
     }
 
     /// The sentence holding `position`.
     func sentence(containing position: Int) -> Range<Int>? {
-        var lo = 0, hi = sentences.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sentences[mid].upperBound <= position { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < sentences.count && sentences[lo].contains(position) ? sentences[lo] : nil
+        let k = sentences.partition { $0.upperBound <= position }
+        return k < sentences.count && sentences[k].contains(position) ? sentences[k] : nil
     }
 
     /// The section holding `position`, if the document has numbered parts.
     func section(containing position: Int) -> Section? {
-        var lo = 0, hi = sections.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sections[mid].range.upperBound <= position { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < sections.count && sections[lo].range.contains(position) ? sections[lo] : nil
+        let k = sections.partition { $0.range.upperBound <= position }
+        return k < sections.count && sections[k].range.contains(position) ? sections[k] : nil
     }
 }

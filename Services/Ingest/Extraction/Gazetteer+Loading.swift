@@ -100,12 +100,8 @@ extension Gazetteer {
         }
         for id in entries.indices where entries[id].parent != 0 {
             let parent = entries[id].parent
-            var lo = 0, hi = order.count  // first position whose code is greater than `parent`
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if entries[order[mid]].code <= parent { lo = mid + 1 } else { hi = mid }
-            }
-            if lo > 0, entries[order[lo - 1]].code == parent { entries[id].parentIndex = Int32(order[lo - 1]) }
+            let after = order.partition { entries[$0].code <= parent }  // first position whose code is greater
+            if after > 0, entries[order[after - 1]].code == parent { entries[id].parentIndex = Int32(order[after - 1]) }
         }
     }
 

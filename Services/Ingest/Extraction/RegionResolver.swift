@@ -183,12 +183,8 @@ struct RegionResolver: Sendable {
         // per character of a large text).
         let takenRanges = taken.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
         func isCovered(_ k: Int) -> Bool {
-            var lo = 0, hi = takenRanges.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if takenRanges[mid].lowerBound <= k { lo = mid + 1 } else { hi = mid }
-            }
-            return lo > 0 && takenRanges[lo - 1].contains(k)
+            let after = takenRanges.partition { $0.lowerBound <= k }
+            return after > 0 && takenRanges[after - 1].contains(k)
         }
         let index = gazetteer.shortNames
         var raw: [(found: Found, newspaper: Bool)] = []
@@ -405,33 +401,16 @@ struct RegionResolver: Sendable {
 
     /// The mentions inside `range`, in order.
     func mentions(in range: Range<Int>) -> ArraySlice<Mention> {
-        let lo = firstMention(from: range.lowerBound)
-        var hi = lo
-        while hi < mentions.count, mentions[hi].range.lowerBound < range.upperBound { hi += 1 }
-        return mentions[lo..<hi]
+        mentions.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
     }
 
     /// The references starting inside `range`, in order.
     func references(in range: Range<Int>) -> ArraySlice<Reference> {
-        var lo = 0, hi = references.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if references[mid].range.lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        var end = lo
-        while end < references.count, references[end].range.lowerBound < range.upperBound { end += 1 }
-        return references[lo..<end]
+        references.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
     }
 
     /// Index of the first mention starting at or after `position`.
-    func firstMention(from position: Int) -> Int {
-        var lo = 0, hi = mentions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if mentions[mid].range.lowerBound < position { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    func firstMention(from position: Int) -> Int { mentions.partition { $0.range.lowerBound < position } }
 
     /// The place of a figure at `position`: the places and references named before it in its own clause or in its
     /// sentence's first clause (the sentence's topic) — the nearest; an earlier, more specific place of the same chain

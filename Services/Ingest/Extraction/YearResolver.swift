@@ -191,11 +191,7 @@ struct YearResolver: Sendable {
     /// The year for a figure at `position`: a local year written since `localFrom`, else the nearest bounded year
     /// still holding there (a horizon in its sentence, 近年来 in its paragraph), else the running context.
     func year(at position: Int, localFrom: Int) -> Int? {
-        var lo = 0, hi = events.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if events[mid].position < position { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = events.partition { $0.position < position }
         var k = lo - 1
         while k >= 0 {
             switch events[k].scope {
