@@ -21,6 +21,7 @@ let package = Package(
         .executable(name: "zhibiao-report", targets: ["ZhibiaoReportCLI"]),
         .executable(name: "zhibiao-bench", targets: ["ZhibiaoBench"]),
         .executable(name: "zhibiao-fuzz", targets: ["ZhibiaoFuzz"]),
+        .executable(name: "zhibiao-fuzz-protocol", targets: ["ZhibiaoProtocolFuzz"]),
         .library(name: "ZhibiaoExtraction", targets: ["ZhibiaoExtraction"]),
     ],
     dependencies: [
@@ -151,10 +152,17 @@ let package = Package(
         ),
 
         // make fuzz builds this with -sanitize=fuzzer,address and ZHIBIAO_LIBFUZZER; otherwise it replays a corpus.
+        .target(name: "ZhibiaoFuzzSupport", path: "Fuzz/Support"),
         .executableTarget(
             name: "ZhibiaoFuzz",
-            dependencies: ["ZhibiaoExtraction"],
+            dependencies: ["ZhibiaoExtraction", "ZhibiaoFuzzSupport"],
             path: "Fuzz/ExtractionFuzzer"
+        ),
+        // The report server's request parser, the same way.
+        .executableTarget(
+            name: "ZhibiaoProtocolFuzz",
+            dependencies: ["ZhibiaoModels", "ZhibiaoFuzzSupport"],
+            path: "Fuzz/ProtocolFuzzer"
         ),
 
         // MARK: Tests

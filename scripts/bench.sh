@@ -72,15 +72,17 @@ cat > "$work/series.sql" <<SQL
 SELECT 1 FROM reporting.indicators WHERE id = 'industrial_output';
 SELECT (SELECT count(*) FROM reporting.series
         WHERE indicator = 'industrial_output' AND (NULL::text[] IS NULL OR region_code = ANY(NULL::text[]))
-          AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int)) AS total,
-       (SELECT row_to_json(r)::text FROM (SELECT region_code, region, indicator, year, value, unit, base_value,
-            unit_class, qualifier, stated_growth_pct, computed_growth_pct, previous_year, change_pct, n_sources,
-            conflict, fact_id) r) AS row,
-       json_build_array(region_code, year)::text AS key
+          AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int)
+          AND (NULL::text IS NULL OR measure = NULL::text)) AS total,
+       (SELECT row_to_json(r)::text FROM (SELECT region_code, region, indicator, measure, year, value, unit,
+            base_value, unit_class, qualifier, stated_growth_pct, computed_growth_pct, previous_year, change_pct,
+            n_sources, conflict, fact_id) r) AS row,
+       json_build_array(region_code, coalesce(measure, ''), year)::text AS key
 FROM reporting.series
 WHERE (indicator = 'industrial_output' AND (NULL::text[] IS NULL OR region_code = ANY(NULL::text[]))
-       AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int)) AND true
-ORDER BY region_code, year LIMIT $((row_cap + 1)) OFFSET 0;
+       AND (NULL::int IS NULL OR year >= NULL::int) AND (NULL::int IS NULL OR year <= NULL::int)
+       AND (NULL::text IS NULL OR measure = NULL::text)) AND true
+ORDER BY region_code, coalesce(measure, ''), year LIMIT $((row_cap + 1)) OFFSET 0;
 SQL
 : > "$work/load.jsonl"
 : > "$work/pgbench.txt"

@@ -3,7 +3,8 @@
 #   1. start (or create) the private PostgreSQL under $ZHIBIAO_HOME, write $ZHIBIAO_HOME/env (settings and PATH)
 #   2. migrate, submit seeds/ to the ingest queue (same bytes twice = already known)
 #   3. (re)start both daemons in the background, wait until the queue is drained (or say why it stopped waiting)
-#   4. print a summary answered by the reporting service, how to query and stop, and write the 上街区 page
+#   4. print a summary answered by the reporting service (the region tree first), how to query and stop, and
+#      write the 上街区 page
 # scripts/demo.sh stop | restart | logs | env: stop both daemons and the private PostgreSQL; restart the daemons;
 # show the end of their logs; only write $ZHIBIAO_HOME/env. ZHIBIAO_BIN: the binaries' folder (default: release).
 set -euo pipefail
@@ -131,6 +132,7 @@ wait_for_queue
 echo
 echo "== what the reporting service answers"
 {
+    "$report" query regions
     "$report" query summary
     "$report" query targets
     "$report" query series --param indicator=industrial_output

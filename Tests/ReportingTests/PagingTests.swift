@@ -32,10 +32,17 @@ struct PagingTests {
     @Test func everyListPagesByCursorAsByOneWholePage() async throws {
         try await TestServer.with { server in
             let lists: [(String, [(String, JSONValue)])] = [
-                ("regions", []), ("indicators", []), ("facts", []), ("facts", [("region", "上街区")]),
+                ("regions", []), ("regions", [("unindexed", true)]), ("indicators", []), ("facts", []),
+                ("facts", [("region", "上街区")]), ("facts", [("region", "峡窝镇"), ("unindexed", true)]),
+                ("facts", [("measure", "added")]),
+                // Level and added series of one region; flow indicators' series, whose measure is null, with two
+                // years in one region (a cursor there compares a null measure).
                 ("series", [("indicator", "high_tech_enterprises")]),
+                ("series", [("indicator", "signed_projects")]), ("series", [("indicator", "green_area_added")]),
                 ("compare", [("indicator", "high_tech_enterprises"), ("year", 2023)]),
-                ("targets", []), ("summary", []), ("documents", []),
+                ("compare", [("indicator", "specialized_enterprises"), ("year", 2022), ("measure", "added")]),
+                ("targets", []), ("summary", []), ("summary", [("unindexed", true)]), ("documents", []),
+                ("documents", [("unindexed", true)]),
             ]
             for (method, params) in lists {
                 let whole = try await ReportClient.withConnection(socket: server.socket) {
@@ -43,8 +50,11 @@ struct PagingTests {
                 }
                 let all = try #require(whole.result, "\(method)")
                 #expect(all["next_cursor"] == .null)
-                #expect(all.rows.count >= 2 && all["total"] == .int(all.rows.count), "\(method)")
-                #expect(try await pagesByCursor(server, method, params, limit: 2) == all.rows, "\(method) \(params)")
+                #expect(all.rows.count >= 2 && all["total"] == .int(all.rows.count), "\(method) \(params)")
+                for limit in [1, 2] {
+                    #expect(try await pagesByCursor(server, method, params, limit: limit) == all.rows,
+                            "\(method) \(params) by \(limit)")
+                }
                 // A first page by offset says where the next one starts, both ways.
                 let first = try await ReportClient.withConnection(socket: server.socket) {
                     try await $0.call(method, params + [("limit", 1)])
@@ -77,6 +87,23 @@ struct PagingTests {
         }
     }
 
+    /// A page past the end (or of an empty list) still says how long the list is, also when a parameter is used
+    /// only by the answer's columns (`unindexed` on `regions` chooses what `facts` counts).
+    @Test func aPagePastTheEndCountsTheList() async throws {
+        try await TestServer.with { server in
+            for unindexed in [false, true] {
+                let past = try await server.result("regions", ["offset": 20, "unindexed": .bool(unindexed)])
+                #expect(past["total"] == .int(12) && past.rows.isEmpty && past["next_offset"] == .null)
+                let none = try await server.result(
+                    "regions", ["root": "登封市", "level": "township", "unindexed": .bool(unindexed)])
+                #expect(none["total"] == .int(0) && none.rows.isEmpty)
+                let facts = try await server.result(
+                    "document", ["name": "004_cb355fd960d97158.txt", "offset": 100, "unindexed": .bool(unindexed)])
+                #expect(facts["facts_page"]?["total"] == .int(unindexed ? 80 : 25))
+            }
+        }
+    }
+
     /// `document` returned every fact of a document in one line (84 MB for 149k facts); it pages them like `facts`.
     @Test func documentFactsArePagedLikeEveryList() async throws {
         try await TestServer.with { server in
@@ -85,7 +112,7 @@ struct PagingTests {
             #expect(first["facts"]?.arrayValue?.count == 10)
             #expect(first["facts_page"]?["total"] == .int(25))
             #expect(first["facts_page"]?["next_offset"] == .int(10))
-            #expect(first["articles"]?.arrayValue?.count == 4)
+            #expect(first["articles"]?.arrayValue?.count == 11)  // a newspaper page: its articles as the engine read them
             let id = try #require(first["document"]?["id"])
             let all = try await server.result("facts", ["document": id])
             #expect(all["total"] == .int(25))
@@ -103,6 +130,25 @@ struct PagingTests {
                 "document": id, "limit": 15, "cursor": try #require(first["facts_page"]?["next_cursor"]),
             ])
             #expect(fromFacts.rows == Array(all.rows[10...]))
+
+            // With `unindexed`, the pages hold every fact of the document, as `facts` with `unindexed` does.
+            let everything = try await server.result("facts", ["document": id, "unindexed": true])
+            #expect(everything["total"] == .int(80))
+            var pages: [JSONValue] = []
+            var next: JSONValue? = nil
+            repeat {
+                var params: [(String, JSONValue)] = [("name", name), ("limit", 30), ("unindexed", true)]
+                if let next { params.append(("cursor", next)) }
+                let page = try await ReportClient.withConnection(socket: server.socket) { [params] in
+                    try await $0.call("document", params)
+                }
+                let result = try #require(page.result)
+                #expect(result["facts_page"]?["total"] == .int(80))
+                pages += result["facts"]?.arrayValue ?? []
+                next = result["facts_page"]?["next_cursor"].flatMap { $0 == .null ? nil : $0 }
+            } while next != nil
+            #expect(pages == everything.rows)
+            #expect(pages.contains { $0["indicator"] == .null })
         }
     }
 

@@ -77,19 +77,24 @@ struct TextParameterTests {
     @Test func likeWildcardsInQMatchOnlyThemselves() async throws {
         try await TestServer.with { server in
             let admin = try server.database.connect()
-            func stored(_ needle: String) throws -> Int {
+            /// Facts holding `needle` literally (only those with an indicator unless `unindexed`).
+            func stored(_ needle: String, unindexed: Bool) throws -> Int {
                 try admin.query("""
                     SELECT count(*) FROM zhibiao.facts
-                    WHERE strpos(label, $1) > 0 OR strpos(sentence, $1) > 0 OR strpos(evidence, $1) > 0
-                    """, [needle]).first!.decode(Int.self, at: 0)
+                    WHERE (strpos(label, $1) > 0 OR strpos(sentence, $1) > 0 OR strpos(evidence, $1) > 0)
+                      AND ($2 OR indicator IS NOT NULL)
+                    """, [needle, unindexed]).first!.decode(Int.self, at: 0)
             }
-            let all = try await server.result("facts")["total"]
-            #expect(all == .int(67))
-            for needle in ["%", "_", "\\", "7.07%", "同比_长", "%增长"] {
-                let found = try await server.result("facts", ["q": .string(needle)])["total"]
-                #expect(found == .int(try stored(needle)), "q \(needle)")
+            #expect(try await server.result("facts")["total"] == .int(67))
+            #expect(try await server.result("facts", ["unindexed": true])["total"] == .int(368))
+            for unindexed in [false, true] {
+                for needle in ["%", "_", "\\", "7.07%", "同比_长", "%增长"] {
+                    let found = try await server.result("facts", ["q": .string(needle), "unindexed": .bool(unindexed)])
+                    #expect(found["total"] == .int(try stored(needle, unindexed: unindexed)), "q \(needle) \(unindexed)")
+                }
             }
-            #expect(try stored("%") < 67)
+            #expect(try stored("%", unindexed: false) < 67)
+            #expect(try stored("%", unindexed: true) < 368)
             #expect(try await server.result("documents", ["q": "%"])["total"] == .int(0))
             #expect(try await server.result("documents", ["q": "0_3"])["total"] == .int(1))
             #expect(try await server.result("documents", ["q": "0%3"])["total"] == .int(0))

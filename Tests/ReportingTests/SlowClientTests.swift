@@ -51,9 +51,8 @@ struct SlowClientTests {
     @Test(.enabled(if: getuid() == 0, "needs root to connect as another user"))
     func oneUserCannotHoldEveryConnection() async throws {
         let binary = try Repository.executable("zhibiao-report")
-        let database = try TestDatabase.create()
+        let database = try IngestedSeeds.database()
         defer { database.drop() }
-        try SeedFixture.load(into: database)
         let socket = temporarySocketPath()
         let environment = ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket]
         let server = try ChildProcess(binary, ["serve", "--max-connections", "4", "--socket-mode", "0666"],

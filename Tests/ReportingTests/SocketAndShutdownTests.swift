@@ -15,9 +15,8 @@ struct SocketAndShutdownTests {
     /// The path changes hands while the old server still runs (a mistaken stale-socket cleanup, an operator); the
     /// old one stopping must not delete the newer server's socket, which NIO's close used to unlink.
     @Test func stoppingAnOldServerLeavesTheNewerServersSocket() async throws {
-        let database = try TestDatabase.create()
+        let database = try IngestedSeeds.database()
         defer { database.drop() }
-        try SeedFixture.load(into: database)
         let path = temporarySocketPath()
         let old = try await TestServer.start(database) { $0.socketPath = path }
         #expect(unlink(path) == 0)
@@ -38,9 +37,8 @@ struct SocketAndShutdownTests {
     /// A client pipelines requests with large replies and never reads them: the server's write blocks. SIGTERM used
     /// to wait for that connection until the idle timeout (299 s); now it waits the shutdown timeout, then closes.
     @Test func shutdownClosesAClientThatNeverReadsAtTheDeadline() async throws {
-        let database = try TestDatabase.create()
+        let database = try IngestedSeeds.database()
         defer { database.drop() }
-        try SeedFixture.load(into: database)
         let server = try await TestServer.start(database) { $0.shutdownTimeout = .seconds(1) }
         let client = try RawClient(socket: server.socket)
         defer { client.close() }

@@ -12,17 +12,37 @@ public struct TestDatabase: Sendable {
     public let name: String
     private let admin: ConnectionTarget
 
-    /// Creates `zhibiao_test_<random>` and, unless `migrated` is false, applies all migrations to it.
-    public static func create(migrated: Bool = true) throws -> TestDatabase {
+    /// Creates `zhibiao_test_<random>` and, unless `migrated` is false, applies the migrations to it (up to
+    /// `version`: a test of an upgrade starts from an older schema).
+    public static func create(migrated: Bool = true, through version: Int = .max) throws -> TestDatabase {
         let admin = try clusterTarget()
-        let name = "zhibiao_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+        let name = uniqueName()
         let connection = try PostgresConnection(admin)
         try connection.execute("CREATE DATABASE \(name)")
         let database = TestDatabase(target: admin.withDatabase(name), name: name, admin: admin)
         if migrated {
-            try Migrator().migrate(try database.connect())
+            try Migrator().migrate(try database.connect(), through: version)
         }
         return database
+    }
+
+    /// Creates `zhibiao_test_<random>` as a copy of `template` (`CREATE DATABASE … TEMPLATE`: a file copy, fast),
+    /// which nobody may be connected to meanwhile.
+    public static func copy(of template: TestDatabase) throws -> TestDatabase {
+        let admin = try clusterTarget()
+        let name = uniqueName()
+        try PostgresConnection(admin).execute("CREATE DATABASE \(name) TEMPLATE \(template.name)")
+        return TestDatabase(target: admin.withDatabase(name), name: name, admin: admin)
+    }
+
+    /// `zhibiao_test_<random>`.
+    private static func uniqueName() -> String {
+        "zhibiao_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
+    /// Applies the migrations it lacks (after `create(through:)`: the upgrade under test).
+    public func migrate() throws {
+        try Migrator().migrate(try connect())
     }
 
     /// Opens a new connection to the test database.

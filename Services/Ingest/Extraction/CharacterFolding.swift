@@ -29,6 +29,7 @@ struct CharacterFolding: Sendable {
         }
         for value in Self.fullWidthASCII { table[Int(value)] = UInt16(value - Self.fullWidthOffset) }
         for value in Self.spaces { table[Int(value)] = UInt16(Scalar.space) }
+        table[Int(Self.minus)] = UInt16(Scalar.hyphen)
         self.table = table
     }
 
@@ -37,6 +38,8 @@ struct CharacterFolding: Sendable {
     static let fullWidthASCII: ClosedRange<UInt32> = 0xFF01...0xFF5E
     /// The ideographic space, the no-break space and the tab read as a space.
     static let spaces: [UInt32] = [0x3000, 0x00A0, 0x09]
+    /// The minus sign reads as a hyphen-minus ("增长−2.3%").
+    static let minus: UInt32 = 0x2212
 
     @inline(__always) func fold(_ value: UInt32) -> UInt32 {
         guard value <= 0xFFFF else { return value }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Reads a document's own date from its text: a date line among its first lines ("日期：2023-07-31",
 /// "发稿时间：2021/6/9", "Date: 2018-09-05"), a date opening the text (a news corpus's "2023-07-31 19:33，正文："),
 /// or a line that starts with one (a report's "——2016年2月19日在…会议上", an e-paper's page date). Failing that, the
@@ -39,6 +41,7 @@ struct DocumentDate: Sendable {
     /// A full date at `i`: YYYY-M-D, YYYY/M/D, YYYY.M.D, YYYY年M月D日, or YY-MM-DD when `shortYear` (a corpus's
     /// prefix at the very start of a text).
     static func date(_ s: [UInt32], at i: Int, end: Int, shortYear: Bool) -> (value: CalendarDate, end: Int)? {
+        if i < end, ChineseNumber.yearDigit(s[i]) != nil { return chineseDate(s, at: i, end: end) }
         guard let (year, afterYear, digits) = number(s, at: i, end: end), digits == 4 || (shortYear && digits == 2),
             afterYear < end
         else { return nil }
@@ -58,6 +61,17 @@ struct DocumentDate: Sendable {
             afterDay < end, s[afterDay] == Scalar.day, let date = CalendarDate(year: fullYear, month: month, day: day)
         else { return nil }
         return (date, afterDay + 1)
+    }
+
+    /// 二〇二四年一月十五日, as formal reports date themselves.
+    static func chineseDate(_ s: [UInt32], at i: Int, end: Int) -> (value: CalendarDate, end: Int)? {
+        guard let year = YearResolver.writtenYear(s, at: i, end: end),
+            let month = ChineseNumber.chinese(s, at: i + 5, end: end), month.end < end, s[month.end] == Scalar.month,
+            let day = ChineseNumber.chinese(s, at: month.end + 1, end: end), day.end < end, s[day.end] == Scalar.day,
+            let date = CalendarDate(
+                year: year, month: NSDecimalNumber(decimal: month.value).intValue, day: NSDecimalNumber(decimal: day.value).intValue)
+        else { return nil }
+        return (date, day.end + 1)
     }
 
     /// Digits at `i`: value, the index after them and their count.

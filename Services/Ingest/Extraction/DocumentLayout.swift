@@ -99,13 +99,25 @@ struct DocumentLayout: Sendable {
             articles.append(
                 Article(
                     range: lines[first].range.lowerBound..<lines[last - 1].range.upperBound, lines: first..<last,
-                    titleLine: lines[first].isHeading ? first : nil,
+                    titleLine: title(s, among: first..<(body ?? last)),
                     datelineLine: body.flatMap { Self.isDateline(s, lines[$0].range) ? $0 : nil }))
         }
         if articles.isEmpty {
             articles.append(Article(range: 0..<s.count, lines: 0..<lines.count, titleLine: nil, datelineLine: nil))
         }
     }
+
+    /// The headline among an article's leading heading lines: the longest that is not a page mark or a date line
+    /// ("第A03版：综合新闻", "2022年04月15日").
+    private func title(_ s: [UInt32], among candidates: Range<Int>) -> Int? {
+        candidates.filter { k in
+            let r = Self.trimmed(s, lines[k].range)
+            return !r.isEmpty && !ChineseNumber.isDigit(s[r.lowerBound]) && !(s[r.lowerBound] == Scalar.ordinal && s[r].contains(Self.edition))
+        }.max { lines[$0].range.count < lines[$1].range.count }
+    }
+
+    /// 版, in a newspaper's page mark ("第A03版").
+    static let edition: UInt32 = 0x7248
 
     /// Top-level numbered headings ("一、…", "第二部分…") open sections that run to the next one.
     private mutating func findSections(_ s: [UInt32], planHeadings: PhraseList) {
@@ -185,49 +197,25 @@ struct DocumentLayout: Sendable {
     }
 
     func lineIndex(containing position: Int) -> Int? {
-        var lo = 0, hi = lines.count - 1
-        while lo <= hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].range.upperBound <= position {
-                lo = mid + 1
-            } else if lines[mid].range.lowerBound > position {
-                hi = mid - 1
-            } else {
-                return mid
-            }
-        }
-        return nil
+        let k = lines.partition { $0.range.upperBound <= position }
+        return k < lines.count && lines[k].range.contains(position) ? k : nil
     }
 
     /// The lines inside `range` (an article's), as indices.
     func lineRange(of range: Range<Int>) -> Range<Int> {
-        var lo = 0, hi = lines.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if lines[mid].range.lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        var end = lo
-        while end < lines.count, lines[end].range.lowerBound < range.upperBound { end += 1 }
-        return lo..<end
+        lines.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
+            .indices
     }
 
     /// The sentence holding `position`.
     func sentence(containing position: Int) -> Range<Int>? {
-        var lo = 0, hi = sentences.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sentences[mid].upperBound <= position { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < sentences.count && sentences[lo].contains(position) ? sentences[lo] : nil
+        let k = sentences.partition { $0.upperBound <= position }
+        return k < sentences.count && sentences[k].contains(position) ? sentences[k] : nil
     }
 
     /// The section holding `position`, if the document has numbered parts.
     func section(containing position: Int) -> Section? {
-        var lo = 0, hi = sections.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if sections[mid].range.upperBound <= position { lo = mid + 1 } else { hi = mid }
-        }
-        return lo < sections.count && sections[lo].range.contains(position) ? sections[lo] : nil
+        let k = sections.partition { $0.range.upperBound <= position }
+        return k < sections.count && sections[k].range.contains(position) ? sections[k] : nil
     }
 }

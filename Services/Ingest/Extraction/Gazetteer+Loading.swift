@@ -67,19 +67,21 @@ extension Gazetteer {
     mutating func buildIndexes(generic: PhraseList) {
         var full: [(Int32, Int32)] = []
         var short: [(Int32, Int32)] = []
+        full.reserveCapacity(entries.count)
         for id in entries.indices {
             let e = entries[id]
-            let name = Array(nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)])
-            if let word = generic.match(name, at: 0, end: name.count), word.scalars.count == name.count {
+            let start = Int(e.nameStart), end = Int(e.nameStart + e.nameLength)
+            if let word = generic.match(nameScalars, at: start, end: end), word.scalars.count == end - start {
                 entries[id].isGeneric = true
                 continue
             }
             full.append((Int32(id), e.nameLength))
-            guard e.level <= .county,
-                let suffix = Self.shortNameSuffixes.first(where: { name.count - $0.count >= 2 && name.hasSuffix($0) })
+            guard e.level <= .county else { continue }
+            let name = nameScalars[start..<end]
+            guard let suffix = Self.shortNameSuffixes.first(where: { name.count - $0.count >= 2 && name.suffix($0.count).elementsEqual($0) })
             else { continue }
             let length = name.count - suffix.count
-            guard name[length - 1] != Self.ethnicGroup else { continue }
+            guard name[start + length - 1] != Self.ethnicGroup else { continue }
             short.append((Int32(id), Int32(length)))
         }
         fullNames = NameIndex(full, scalars: nameScalars, entries: entries)
@@ -98,12 +100,8 @@ extension Gazetteer {
         }
         for id in entries.indices where entries[id].parent != 0 {
             let parent = entries[id].parent
-            var lo = 0, hi = order.count  // first position whose code is greater than `parent`
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if entries[order[mid]].code <= parent { lo = mid + 1 } else { hi = mid }
-            }
-            if lo > 0, entries[order[lo - 1]].code == parent { entries[id].parentIndex = Int32(order[lo - 1]) }
+            let after = order.partition { entries[$0].code <= parent }  // first position whose code is greater
+            if after > 0, entries[order[after - 1]].code == parent { entries[id].parentIndex = Int32(order[after - 1]) }
         }
     }
 
@@ -120,8 +118,4 @@ extension Gazetteer {
             k += width
         }
     }
-}
-
-extension Array where Element == UInt32 {
-    func hasSuffix(_ suffix: [UInt32]) -> Bool { count >= suffix.count && self[(count - suffix.count)...].elementsEqual(suffix) }
 }

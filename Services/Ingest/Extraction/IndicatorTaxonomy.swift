@@ -77,11 +77,9 @@ public struct IndicatorTaxonomy: Sendable {
     static func parse(_ text: String, file: String) throws -> [Indicator] {
         var result: [Indicator] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
+            let trimmed = Lexicon.trimmed(line)
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("id\t") { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String(Lexicon.trimmed($0)) }
             guard fields.count >= 4, !fields[0].isEmpty, let unitClass = UnitClass(rawValue: fields[1]) else {
                 throw ExtractionError(
                     .badIndicatorFile, file: file,

@@ -19,6 +19,7 @@ public struct Lexicon: Sendable {
         case labelOtherStatistic = "label.other_statistic"
         case quantityBracket = "quantity.bracket"
         case quantityMilestone = "quantity.milestone"
+        case quantityThresholdNoun = "quantity.threshold_noun"
         case measureAdded = "measure.added"
         case measureLevel = "measure.level"
         case investmentWord = "investment.word"
@@ -91,11 +92,9 @@ public struct Lexicon: Sendable {
         var rows: [Category: [Row]] = [:]
         for (name, text) in files {
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let trimmed = line.trimmingCharacters(in: .whitespaces)
+                let trimmed = Self.trimmed(line)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
-                    $0.trimmingCharacters(in: .whitespacesAndNewlines)
-                }
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String(Self.trimmed($0)) }
                 guard fields.count >= 2, !fields[1].isEmpty else {
                     throw ExtractionError(
                         .badLexiconFile, file: name, detail: "line \(number + 1): expected category<TAB>phrase")
@@ -116,6 +115,15 @@ public struct Lexicon: Sendable {
         self.lists = rows.mapValues { category in
             PhraseList(category.map { PhraseList.Phrase(scalars: $0.phrase.scalarValues, value: $0.fields.first ?? "") })
         }
+    }
+
+    /// `text` without the spaces and carriage returns around it (Foundation's trimming is slow at start-up scale).
+    static func trimmed(_ text: Substring) -> Substring {
+        let blank: (Character) -> Bool = { $0 == " " || $0 == "\r" || $0 == "\t" }
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else {
+            return text[text.endIndex...]
+        }
+        return text[first...last]
     }
 
     /// The phrases of a category, longest first, each with its first field as value.

@@ -31,7 +31,10 @@ struct QuantityScanner: Sendable {
         let end = range.upperBound
         while i < end {
             let c = s[i]
-            if ChineseNumber.isDigit(c) {
+            if c == Self.percentOpening[0], let q = spelledPercent(s, at: i, end: end) {
+                result.append(q)
+                i = q.end
+            } else if ChineseNumber.isDigit(c) {
                 let parsed = ChineseNumber.arabic(s, at: i, end: end)!
                 if let q = quantity(s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: true) {
                     result.append(q)
@@ -57,6 +60,31 @@ struct QuantityScanner: Sendable {
             }
         }
         return result
+    }
+
+    /// 百分之: a percentage spelled out ("增长百分之七点五").
+    static let percentOpening = "百分之".scalarValues
+
+    /// "百分之八", "百分之7.5": a percent quantity starting at `i`.
+    private func spelledPercent(_ s: [UInt32], at i: Int, end: Int) -> Quantity? {
+        let numberStart = i + Self.percentOpening.count
+        guard numberStart < end, s[i..<numberStart].elementsEqual(Self.percentOpening) else { return nil }
+        let parsed: (value: Decimal, end: Int)?
+        if ChineseNumber.isDigit(s[numberStart]) {
+            parsed = ChineseNumber.arabic(s, at: numberStart, end: end)
+        } else {
+            parsed = ChineseNumber.chineseDecimal(s, at: numberStart, end: end)
+        }
+        guard let parsed else { return nil }
+        var qualifier = Qualifier.exact
+        var after = parsed.end
+        if let suffix = suffixes.match(s, at: after, end: end) {
+            qualifier = Qualifier(rawValue: suffix.value)!
+            after += suffix.scalars.count
+        }
+        return Quantity(
+            start: i, numberStart: numberStart, end: after, value: parsed.value, unit: "%", unitClass: .percent,
+            baseValue: parsed.value, qualifier: qualifier)
     }
 
     private func quantity(_ s: [UInt32], numberStart: Int, value: Decimal, after: Int, range: Range<Int>, arabic: Bool)
@@ -121,8 +149,14 @@ struct QuantityScanner: Sendable {
             i += suffix.scalars.count
         }
         var start = numberStart
-        if let prefix = prefixes.match(s, endingAt: numberStart, start: range.lowerBound),
-            !isFalseFriend(s, of: prefix, before: numberStart, lowerBound: range.lowerBound)
+        var value = value
+        // "增长-2.3%": a minus sign (not a range's dash, which follows a digit) makes the figure negative.
+        if before == Scalar.hyphen, !ChineseNumber.isDigit(before2), numberStart > range.lowerBound {
+            value = -value
+            start -= 1
+        }
+        if let prefix = prefixes.match(s, endingAt: start, start: range.lowerBound),
+            !isFalseFriend(s, of: prefix, before: start, lowerBound: range.lowerBound)
         {
             let q = Qualifier(rawValue: prefix.value)!
             if qualifier == .exact || q == .atMost { qualifier = q }

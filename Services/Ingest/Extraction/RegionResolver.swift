@@ -30,7 +30,7 @@ struct RegionResolver: Sendable {
     /// 全镇, 该市, 我区 …: stands for a place of the level its suffix names.
     struct Reference: Sendable {
         var range: Range<Int>
-        var suffix: [UInt32]
+        var suffix: String
         /// 该X points back to the last place of its level; 全X/本X/我X mean the text's own place first.
         var isAnaphor: Bool
     }
@@ -82,8 +82,8 @@ struct RegionResolver: Sendable {
 
     /// 该: the anaphoric reference ("该市" is the city just named).
     static let anaphor: UInt32 = 0x8BE5
-    /// 省: a reference to the province.
-    static let provinceSuffix: [UInt32] = [0x7701]
+    /// A reference to the province (全省, 该省).
+    static let provinceSuffix = "省"
     static let townSuffixes = ScalarSet("镇乡街")
 
     init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words, hint: String?) {
@@ -108,7 +108,7 @@ struct RegionResolver: Sendable {
         while i < s.count {
             if let phrase = words.references.match(s, at: i, end: s.count) {
                 references.append(
-                    Reference(range: i..<(i + phrase.scalars.count), suffix: phrase.value.scalarValues,
+                    Reference(range: i..<(i + phrase.scalars.count), suffix: phrase.value,
                               isAnaphor: s[i] == Self.anaphor))
                 i += phrase.scalars.count
             } else {
@@ -183,12 +183,8 @@ struct RegionResolver: Sendable {
         // per character of a large text).
         let takenRanges = taken.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
         func isCovered(_ k: Int) -> Bool {
-            var lo = 0, hi = takenRanges.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if takenRanges[mid].lowerBound <= k { lo = mid + 1 } else { hi = mid }
-            }
-            return lo > 0 && takenRanges[lo - 1].contains(k)
+            let after = takenRanges.partition { $0.lowerBound <= k }
+            return after > 0 && takenRanges[after - 1].contains(k)
         }
         let index = gazetteer.shortNames
         var raw: [(found: Found, newspaper: Bool)] = []
@@ -399,40 +395,22 @@ struct RegionResolver: Sendable {
     /// 全, in 全市/全镇.
     static let whole: UInt32 = 0x5168
 
-    static func name(_ name: String, hasSuffix suffix: [UInt32]) -> Bool {
-        let scalars = name.scalarValues
-        return scalars.count > suffix.count && scalars.hasSuffix(suffix)
+    static func name(_ name: String, hasSuffix suffix: String) -> Bool {
+        name.hasSuffix(suffix) && name.utf8.count > suffix.utf8.count
     }
 
     /// The mentions inside `range`, in order.
     func mentions(in range: Range<Int>) -> ArraySlice<Mention> {
-        let lo = firstMention(from: range.lowerBound)
-        var hi = lo
-        while hi < mentions.count, mentions[hi].range.lowerBound < range.upperBound { hi += 1 }
-        return mentions[lo..<hi]
+        mentions.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
     }
 
     /// The references starting inside `range`, in order.
     func references(in range: Range<Int>) -> ArraySlice<Reference> {
-        var lo = 0, hi = references.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if references[mid].range.lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        var end = lo
-        while end < references.count, references[end].range.lowerBound < range.upperBound { end += 1 }
-        return references[lo..<end]
+        references.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
     }
 
     /// Index of the first mention starting at or after `position`.
-    func firstMention(from position: Int) -> Int {
-        var lo = 0, hi = mentions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if mentions[mid].range.lowerBound < position { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
-    }
+    func firstMention(from position: Int) -> Int { mentions.partition { $0.range.lowerBound < position } }
 
     /// The place of a figure at `position`: the places and references named before it in its own clause or in its
     /// sentence's first clause (the sentence's topic) — the nearest; an earlier, more specific place of the same chain

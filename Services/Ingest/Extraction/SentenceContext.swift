@@ -59,7 +59,11 @@ struct SentenceContext {
 
     // MARK: - Brackets and milestones
 
-    func isBracket(_ k: Int) -> Bool { words.bracket.match(s, at: qs[k].end, end: sentence.upperBound) != nil }
+    /// A bracket or scale ("3000亿级别"), or an amount that sets a threshold for a noun after it ("10亿元以上项目").
+    func isBracket(_ k: Int) -> Bool {
+        words.bracket.match(s, at: qs[k].end, end: sentence.upperBound) != nil
+            || (qs[k].isAnyMoney && words.thresholdNouns.match(s, at: qs[k].end, end: sentence.upperBound) != nil)
+    }
 
     /// "首次突破5亿元大关": a milestone restating the figure before it, unless it has a label of its own.
     func isMilestone(_ k: Int) -> Bool {
@@ -120,8 +124,7 @@ struct SentenceContext {
 
     /// The longest indicator name in `range` that fits `q`.
     func longestMatch(_ range: Range<Int>, for q: Quantity) -> LabelMatcher.Match? {
-        reader.taxonomy.matcher.matches(s, range)
-            .filter { reader.compatible($0, q) && !reader.isOtherStatistic(s, $0, floor: range.lowerBound) }
+        reader.names(s, range).filter { reader.compatible($0, q) }
             .max { $0.range.count < $1.range.count }
     }
 

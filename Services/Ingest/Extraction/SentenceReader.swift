@@ -98,8 +98,8 @@ struct SentenceReader: Sendable {
     /// word that makes it another statistic ("到位固定资产投资") does not count.
     func bestMatch(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity) -> LabelMatcher.Match? {
         var best: LabelMatcher.Match? = nil
-        for m in taxonomy.matcher.matches(s, window) {
-            guard compatible(m, q), !isOtherStatistic(s, m, floor: window.lowerBound) else { continue }
+        for m in names(s, window) {
+            guard compatible(m, q) else { continue }
             if m.range.count <= 2 && q.start - m.range.upperBound > 4 { continue }  // 高企 only right before its figure
             if let b = best, (m.range.upperBound, m.range.count) <= (b.range.upperBound, b.range.count) { continue }
             best = m
@@ -108,8 +108,13 @@ struct SentenceReader: Sendable {
         return best
     }
 
-    func isOtherStatistic(_ s: [UInt32], _ m: LabelMatcher.Match, floor: Int) -> Bool {
-        words.otherStatistic.match(s, endingAt: m.range.lowerBound, start: floor) != nil
+    /// The indicator names in `range`, without those that name another statistic there ("人均地区生产总值": neither
+    /// 地区生产总值 nor the 生产总值 inside it).
+    func names(_ s: [UInt32], _ range: Range<Int>) -> [LabelMatcher.Match] {
+        let all = taxonomy.matcher.matches(s, range)
+        let other = all.filter { words.otherStatistic.match(s, endingAt: $0.range.lowerBound, start: range.lowerBound) != nil }
+        guard !other.isEmpty else { return all }
+        return all.filter { m in !other.contains { $0.range.lowerBound <= m.range.lowerBound && m.range.upperBound <= $0.range.upperBound } }
     }
 
     /// "新引进上海远怀等项目58个": a name interrupted by examples ending in 等; the shortest run of examples is dropped.

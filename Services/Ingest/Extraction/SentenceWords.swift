@@ -16,6 +16,7 @@ struct SentenceWords: Sendable {
     let otherStatistic: PhraseList
     let bracket: PhraseList
     let milestone: PhraseList
+    let thresholdNouns: PhraseList
     let added: PhraseList
     let levelMarkers: PhraseList
     let investment: PhraseList
@@ -39,6 +40,7 @@ struct SentenceWords: Sendable {
         otherStatistic = lexicon[.labelOtherStatistic]
         bracket = lexicon[.quantityBracket]
         milestone = lexicon[.quantityMilestone]
+        thresholdNouns = lexicon[.quantityThresholdNoun]
         added = lexicon[.measureAdded]
         levelMarkers = lexicon[.measureLevel]
         investment = lexicon[.investmentWord]

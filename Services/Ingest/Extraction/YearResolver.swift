@@ -69,7 +69,7 @@ struct YearResolver: Sendable {
         var i = article.lowerBound
         let end = article.upperBound
         while i < end {
-            if let year = Self.writtenYear(s, at: i, end: end) {
+            if ChineseNumber.isDigit(s[i]) || ChineseNumber.yearDigit(s[i]) != nil, let year = Self.writtenYear(s, at: i, end: end) {
                 addWritten(s, at: i, length: 5, year: year, article: article, words: words, sentenceEnd: sentenceEnd(i))
                 i += 5
                 continue
@@ -121,12 +121,24 @@ struct YearResolver: Sendable {
         }
     }
 
-    /// A year written as four digits and 年 at `i` (not inside a longer number), in the plausible range.
+    /// A year written as four digits and 年 at `i` (not inside a longer number), in the plausible range: Arabic
+    /// (2023年) or Chinese digit by digit (二〇二三年, as formal reports write it).
     static func writtenYear(_ s: [UInt32], at i: Int, end: Int) -> Int? {
-        guard ChineseNumber.isDigit(s[i]), i + 4 < end, s[i + 4] == Scalar.year,
-            i == 0 || !ChineseNumber.isDigit(s[i - 1]), (1...3).allSatisfy({ ChineseNumber.isDigit(s[i + $0]) })
-        else { return nil }
-        let year = (0..<4).reduce(0) { $0 * 10 + Int(s[i + $1] - 0x30) }
+        guard i + 4 < end, s[i + 4] == Scalar.year else { return nil }
+        let year: Int
+        if ChineseNumber.isDigit(s[i]) {
+            guard i == 0 || !ChineseNumber.isDigit(s[i - 1]), (1...3).allSatisfy({ ChineseNumber.isDigit(s[i + $0]) })
+            else { return nil }
+            year = (0..<4).reduce(0) { $0 * 10 + Int(s[i + $1] - 0x30) }
+        } else {
+            guard i == 0 || ChineseNumber.yearDigit(s[i - 1]) == nil else { return nil }
+            var value = 0
+            for k in 0..<4 {
+                guard let d = ChineseNumber.yearDigit(s[i + k]) else { return nil }
+                value = value * 10 + d
+            }
+            year = value
+        }
         return writtenYears.contains(year) ? year : nil
     }
 
@@ -179,11 +191,7 @@ struct YearResolver: Sendable {
     /// The year for a figure at `position`: a local year written since `localFrom`, else the nearest bounded year
     /// still holding there (a horizon in its sentence, 近年来 in its paragraph), else the running context.
     func year(at position: Int, localFrom: Int) -> Int? {
-        var lo = 0, hi = events.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if events[mid].position < position { lo = mid + 1 } else { hi = mid }
-        }
+        let lo = events.partition { $0.position < position }
         var k = lo - 1
         while k >= 0 {
             switch events[k].scope {

@@ -60,6 +60,10 @@ struct ParamSpec: Sendable {
     static let yearTo = ParamSpec("year_to", .integer(minimum: 1900, maximum: 2200), "last year")
     static let kind = ParamSpec("kind", .oneOf(["actual", "target"]), "actual figures or targets")
     static let indicator = ParamSpec("indicator", .string, "indicator id (see `indicators`)")
+    static let unindexed = ParamSpec("unindexed", .boolean,
+                                     "also count and list facts without an indicator (default false)")
+    static let measure = ParamSpec("measure", .oneOf(["level", "added"]),
+                                   "for stock indicators: the stock (level) or what the period added (added)")
 }
 
 /// A method of the protocol: its name, parameters, errors, and whether it reads the consolidated view.

@@ -1,8 +1,8 @@
 import Foundation
 import ZhibiaoModels
 
-/// A column a list is ordered by (ascending). A list's keys are never null and unique together, so the last row's
-/// keys say exactly where the next page starts: that is the cursor.
+/// A column (or expression) a list is ordered by (ascending). A list's keys are never null and unique together, so the
+/// last row's keys say exactly where the next page starts: that is the cursor.
 struct PageKey: Sendable {
     enum Kind: Sendable {
         case integer, text, textArray
@@ -14,6 +14,11 @@ struct PageKey: Sendable {
     static func integer(_ column: String) -> PageKey { PageKey(column: column, kind: .integer) }
     static func text(_ column: String) -> PageKey { PageKey(column: column, kind: .text) }
     static func textArray(_ column: String) -> PageKey { PageKey(column: column, kind: .textArray) }
+    /// A nullable text column, keyed as `coalesce(column, '')`: a row comparison with a NULL in it is NULL, which would
+    /// end a page early, and '' sorts before any other text, as `NULLS FIRST` does. The column must never hold ''.
+    static func nullableText(_ column: String) -> PageKey {
+        PageKey(column: "coalesce(\(column), '')", kind: .text)
+    }
 
     /// SQL reading this key's value from element `index` of the jsonb array parameter `parameter`.
     func value(in parameter: String, at index: Int) -> String {

@@ -48,8 +48,10 @@ struct ReportQueries: Sendable {
         let (total, found): (Int, [(row: String, key: String)]) = try await pool.withConnection { connection in
             let result = try connection.query(sql, bound)
             guard let first = result.first else {
-                let total = try connection.query("SELECT count(*) FROM \(source) WHERE \(filter)", parameters).first!
-                    .decode(Int.self, at: 0)
+                // Over the columns too: a parameter only they use (`unindexed`) must still be in the statement.
+                let total = try connection.query(
+                    "SELECT count(*) FROM (SELECT \(columns) FROM \(source) WHERE \(filter)) counted", parameters
+                ).first!.decode(Int.self, at: 0)
                 return (total, [])
             }
             return (try first.decode(Int.self, at: 0),
@@ -128,6 +130,17 @@ struct ReportQueries: Sendable {
 
     static let factColumns = """
         id, document_id, doc, article, region, region_code, year, kind, indicator, label, value, unit, base_value,
-        unit_class, qualifier, growth_pct, evidence, json_build_array(span_start, span_end) AS span, sentence
+        unit_class, qualifier, growth_pct, measure, evidence, json_build_array(span_start, span_end) AS span, sentence
         """
+
+    static let articleColumns = """
+        ordinal, title, dateline, region, region_code, year, sets_targets,
+        json_build_array(span_start, span_end) AS span
+        """
+
+    /// `indicator_<column>` of a view (what facts with an indicator make), or `<column>` (every fact) when the
+    /// boolean parameter `$<unindexed>` — the request's `unindexed` — is true; named `column` either way.
+    static func scoped(_ column: String, unindexed: Int) -> String {
+        "CASE WHEN $\(unindexed)::boolean THEN \(column) ELSE indicator_\(column) END AS \(column)"
+    }
 }
