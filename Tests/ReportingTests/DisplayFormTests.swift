@@ -36,6 +36,17 @@ struct DisplayFormTests {
             #expect(planned.rows.first?["targets_display"]?["gdp"] == "目标：增长 7 %")
             #expect(planned.rows.first?["targets_display"]?["key_projects"] == "目标：72 个")
 
+            // Every figure of every summary map has its display form, stocks and what a year added alike.
+            let everything = try await server.result("summary", [:]).rows
+            #expect(everything.contains { !($0["actuals_added"]?.objectValue ?? []).isEmpty }, "the seeds state additions")
+            for row in everything {
+                for map in ["actuals", "targets", "actuals_added", "targets_added"] {
+                    let figures = Set((row[map]?.objectValue ?? []).map(\.0))
+                    let shown = (row[map + "_display"]?.objectValue ?? []).filter { $0.1.stringValue?.isEmpty == false }
+                    #expect(Set(shown.map(\.0)) == figures, "\(map) of \(row["region"] ?? .null) \(row["year"] ?? .null)")
+                }
+            }
+
             let compare = try await server.result("compare", ["indicator": "high_tech_enterprises", "year": 2023])
             #expect(compare.rows.first?["display"] == "62 家")
 

@@ -95,22 +95,34 @@ enum DisplayForms {
         }
     }
 
-    /// A summary row with `gdp_display`, `gdp_growth_display`, `actuals_display` and `targets_display`; `figures`
-    /// holds the consolidated rows of its region and year by `kind/indicator`.
+    /// The summary's maps of figures by indicator: which consolidated rows each holds (kind, and whether they are
+    /// what a year added, measure `added`). Each map present gets a `<map>_display` twin.
+    static let summaryMaps: [(member: String, kind: String, added: Bool)] = [
+        ("actuals", "actual", false), ("targets", "target", false),
+        ("actuals_added", "actual", true), ("targets_added", "target", true),
+    ]
+
+    /// The key of a consolidated figure in `summaryRow`'s `figures`.
+    static func figureKey(kind: String, added: Bool, indicator: String) -> String {
+        "\(kind)/\(added ? "added" : "stock")/\(indicator)"
+    }
+
+    /// A summary row with `gdp_display`, `gdp_growth_display` and a display twin of each map (`actuals_display` …);
+    /// `figures` holds the consolidated rows of its region and year by `figureKey`.
     static func summaryRow(_ row: JSONValue, figures: [String: Figure]) -> JSONValue {
-        func displays(_ member: String, kind: String, _ show: (Figure) -> String?) -> JSONValue {
-            .object((row[member]?.objectValue ?? []).compactMap { indicator, _ in
-                figures[kind + "/" + indicator].flatMap(show).map { (indicator, .string($0)) }
-            })
+        let maps = summaryMaps.filter { row[$0.member] != nil }.map { map -> (String, JSONValue) in
+            let show: (Figure) -> String? = map.kind == "target" ? \.targetDisplay : \.valueDisplay
+            return (map.member + "_display", .object((row[map.member]?.objectValue ?? []).compactMap { indicator, _ in
+                figures[figureKey(kind: map.kind, added: map.added, indicator: indicator)].flatMap(show)
+                    .map { (indicator, .string($0)) }
+            }))
         }
         return row.adding([
             ("gdp_display", row["gdp"]?.decimalValue.map {
                 .string(DisplayFormat.value($0, unitClass: "CNY", unit: nil)) } ?? .null),
             ("gdp_growth_display", row["gdp_growth_pct"]?.decimalValue.map {
                 .string(DisplayFormat.growth($0)) } ?? .null),
-            ("actuals_display", displays("actuals", kind: "actual", \.valueDisplay)),
-            ("targets_display", displays("targets", kind: "target", \.targetDisplay)),
-        ])
+        ] + maps)
     }
 }
 
@@ -120,17 +132,19 @@ extension ReportQueries {
         guard method == "summary" else { return DisplayForms.adding(to: body, method: method) }
         let rows = body["rows"]?.arrayValue ?? []
         let keys = rows.compactMap { row in row["region_code"]?.stringValue.map { ($0, row["year"]?.intValue ?? 0) } }
-        // Every column: where the view also tells a stock from what a year adds (`measure`), the maps are the stocks.
+        // Every column: `measure` tells a stock from what a year added.
         let consolidated = keys.isEmpty ? [] : try await self.rows("""
             SELECT * FROM reporting.consolidated
             WHERE (region_code, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
             """, [Self.arrayLiteral(keys.map(\.0)), "{" + keys.map { String($0.1) }.joined(separator: ",") + "}"])
         var figures: [String: [String: DisplayForms.Figure]] = [:]
-        for row in consolidated where row["measure"]?.stringValue != "added" {
+        for row in consolidated {
             guard let region = row["region_code"]?.stringValue, let year = row["year"]?.intValue,
                   let kind = row["kind"]?.stringValue, let indicator = row["indicator"]?.stringValue
             else { continue }
-            figures["\(region)/\(year)", default: [:]][kind + "/" + indicator] = DisplayForms.Figure(
+            let key = DisplayForms.figureKey(kind: kind, added: row["measure"]?.stringValue == "added",
+                                             indicator: indicator)
+            figures["\(region)/\(year)", default: [:]][key] = DisplayForms.Figure(
                 base: row["base_value"]?.decimalValue, unitClass: row["unit_class"]?.stringValue,
                 unit: row["unit"]?.stringValue, qualifier: row["qualifier"]?.stringValue,
                 growth: row["growth_pct"]?.decimalValue)
