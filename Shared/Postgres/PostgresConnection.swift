@@ -168,23 +168,27 @@ public final class PostgresConnection: @unchecked Sendable {
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws (the error is rethrown).
     /// Nested calls become savepoints.
+    ///
+    /// The depth counts this transaction until its COMMIT or ROLLBACK has run, and is lowered exactly once however
+    /// that ends: a COMMIT on a connection that broke must fail (not reconnect and "commit" on a new session), and
+    /// the next statement after it must reconnect.
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try lock.withLock {
             let savepoint = transactionDepth == 0 ? nil : "zhibiao_sp_\(transactionDepth)"
             try execute(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
             transactionDepth += 1
+            defer { transactionDepth -= 1 }
+            let value: T
             do {
-                let value = try body(self)
-                transactionDepth -= 1
-                try execute(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
-                return value
+                value = try body(self)
             } catch {
-                transactionDepth -= 1
                 if PQstatus(handle) == CONNECTION_OK {
                     try? execute(savepoint.map { "ROLLBACK TO SAVEPOINT \($0)" } ?? "ROLLBACK")
                 }
                 throw error
             }
+            try execute(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
+            return value
         }
     }
 

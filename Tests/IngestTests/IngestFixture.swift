@@ -49,6 +49,21 @@ struct IngestFixture {
     func doneCount() throws -> Int {
         try scalar("SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'")
     }
+
+    /// Every document once: as many documents as done messages, each with its own document, the clean run's facts.
+    func expectExactlyOnce(documents: Int, expectedFacts: Int, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
+        #expect(try scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == documents,
+                sourceLocation: sourceLocation)
+        #expect(try doneCount() == documents, sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self)
+                == documents, sourceLocation: sourceLocation)
+        #expect(try scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts,
+                sourceLocation: sourceLocation)
+        #expect(try danglingFactReferences(on: connection) == 0, sourceLocation: sourceLocation)
+    }
 }
 
 /// Polls `condition` until it holds or `timeout` passes (then fails with `what`).
