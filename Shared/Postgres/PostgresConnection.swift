@@ -29,8 +29,7 @@ public final class PostgresConnection: @unchecked Sendable {
         self.queue = DispatchQueue(label: "zhibiao.postgres.connection")
         guard PQstatus(handle) == CONNECTION_OK else {
             // deinit runs on this throw (every stored property is set) and calls PQfinish.
-            let message = String(cString: PQerrorMessage(handle))
-            throw PostgresError(code: .connectionFailed, message: message, target: target.description)
+            throw PostgresError(code: .connectionFailed, message: libpqMessage, target: target.description)
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs are not errors; keep stderr clean.
         try configureSession()
@@ -65,8 +64,7 @@ public final class PostgresConnection: @unchecked Sendable {
         PQreset(handle)
         preparedNames.removeAll()
         guard PQstatus(handle) == CONNECTION_OK else {
-            throw PostgresError(code: .connectionFailed, message: String(cString: PQerrorMessage(handle)),
-                                target: target.description)
+            throw PostgresError(code: .connectionFailed, message: libpqMessage, target: target.description)
         }
         try configureSession()
     }
@@ -161,7 +159,12 @@ public final class PostgresConnection: @unchecked Sendable {
 
     func connectionError(sql: String?) -> PostgresError {
         PostgresError(code: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
-                      message: String(cString: PQerrorMessage(handle)), target: target.description, statement: sql)
+                      message: libpqMessage, target: target.description, statement: sql)
+    }
+
+    /// libpq's last error on this connection, without anything of the connection string it may echo.
+    private var libpqMessage: String {
+        target.redacting(String(cString: PQerrorMessage(handle)))
     }
 
     // MARK: Transactions
