@@ -12,8 +12,9 @@ struct IngestFixture {
     /// The database as a `--database-url` value.
     let url: String
 
-    init() throws {
-        let database = try TestDatabase.create()
+    /// A new database with the migrations up to `version` (all by default).
+    init(migratedThrough version: Int = .max) throws {
+        let database = try TestDatabase.create(through: version)
         self.database = database
         connection = try database.connect()
         binary = try Repository.executable("zhibiao-ingest")

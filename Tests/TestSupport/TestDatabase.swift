@@ -12,15 +12,16 @@ public struct TestDatabase: Sendable {
     public let name: String
     private let admin: ConnectionTarget
 
-    /// Creates `zhibiao_test_<random>` and, unless `migrated` is false, applies all migrations to it.
-    public static func create(migrated: Bool = true) throws -> TestDatabase {
+    /// Creates `zhibiao_test_<random>` and, unless `migrated` is false, applies the migrations to it (up to
+    /// `version`: a test of an upgrade starts from an older schema).
+    public static func create(migrated: Bool = true, through version: Int = .max) throws -> TestDatabase {
         let admin = try clusterTarget()
         let name = "zhibiao_test_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
         let connection = try PostgresConnection(admin)
         try connection.execute("CREATE DATABASE \(name)")
         let database = TestDatabase(target: admin.withDatabase(name), name: name, admin: admin)
         if migrated {
-            try Migrator().migrate(try database.connect())
+            try Migrator().migrate(try database.connect(), through: version)
         }
         return database
     }

@@ -49,7 +49,7 @@ public struct MessageProcessor: Sendable {
             for claim in claims where !claim.runnable {
                 metrics.discarded.increment()
                 logger.error(
-                    "discarded message: its worker died during the last attempt",
+                    "discarded message: no attempt left",
                     metadata: ["message": "\(claim.id)", "attempt": "\(claim.attempt)"])
             }
             let runnable = claims.filter(\.runnable)
