@@ -54,6 +54,20 @@ public final class PostgresConnection: @unchecked Sendable {
         lock.withLock { PQbackendPID(handle) }
     }
 
+    /// Notices, without a round trip, a session the server ended while this connection sat idle: a restarting or
+    /// stopping server sends a FATAL message and closes, which libpq only reads when asked. A zero-timeout `poll`
+    /// and, when something arrived, `PQconsumeInput` mark such a connection broken, so that its next statement
+    /// reconnects instead of failing. For connections that wait in a pool.
+    public func noticeIfClosedWhileIdle() {
+        lock.withLock {
+            guard transactionDepth == 0, PQstatus(handle) == CONNECTION_OK else { return }
+            let socket = PQsocket(handle)
+            guard socket >= 0 else { return }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 0) > 0 { _ = PQconsumeInput(handle) }
+        }
+    }
+
     /// Re-establishes a broken connection. Called before each statement; cheap when the connection is fine.
     func reconnectIfNeeded() throws {
         guard PQstatus(handle) != CONNECTION_OK else { return }
