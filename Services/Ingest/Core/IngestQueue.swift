@@ -38,10 +38,20 @@ public enum IngestQueue {
         """
 
     /// Enqueues `submissions` in one transaction (all or none), which also delivers the wake-up NOTIFY at commit.
+    /// Throws `InvalidMetadata` (naming the report and the field), enqueueing nothing, when a submission's metadata
+    /// breaks the rules the workers check again at claim.
     public static func enqueue(
         _ submissions: [Submission], maxAttempts: Int, on connection: PostgresConnection
     ) throws -> [EnqueueOutcome] {
-        try connection.transaction { connection in
+        for submission in submissions {
+            do {
+                try submission.metadata.validate()
+            } catch var error as InvalidMetadata {
+                error.source = submission.sourceName
+                throw error
+            }
+        }
+        return try connection.transaction { connection in
             try submissions.map { submission in
                 let rows = try connection.query(
                     enqueueSQL,
