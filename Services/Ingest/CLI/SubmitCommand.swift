@@ -35,15 +35,15 @@ struct SubmitCommand: AsyncParsableCommand {
                 FileHandle.standardError.write(Data("\r[\(bar)] \(read)/\(files.count) read".utf8))
                 if read == files.count { FileHandle.standardError.write(Data("\n".utf8)) }
             }
-            // After the commit: every line says what happened for good.
+            // After the commit: every line says what happened for good. Paths are escaped, one line each.
             for event in summary.events {
                 switch event {
                 case .queued(let path, let id) where !interactive:
-                    print("queued \(path) (message \(id))")
+                    print("queued \(path.escapingControlCharacters) (message \(id))")
                 case .alreadyKnown(let path) where !interactive:
-                    print("already known \(path)")
+                    print("already known \(path.escapingControlCharacters)")
                 case .rejected(let path, let reason):
-                    print("rejected \(path): \(reason)")
+                    print("rejected \(path.escapingControlCharacters): \(reason.escapingControlCharacters)")
                 default:
                     break
                 }
