@@ -91,7 +91,8 @@ echo "chaos:   $chaos_docs documents and $chaos_facts facts, as in the clean run
 # The reporting service answers the same for both databases (ids, timestamps and as_of aside).
 answers() {  # database
     local sock="$work/$1.sock"
-    "$bin/zhibiao-report" serve --socket "$sock" --database-url "$host dbname=$1" >>"$work/report.log" 2>&1 &
+    "$bin/zhibiao-report" serve --socket "$sock" --database-url "host=$work/sock user=zhibiao_reporting dbname=$1" \
+        >>"$work/report.log" 2>&1 &
     local pid=$!; pids+=("$pid")
     for _ in $(seq 1 100); do "$bin/zhibiao-report" query ping --socket "$sock" >/dev/null 2>&1 && break; sleep 0.1; done
     for method in summary regions "series --param indicator=industrial_output" "series --param indicator=gdp" \

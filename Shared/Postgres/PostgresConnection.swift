@@ -8,7 +8,7 @@ import Foundation
 /// serial queue. After the server went away, the next call reconnects (`PQreset`) before it runs.
 public final class PostgresConnection: @unchecked Sendable {
     public let target: ConnectionTarget
-    /// SQL run after every (re)connect, after Zhibiao's own session settings (`SET ROLE …`, `SET statement_timeout …`).
+    /// SQL run after every (re)connect, after Zhibiao's own session settings (`SET statement_timeout …`).
     public let sessionSetup: String?
     private var handle: OpaquePointer
     private let lock = NSRecursiveLock()

@@ -18,7 +18,10 @@ struct ObservabilityTests {
         defer { database.drop() }
         try SeedFixture.load(into: database)
         let socket = temporarySocketPath()
-        let environment = ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket]
+        let environment = [
+            "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
+            "ZHIBIAO_SOCKET": socket,
+        ]
         let server = try ChildProcess(binary, ["serve", "--log-level", "debug", "--log-format", "json"],
                                       environment: environment)
         defer { server.signal(SIGKILL); server.wait() }

@@ -26,6 +26,11 @@ public struct TestDatabase: Sendable {
         return database
     }
 
+    /// The test database as another login, such as a service's (`zhibiao_reporting`): the cluster trusts its socket.
+    public func target(loggedInAs user: String) -> ConnectionTarget {
+        target.setting("user", to: user)
+    }
+
     /// Opens a new connection to the test database.
     public func connect(sessionSetup: String? = nil) throws -> PostgresConnection {
         try PostgresConnection(target, sessionSetup: sessionSetup)

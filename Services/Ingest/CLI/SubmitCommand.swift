@@ -22,7 +22,7 @@ struct SubmitCommand: AsyncParsableCommand {
             var settings = IngestSettings()
             try queue.apply(to: &settings)
             let files = Submitter.files(in: paths)
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest submit"))
+            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest submit", login: .ingest))
             try Migrator().migrate(connection)
             let interactive = isatty(STDERR_FILENO) == 1
             let summary = try Submitter(maxBytes: settings.maxBytes, maxAttempts: settings.maxAttempts).submit(

@@ -147,7 +147,7 @@ public enum IngestQueue {
             let parameters: [any PostgresBindable] =
                 ids.map { ["{" + $0.map(String.init).joined(separator: ",") + "}"] } ?? []
             let retried = try connection.query(sql, parameters).map { try $0.decode(Int64.self, at: 0) }
-            if !retried.isEmpty { try connection.notify(channel) }
+            if !retried.isEmpty { try connection.query("SELECT zhibiao.wake_ingest()") }
             return retried.sorted()
         }
     }

@@ -34,3 +34,52 @@ ALTER TABLE zhibiao.ingest_queue
         AND coalesce(isfinite(locked_at), true) AND coalesce(isfinite(finished_at), true)),
     -- A running message is someone's claim: without `locked_at` it could never be taken over.
     ADD CONSTRAINT ingest_queue_running_is_locked CHECK (state <> 'running' OR locked_at IS NOT NULL);
+
+-- 2. Least privilege: each service logs in as its own role, and holds only what it uses.
+--
+-- Until now the services logged in as the schema's owner (a superuser in the private cluster) and the reporting
+-- sessions ran `SET ROLE zhibiao_reporting`, which any injected `RESET ROLE` would undo. Now `zhibiao_ingest` and
+-- `zhibiao_reporting` are the logins themselves. NOINHERIT: were either ever granted another role, it would not act
+-- with that role's rights without an explicit SET ROLE. Passwords are not set here (see `zhibiao-ingest migrate`
+-- and deploy/README.md); the private cluster trusts its Unix socket.
+ALTER ROLE zhibiao_ingest LOGIN NOINHERIT;
+ALTER ROLE zhibiao_reporting LOGIN NOINHERIT;
+
+-- Ingest writes what its code writes, and nothing else: documents and the queue are never deleted, regions, articles
+-- and facts never updated (a reparse deletes and inserts), the migration records only read.
+REVOKE DELETE ON zhibiao.documents, zhibiao.ingest_queue, zhibiao.regions, zhibiao.indicators FROM zhibiao_ingest;
+REVOKE UPDATE ON zhibiao.regions, zhibiao.articles, zhibiao.facts FROM zhibiao_ingest;
+REVOKE INSERT, UPDATE, DELETE ON zhibiao.schema_migrations FROM zhibiao_ingest;
+
+-- The NOTIFYs are sent by functions that run as their owner, so neither service needs `pg_notify` itself.
+ALTER FUNCTION zhibiao.ingest_queue_notify() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+ALTER FUNCTION zhibiao.announce_facts(bigint, integer, text) SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
+-- `retry` wakes the daemons; the queue's INSERT trigger wakes them for new messages.
+CREATE FUNCTION zhibiao.wake_ingest() RETURNS void
+LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    SELECT pg_notify('zhibiao_ingest', '')
+$$;
+REVOKE ALL ON FUNCTION zhibiao.wake_ingest() FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION zhibiao.wake_ingest() TO zhibiao_ingest;
+
+-- What every role gets by default and neither service needs: temporary tables (a place to write for a reporting
+-- session), `pg_notify` on any channel (the reporting role could announce fake changes, or flood a channel), and
+-- large objects (writes, even from a role that can write no table). Revoking the last two takes a superuser (they
+-- belong to pg_catalog); when the migration runs as another owner they stay, and it says so.
+DO $$
+DECLARE
+    owner regrole := (SELECT nspowner::regrole FROM pg_namespace WHERE nspname = 'zhibiao');
+BEGIN
+    EXECUTE format('REVOKE TEMPORARY ON DATABASE %I FROM PUBLIC', current_database());
+    IF (SELECT rolsuper FROM pg_roles WHERE rolname = current_user) THEN
+        REVOKE EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text), pg_catalog.lo_creat(integer),
+            pg_catalog.lo_create(oid), pg_catalog.lo_from_bytea(oid, bytea) FROM PUBLIC;
+        -- The definer functions above run as the schema's owner, which must keep `pg_notify`.
+        EXECUTE format('GRANT EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) TO %s', owner);
+    ELSE
+        RAISE WARNING 'zhibiao 0005: not a superuser, so pg_notify and the large-object functions stay executable '
+            'by every role; a superuser can run: REVOKE EXECUTE ON FUNCTION pg_notify(text, text), lo_creat(integer), '
+            'lo_create(oid), lo_from_bytea(oid, bytea) FROM PUBLIC; GRANT EXECUTE ON FUNCTION pg_notify(text, text) TO %',
+            owner;
+    END IF;
+END $$;

@@ -1,0 +1,62 @@
+import Foundation
+import Testing
+import ZhibiaoPostgres
+import ZhibiaoTestSupport
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Issue 13, item 12 (reporting): the reporting service logs in as `zhibiao_reporting` itself — no `SET ROLE` an
+/// injected `RESET ROLE` could undo — which can read the reporting views and do nothing else; and the server
+/// refuses to serve as a login that can write.
+@Suite("the reporting login")
+struct ReportingLoginTests {
+    @Test func theReportingLoginReadsTheViewsAndNothingElse() throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        try SeedFixture.load(into: database)
+        let reporting = try PostgresConnection(database.target(loggedInAs: "zhibiao_reporting"))
+        #expect(try reporting.query("SELECT count(*) FROM reporting.facts").first!.decode(Int.self, at: 0) == 67)
+        #expect(try reporting.query("SELECT reporting.refresh_consolidated()").count == 1)
+        try reporting.execute("RESET ROLE")  // nothing to undo: the login is the role
+        for statement in [
+            "CREATE TEMP TABLE mine (x int)", "SELECT pg_notify('zhibiao_facts', '{\"document_id\": 1}')",
+            "SELECT lo_create(0)", "SELECT lo_from_bytea(0, '\\x00')", "SELECT * FROM zhibiao.facts",
+            "INSERT INTO zhibiao.regions VALUES ('99', 'x', 'province', NULL)", "SELECT zhibiao.wake_ingest()",
+            "CREATE TABLE reporting.mine (x int)", "SET ROLE zhibiao_ingest", "SET ROLE postgres",
+        ] {
+            let error = try #require(throws: PostgresError.self, "\(statement)") { try reporting.query(statement) }
+            #expect(error.sqlState == "42501", "\(statement): \(error)")
+        }
+    }
+
+    /// `zhibiao-report serve` as a superuser, as the ingest role, or as a login that may become the ingest role:
+    /// each refused at start with the reason (ExecutableTests serves as `zhibiao_reporting`).
+    @Test func reportServeRefusesALoginThatCanWrite() async throws {
+        let binary = try Repository.executable("zhibiao-report")
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let admin = try database.connect()
+        let member = "zhibiao_test_member_" + database.name.suffix(8)
+        try admin.execute("CREATE ROLE \(member) LOGIN NOINHERIT; GRANT zhibiao_ingest TO \(member)")
+        defer { _ = try? admin.execute("DROP ROLE \(member)") }
+
+        for (login, reason) in [
+            ("postgres", "is or may become a superuser (postgres)"),
+            ("zhibiao_ingest", "can write the schema's tables (as zhibiao_ingest)"),
+            (member, "can write the schema's tables (as zhibiao_ingest)"),
+        ] {
+            let server = try ChildProcess(
+                binary, ["serve", "--socket", temporarySocketPath()],
+                environment: ["ZHIBIAO_DATABASE_URL": database.target(loggedInAs: login).description])
+            defer {
+                server.signal(SIGKILL)
+                server.wait()
+            }
+            try await eventually(.seconds(30)) { server.hasExited }
+            #expect(server.wait() == 1)
+            #expect(server.stderr.contains("will not serve as \(login): it \(reason)"), "\(server.stderr)")
+        }
+    }
+}
