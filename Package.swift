@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "zhibiao-report", targets: ["ZhibiaoReportCLI"]),
         .executable(name: "zhibiao-bench", targets: ["ZhibiaoBench"]),
         .executable(name: "zhibiao-fuzz", targets: ["ZhibiaoFuzz"]),
+        .executable(name: "zhibiao-fuzz-protocol", targets: ["ZhibiaoProtocolFuzz"]),
         .library(name: "ZhibiaoExtraction", targets: ["ZhibiaoExtraction"]),
     ],
     dependencies: [
@@ -147,6 +148,12 @@ let package = Package(
             name: "ZhibiaoFuzz",
             dependencies: ["ZhibiaoExtraction"],
             path: "Fuzz/ExtractionFuzzer"
+        ),
+        // The report server's request parser, the same way.
+        .executableTarget(
+            name: "ZhibiaoProtocolFuzz",
+            dependencies: ["ZhibiaoModels"],
+            path: "Fuzz/ProtocolFuzzer"
         ),
 
         // MARK: Tests

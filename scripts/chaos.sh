@@ -8,6 +8,7 @@
 # Bounded: every wait has a deadline; the cluster lives in /tmp and is removed at the end.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+trap 'echo "chaos: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 DOCUMENTS=${CHAOS_DOCUMENTS:-2000}
 POISON=${CHAOS_POISON:-4}
 KILLS=${CHAOS_KILLS:-5}
@@ -18,13 +19,24 @@ work=$(mktemp -d /tmp/zhibiao-chaos.XXXXXX)
 chmod 755 "$work"
 pids=()
 cleanup() {
+    local status=$?
     for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
+    if [ "$status" -ne 0 ]; then  # the logs go with $work: show their ends first
+        for log in "$work"/clean.log "$work"/chaos.log "$work"/report.log "$work"/pg.log; do
+            [ -s "$log" ] || continue
+            echo "chaos: last lines of $(basename "$log"):" >&2
+            tail -n 15 "$log" >&2
+        done
+    fi
     scripts/pg-cluster.sh stop "$work" >/dev/null 2>&1 || true
     rm -rf "$work"
 }
 trap cleanup EXIT
 scripts/pg-cluster.sh start "$work" >/dev/null
-host="host=$work/sock user=postgres"
+# Each command logs in as its own role (docs/roles.md): migrate as the owner, ingest as zhibiao_ingest, the
+# reporting server as zhibiao_reporting; the checks below read as the owner.
+owner="host=$work/sock user=postgres"
+ingest="host=$work/sock user=zhibiao_ingest"
 psql_() { psql -X -q -tA -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d "$1" -c "$2"; }
 psql_ zhibiao "CREATE DATABASE clean" >/dev/null
 psql_ zhibiao "CREATE DATABASE chaos" >/dev/null
@@ -40,13 +52,13 @@ for i in $(seq 1 "$POISON"); do  # bytes that are neither UTF-8, UTF-16 nor GB18
 done
 
 echo "chaos: clean run of $DOCUMENTS documents"
-"$bin/zhibiao-ingest" migrate --database-url "$host dbname=clean" >/dev/null
-"$bin/zhibiao-ingest" submit --database-url "$host dbname=clean" "$work/docs" >/dev/null
-"$bin/zhibiao-ingest" serve --once --workers 2 --database-url "$host dbname=clean" >"$work/clean.log" 2>&1
+"$bin/zhibiao-ingest" migrate --database-url "$owner dbname=clean" >/dev/null
+"$bin/zhibiao-ingest" submit --database-url "$ingest dbname=clean" "$work/docs" >/dev/null
+"$bin/zhibiao-ingest" serve --once --workers 2 --database-url "$ingest dbname=clean" >"$work/clean.log" 2>&1
 
 echo "chaos: the same documents and $POISON poison messages, $KILLS SIGKILLs and one PostgreSQL restart"
-chaos_url="$host dbname=chaos"
-"$bin/zhibiao-ingest" migrate --database-url "$chaos_url" >/dev/null
+chaos_url="$ingest dbname=chaos"
+"$bin/zhibiao-ingest" migrate --database-url "$owner dbname=chaos" >/dev/null
 "$bin/zhibiao-ingest" submit --database-url "$chaos_url" "$work/docs" "$work/poison" >/dev/null || true
 serve=("$bin/zhibiao-ingest" serve --workers 2 --max-attempts 3 --backoff-base 0.05 --poll-interval 0.2
        --database-url "$chaos_url")
@@ -115,6 +127,13 @@ def strip(value):
     return value
 a, b = ([strip(json.loads(l)) for l in open(p, encoding="utf-8") if l.strip()] for p in sys.argv[1:3])
 if a != b:
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y:
+            print(f"chaos:   answer {i + 1} differs:\n    clean: {json.dumps(x, ensure_ascii=False)[:1500]}\n"
+                  f"    chaos: {json.dumps(y, ensure_ascii=False)[:1500]}", file=sys.stderr)
+            break
+    else:
+        print(f"chaos:   {len(a)} answers for clean, {len(b)} for chaos", file=sys.stderr)
     sys.exit(1)
 print(f"chaos:   the reporting service gave the same {len(a)} answers for both runs")
 PY

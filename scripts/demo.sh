@@ -3,7 +3,7 @@
 #   1. start (or create) the private PostgreSQL under $ZHIBIAO_HOME, write $ZHIBIAO_HOME/env
 #   2. migrate, submit seeds/ to the ingest queue (same bytes twice = already known)
 #   3. (re)start both daemons in the background, wait until the queue is drained
-#   4. print a summary answered by the reporting service, and how to query and stop
+#   4. print a summary answered by the reporting service (the region tree first), and how to query and stop
 # scripts/demo.sh stop: stop both daemons and the private PostgreSQL.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -73,6 +73,7 @@ done
 echo
 echo "== what the reporting service answers"
 {
+    "$report" query regions
     "$report" query summary
     "$report" query targets
     "$report" query series --param indicator=industrial_output

@@ -1,20 +1,54 @@
 #!/usr/bin/env bash
-# make fuzz SECONDS=N: the extraction engine under libFuzzer with AddressSanitizer for N seconds.
-# Corpus: the seeds and golden-case texts, also in GB18030 and UTF-16, plus saved regression inputs.
-# Every input must decode or be refused, and every fact must satisfy FactInvariants (span, evidence, base value,
-# year). A crasher is saved under fuzz-artifacts/; copy it to Tests/ExtractionTests/FuzzRegressions/ once fixed.
+# make fuzz SECONDS=N: two targets under libFuzzer with AddressSanitizer, N seconds each.
+#   extraction  the engine on the seeds and golden-case texts (also in GB18030 and UTF-16) plus saved regression
+#               inputs: every input must decode or be refused, and every fact must satisfy FactInvariants (span,
+#               evidence, base value, year).
+#   protocol    the report server's request parser on protocol lines: what it accepts must survive a round trip.
+# A crasher is saved under fuzz-artifacts/; copy it to Tests/ExtractionTests/FuzzRegressions/ once fixed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+trap 'echo "fuzz: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 seconds=${1:-60}
 scratch=.build-fuzz
+mkdir -p fuzz-artifacts
+
+# build PRODUCT: the fuzzer binary's path. The filter may match nothing; a failed build still stops the script.
+build() {
+    swift build -c release --scratch-path "$scratch" --product "$1" \
+        -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DZHIBIAO_LIBFUZZER 2>&1 \
+        | { grep -vE "ld.gold: warning: Cannot export local symbol" || true; } >&2
+    local binary
+    binary=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/$1
+    [ -x "$binary" ] || { echo "fuzz: $binary was not built" >&2; exit 1; }
+    echo "$binary"
+}
+
+# run NAME FUZZER CORPUS MAX_LEN: one target for $seconds; fails on a saved input or a fuzzer that did not run.
+run() {
+    local name=$1 fuzzer=$2 corpus=$3 max_len=$4 status=0
+    echo "fuzz: $name, $seconds s on $(find "$corpus" -type f | wc -l) corpus inputs"
+    # libFuzzer's own exit code decides (a crash, a leak, running out of memory, or not starting at all), and so do
+    # the inputs it saves. `|| status=…` keeps the pipeline's first exit code: `… || true` would leave PIPESTATUS 0.
+    "$fuzzer" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+        -artifact_prefix="fuzz-artifacts/$name-" -print_final_stats=1 2>&1 | tee "$scratch/last-$name.log" \
+        | { grep -E "INITED|DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" || true; } \
+        || status=${PIPESTATUS[0]}
+    local saved
+    saved=$(find fuzz-artifacts -maxdepth 1 -type f -name "$name-*" | sort)
+    if [ -n "$saved" ]; then
+        echo "fuzz: failing inputs saved: $(tr '\n' ' ' <<<"$saved")" >&2
+        exit 1
+    fi
+    if [ "$status" -ne 0 ]; then
+        echo "fuzz: the $name fuzzer exited $status; last lines of $scratch/last-$name.log:" >&2
+        tail -n 30 "$scratch/last-$name.log" >&2
+        exit "$status"
+    fi
+    grep -q '^Done [0-9]* runs' "$scratch/last-$name.log" || { echo "fuzz: the $name fuzzer did not report its runs" >&2; exit 1; }
+}
+
 corpus=$scratch/corpus
-mkdir -p "$corpus" fuzz-artifacts
-
-swift build -c release --scratch-path "$scratch" --product zhibiao-fuzz \
-    -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DZHIBIAO_LIBFUZZER 2>&1 \
-    | grep -vE "ld.gold: warning: Cannot export local symbol" || true
-fuzzer=$(swift build -c release --scratch-path "$scratch" --show-bin-path)/zhibiao-fuzz
-
+mkdir -p "$corpus"
 for seed in seeds/*.txt; do
     name=$(basename "$seed" .txt)
     cp "$seed" "$corpus/$name.utf8"
@@ -29,14 +63,18 @@ for case in pathlib.Path("Tests/ExtractionTests/Cases").glob("*.json"):
     (corpus / (case.stem + ".case")).write_bytes(text.encode("utf-8"))
 PY
 cp Tests/ExtractionTests/FuzzRegressions/* "$corpus/" 2>/dev/null || true
+run extraction "$(build zhibiao-fuzz)" "$corpus" 65536
 
-echo "fuzz: $seconds s on $(ls "$corpus" | wc -l) corpus inputs"
-"$fuzzer" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
-    -artifact_prefix=fuzz-artifacts/ -print_final_stats=1 2>&1 | tee "$scratch/last-run.log" \
-    | grep -E "INITED|DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" || true
-status=${PIPESTATUS[0]}
-if ls fuzz-artifacts/crash-* fuzz-artifacts/timeout-* >/dev/null 2>&1; then
-    echo "fuzz: failing inputs saved in fuzz-artifacts/" >&2
-    exit 1
-fi
-exit "$status"
+# Request lines: the protocol's examples, plus the shapes the limits are about.
+requests=$scratch/requests
+mkdir -p "$requests"
+python3 - "$requests" <<'PY'
+import json, pathlib, re, sys
+out = pathlib.Path(sys.argv[1])
+lines = re.findall(r'(\{"id"[^`\n]*\})', pathlib.Path("docs/protocol.md").read_text(encoding="utf-8"))
+lines += ['{"id":1,"method":"ping"}', '{"id":"a","method":"facts","params":{"q":"\\u0041%_","limit":5}}',
+          '[1,2,[3,{"a":null,"b":true,"c":-1.5e3}]]', '{"id":2,"method":"series","params":{"region":["\u4e0a\u8857\u533a"]}}']
+for n, line in enumerate(lines):
+    (out / f"line-{n}.json").write_text(line, encoding="utf-8")
+PY
+run protocol "$(build zhibiao-fuzz-protocol)" "$requests" 4096

@@ -19,7 +19,8 @@ dir=$(cd "$dir" && pwd)
 data="$dir/pg"
 sock="$dir/sock"
 log="$dir/pg.log"
-bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1)
+# `|| true`: no PostgreSQL installed must reach the message below, not end the script under pipefail.
+bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n 1 || true)
 [ -x "$bin/pg_ctl" ] || { echo "pg-cluster: PostgreSQL server binaries not found (apt-get install postgresql-15)" >&2; exit 1; }
 
 as_server() {
@@ -27,6 +28,9 @@ as_server() {
 }
 
 ready() { "$bin/pg_isready" -q -h "$sock" -U postgres -d postgres; }
+
+# The server log's last lines, for a failure: the callers remove DIR (and the log with it) when they stop.
+log_tail() { echo "pg-cluster: last lines of $log:" >&2; tail -n 20 "$log" >&2 2>/dev/null || true; }
 
 init() {
     [ -f "$data/PG_VERSION" ] && return 0
@@ -47,11 +51,12 @@ start() {
     init
     if ! ready; then
         as_server "$bin/pg_ctl" -D "$data" -l "$log" -s -w -t 60 \
-            -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=300 -c fsync=${ZHIBIAO_PG_FSYNC:-on}" start
+            -o "-c listen_addresses='' -c unix_socket_directories='$sock' -c max_connections=300 -c fsync=${ZHIBIAO_PG_FSYNC:-on}" start ||
+            { log_tail; exit 1; }
     fi
     for _ in $(seq 1 100); do ready && break; sleep 0.1; done
-    ready || { echo "pg-cluster: server in $data did not become ready; see $log" >&2; exit 1; }
-    if ! "$bin/psql" -h "$sock" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'zhibiao'" | grep -q 1; then
+    ready || { echo "pg-cluster: server in $data did not become ready" >&2; log_tail; exit 1; }
+    if [ "$("$bin/psql" -h "$sock" -U postgres -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = 'zhibiao'")" != 1 ]; then
         "$bin/createdb" -h "$sock" -U postgres zhibiao
     fi
 }

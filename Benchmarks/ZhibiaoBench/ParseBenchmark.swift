@@ -29,7 +29,7 @@ struct ParseBenchmark: ParsableCommand {
             factCount = 0
             for (index, document) in corpus.enumerated() {
                 let text = try extractor.decode(document, doc: "bench-\(index)")
-                factCount += extractor.facts(in: text, doc: "bench-\(index)").count
+                factCount += try extractor.facts(in: text, doc: "bench-\(index)").count
             }
         }
         try pass()
@@ -43,9 +43,9 @@ struct ParseBenchmark: ParsableCommand {
         // As `zhibiao-ingest parse` consumes them: article by article. Then all facts collected at once (the peak can
         // only grow, so this second figure is the larger of the two).
         var singleFacts = 0
-        extractor.facts(in: text, doc: "bench-single") { singleFacts += $0.count }
+        try extractor.read(text, source: DocumentSource(name: "bench-single")) { _, facts in singleFacts += facts.count }
         let streamingPeak = ResourceUsage.peakResidentBytes
-        let collected = extractor.facts(in: text, doc: "bench-single")
+        let collected = try extractor.facts(in: text, doc: "bench-single")
         precondition(collected.count == singleFacts)
 
         printJSON([

@@ -11,7 +11,8 @@ enum FuzzHarness {
     static func check(_ bytes: [UInt8]) {
         guard let text = try? extractor.decode(bytes, doc: "fuzz") else { return }
         let invariants = FactInvariants(text: text)
-        let broken = extractor.facts(in: text, doc: "fuzz").flatMap(invariants.violations(of:))
+        guard let facts = try? extractor.facts(in: text, doc: "fuzz") else { return }
+        let broken = facts.flatMap(invariants.violations(of:))
         if !broken.isEmpty { fatalError("invariant broken:\n" + broken.joined(separator: "\n")) }
         _ = extractor.money(in: text, doc: "fuzz")
     }

@@ -14,6 +14,13 @@ public enum Qualifier: String, Codable, Sendable, CaseIterable {
     case atMost = "at_most"
 }
 
+/// For indicators whose flow is `level` (a stock: enterprises, population, a rate): whether a figure is the stock
+/// itself or what the period added to it ("新增高新技术企业5家,累计达到25家" → 5 added, 25 level).
+public enum Measure: String, Codable, Sendable, CaseIterable {
+    case level
+    case added
+}
+
 /// The class of a unit, which fixes the base unit of `baseValue` (see the gold SCHEMA).
 public enum UnitClass: String, Codable, Sendable, CaseIterable {
     /// Chinese yuan.
@@ -33,6 +40,9 @@ public enum UnitClass: String, Codable, Sendable, CaseIterable {
     case tons
     /// A unit outside the classes above (kept for the all-quantities view).
     case other
+
+    /// m², km² and 亩 measure one thing; a figure keeps the one it was written in.
+    public var isArea: Bool { self == .m2 || self == .km2 || self == .mu }
 }
 
 /// One figure stated in a document, with its provenance.
@@ -62,6 +72,8 @@ public struct Fact: Codable, Sendable, Hashable {
     public var qualifier: Qualifier
     /// Stated growth in percent (同比增长7.07% → 7.07; 下降5% → -5).
     public var growthPct: Decimal?
+    /// `level` or `added` for indicators whose flow is `level`; nil for flow indicators and unindexed figures.
+    public var measure: Measure?
     /// The shortest exact substring of the text that states the figure.
     public var evidence: String
     /// `[start, end)` of `evidence` in Unicode scalars of the decoded text.
@@ -70,11 +82,14 @@ public struct Fact: Codable, Sendable, Hashable {
     public var sentence: String
     /// 0-based index of the article within the document.
     public var article: Int
+    /// The sentence shape the engine read the figure by (label, respectively, growth-first …), for explanations.
+    public var rule: String?
 
     public init(
         doc: String, region: String?, regionCode: String?, year: Int?, kind: FactKind, indicator: String?,
         label: String, value: Decimal?, unit: String?, baseValue: Decimal?, unitClass: UnitClass?,
-        qualifier: Qualifier, growthPct: Decimal?, evidence: String, span: [Int], sentence: String, article: Int
+        qualifier: Qualifier, growthPct: Decimal?, measure: Measure? = nil, evidence: String, span: [Int],
+        sentence: String, article: Int, rule: String? = nil
     ) {
         self.doc = doc
         self.region = region
@@ -89,10 +104,12 @@ public struct Fact: Codable, Sendable, Hashable {
         self.unitClass = unitClass
         self.qualifier = qualifier
         self.growthPct = growthPct
+        self.measure = measure
         self.evidence = evidence
         self.span = span
         self.sentence = sentence
         self.article = article
+        self.rule = rule
     }
 
     enum CodingKeys: String, CodingKey {
@@ -101,7 +118,8 @@ public struct Fact: Codable, Sendable, Hashable {
         case unitClass = "unit_class"
         case qualifier
         case growthPct = "growth_pct"
-        case evidence, label, span, sentence, article
+        case measure
+        case evidence, label, span, sentence, article, rule
         case regionCode = "region_code"
     }
 
@@ -119,11 +137,13 @@ public struct Fact: Codable, Sendable, Hashable {
         try container.encode(unitClass, forKey: .unitClass)
         try container.encode(qualifier, forKey: .qualifier)
         try container.encode(growthPct, forKey: .growthPct)
+        try container.encodeIfPresent(measure, forKey: .measure)
         try container.encode(evidence, forKey: .evidence)
         try container.encode(label, forKey: .label)
         try container.encode(span, forKey: .span)
         try container.encode(sentence, forKey: .sentence)
         try container.encode(article, forKey: .article)
         try container.encodeIfPresent(regionCode, forKey: .regionCode)
+        try container.encodeIfPresent(rule, forKey: .rule)
     }
 }

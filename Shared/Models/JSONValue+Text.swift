@@ -5,7 +5,29 @@ public struct JSONParseError: Error, Sendable, CustomStringConvertible {
     /// Byte offset of the problem.
     public let offset: Int
     public let reason: String
+    /// The limit the text went past (`"depth"`, `"object_members"`, `"array_elements"`) and its value; nil for a
+    /// syntax error.
+    public let limit: (name: String, maximum: Int)?
     public var description: String { "invalid JSON at byte \(offset): \(reason)" }
+}
+
+/// How much structure a parse accepts. Parsing stays linear in the input whatever the limits; they bound what one
+/// untrusted line can make the parser build.
+public struct JSONLimits: Sendable {
+    public var depth: Int
+    public var objectMembers: Int
+    public var arrayElements: Int
+
+    public init(depth: Int, objectMembers: Int, arrayElements: Int) {
+        self.depth = depth
+        self.objectMembers = objectMembers
+        self.arrayElements = arrayElements
+    }
+
+    /// Text this program produced or chose to trust (replies, PostgreSQL's `row_to_json`): nesting only.
+    public static let trusted = JSONLimits(depth: 64, objectMembers: .max, arrayElements: .max)
+    /// A protocol request line (docs/protocol.md, "Limits").
+    public static let request = JSONLimits(depth: 64, objectMembers: 1000, arrayElements: 10_000)
 }
 
 extension JSONValue {
@@ -67,25 +89,30 @@ extension JSONValue {
     }
 
     /// Parses exactly one JSON value (surrounding whitespace allowed) from UTF-8 bytes.
-    public init<Bytes: Collection>(parsing bytes: Bytes) throws where Bytes.Element == UInt8 {
-        var parser = JSONParser(Array(bytes))
+    public init<Bytes: Collection>(parsing bytes: Bytes, limits: JSONLimits = .trusted) throws
+    where Bytes.Element == UInt8 {
+        var parser = JSONParser(Array(bytes), limits: limits)
         self = try parser.parseDocument()
     }
 
     /// Parses exactly one JSON value from text.
-    public init(parsing text: String) throws {
-        try self.init(parsing: Array(text.utf8))
+    public init(parsing text: String, limits: JSONLimits = .trusted) throws {
+        try self.init(parsing: Array(text.utf8), limits: limits)
     }
 }
 
-/// A strict RFC 8259 parser: no trailing commas, no comments, no NaN, valid UTF-8, bounded nesting.
+/// A strict RFC 8259 parser: no trailing commas, no comments, no NaN, valid UTF-8, bounded nesting and sizes, in
+/// time linear in the input (a repeated key is found by hashing, not by scanning the keys before it).
 struct JSONParser {
     private let bytes: [UInt8]
+    private let limits: JSONLimits
     private var index = 0
     private var depth = 0
-    static let maximumDepth = 64
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    init(_ bytes: [UInt8], limits: JSONLimits) {
+        self.bytes = bytes
+        self.limits = limits
+    }
 
     mutating func parseDocument() throws -> JSONValue {
         skipWhitespace()
@@ -95,7 +122,11 @@ struct JSONParser {
         return value
     }
 
-    private func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
+    private func fail(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason, limit: nil) }
+
+    private func exceeded(_ name: String, _ maximum: Int, _ reason: String) -> JSONParseError {
+        JSONParseError(offset: index, reason: reason, limit: (name, maximum))
+    }
 
     private mutating func skipWhitespace() {
         while index < bytes.count, [0x20, 0x09, 0x0A, 0x0D].contains(bytes[index]) { index += 1 }
@@ -124,7 +155,7 @@ struct JSONParser {
 
     private mutating func nest() throws {
         depth += 1
-        guard depth <= Self.maximumDepth else { throw fail("nested deeper than \(Self.maximumDepth)") }
+        guard depth <= limits.depth else { throw exceeded("depth", limits.depth, "nested deeper than \(limits.depth)") }
     }
 
     private mutating func parseObject() throws -> JSONValue {
@@ -132,6 +163,8 @@ struct JSONParser {
         defer { depth -= 1 }
         index += 1
         var members: [(String, JSONValue)] = []
+        /// Where each key sits in `members`.
+        var positions: [String: Int] = [:]
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
             index += 1
@@ -146,9 +179,14 @@ struct JSONParser {
             index += 1
             skipWhitespace()
             let value = try parseValue()
-            if let existing = members.firstIndex(where: { $0.0 == key }) {
+            if let existing = positions[key] {
                 members[existing].1 = value  // last one wins, as in most parsers
             } else {
+                guard members.count < limits.objectMembers else {
+                    throw exceeded("object_members", limits.objectMembers,
+                                   "more than \(limits.objectMembers) members in an object")
+                }
+                positions[key] = members.count
                 members.append((key, value))
             }
             skipWhitespace()
@@ -175,6 +213,10 @@ struct JSONParser {
         }
         while true {
             skipWhitespace()
+            guard elements.count < limits.arrayElements else {
+                throw exceeded("array_elements", limits.arrayElements,
+                               "more than \(limits.arrayElements) elements in an array")
+            }
             elements.append(try parseValue())
             skipWhitespace()
             guard index < bytes.count else { throw fail("unexpected end in an array") }

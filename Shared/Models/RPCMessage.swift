@@ -84,6 +84,10 @@ public struct RPCError: Error, Sendable, Equatable, CustomStringConvertible {
         public static let timeout = Code(rawValue: -32004)
         /// The database is unreachable.
         public static let unavailable = Code(rawValue: -32005)
+        /// The request line did not arrive whole within the line timeout; the connection closes after this reply.
+        public static let lineTimeout = Code(rawValue: -32006)
+        /// The answer is larger than the server's reply limit (`data.max_reply_bytes`): ask for fewer rows.
+        public static let replyTooLarge = Code(rawValue: -32007)
     }
 
     public var code: Code

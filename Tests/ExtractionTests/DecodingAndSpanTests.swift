@@ -47,9 +47,9 @@ struct DecodingAndSpanTests {
         }
     }
 
-    @Test func fullWidthIsFoldedAndSpansPointIntoTheOriginal() {
+    @Test func fullWidthIsFoldedAndSpansPointIntoTheOriginal() throws {
         let text = "\u{FEFF}标题\n\n２０２３年，全镇固定资产投资完成１２．５亿元，同比增长５．６％。"
-        let facts = Fixtures.extractor.facts(in: text, doc: "t")
+        let facts = try Fixtures.extractor.facts(in: text, doc: "t")
         #expect(facts.count == 1)
         for fact in facts { #expect(slice(text, fact.span) == fact.evidence) }
         #expect(facts.first?.growthPct == Decimal(string: "5.6")!)
@@ -69,7 +69,7 @@ struct DecodingAndSpanTests {
         for name in try FileManager.default.contentsOfDirectory(atPath: seeds.path) where name.hasSuffix(".txt") {
             let bytes = [UInt8](try Data(contentsOf: seeds.appendingPathComponent(name)))
             let text = try Fixtures.extractor.decode(bytes, doc: name)
-            for fact in Fixtures.extractor.facts(in: text, doc: name) {
+            for fact in try Fixtures.extractor.facts(in: text, doc: name) {
                 #expect(slice(text, fact.span) == fact.evidence, "\(name): \(fact.evidence)")
             }
         }

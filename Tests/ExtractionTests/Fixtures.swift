@@ -10,5 +10,5 @@ enum Fixtures {
     static let repositoryRoot: URL = URL(fileURLWithPath: #filePath)
         .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-    static func facts(_ text: String) -> [Fact] { extractor.facts(in: text, doc: "test.txt") }
+    static func facts(_ text: String) throws -> [Fact] { try extractor.facts(in: text, doc: "test.txt") }
 }

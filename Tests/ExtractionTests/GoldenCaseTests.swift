@@ -3,15 +3,17 @@ import Testing
 import ZhibiaoExtraction
 import ZhibiaoModels
 
-/// Runs every `Cases/*.json` ({name, text, facts[, exhaustive]}): each expected fact (only the fields it lists)
-/// must be extracted, and unless `exhaustive` is false no other fact with an indicator may appear. Adding a case
-/// needs no Swift.
+/// Runs every `Cases/*.json` ({name, text, facts[, exhaustive][, published_on][, region_hint]}): each expected fact
+/// (only the fields it lists) must be extracted, and unless `exhaustive` is false no other fact with an indicator may
+/// appear. Adding a case needs no Swift; a case that cannot be read fails, naming its file.
 struct GoldenCaseTests {
     struct Case: Sendable, CustomTestStringConvertible {
         var name: String
         var text: String
         var facts: [[String: JSONValue]]
         var exhaustive: Bool
+        var publishedOn: String?
+        var regionHint: String?
         var testDescription: String { name }
     }
 
@@ -19,32 +21,47 @@ struct GoldenCaseTests {
         case null, string(String), number(Double)
     }
 
-    static func loadCases() -> [Case] {
-        guard let dir = Bundle.module.url(forResource: "Cases", withExtension: nil),
-            let names = try? FileManager.default.contentsOfDirectory(atPath: dir.path)
-        else { return [] }
-        return names.filter { $0.hasSuffix(".json") }.sorted().compactMap { name in
-            guard let data = try? Data(contentsOf: dir.appendingPathComponent(name)),
-                let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-                let text = object["text"] as? String, let facts = object["facts"] as? [[String: Any]]
-            else { return nil }
-            let converted = facts.map { fact in
-                fact.mapValues { value -> JSONValue in
-                    if let s = value as? String { return .string(s) }
-                    if let n = value as? NSNumber { return .number(n.doubleValue) }
-                    return .null
-                }
-            }
-            return Case(
-                name: object["name"] as? String ?? name, text: text, facts: converted,
-                exhaustive: object["exhaustive"] as? Bool ?? true)
-        }
+    struct UnreadableCase: Error, CustomStringConvertible {
+        var file: String
+        var description: String { "\(file): not a golden case ({name, text, facts: [{…}]})" }
     }
 
-    @Test func casesExist() { #expect(Self.loadCases().count >= 30) }
+    static func caseFiles() throws -> [URL] {
+        guard let dir = Bundle.module.url(forResource: "Cases", withExtension: nil) else { return [] }
+        return try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasSuffix(".json") }.sorted()
+            .map { dir.appendingPathComponent($0) }
+    }
+
+    static func read(_ file: URL) throws -> Case {
+        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any],
+            let text = object["text"] as? String, let facts = object["facts"] as? [[String: Any]]
+        else { throw UnreadableCase(file: file.lastPathComponent) }
+        let converted = try facts.map { fact in
+            try fact.mapValues { value -> JSONValue in
+                if value is NSNull { return .null }
+                if let s = value as? String { return .string(s) }
+                if let n = value as? NSNumber { return .number(n.doubleValue) }
+                throw UnreadableCase(file: file.lastPathComponent)
+            }
+        }
+        return Case(
+            name: object["name"] as? String ?? file.lastPathComponent, text: text, facts: converted,
+            exhaustive: object["exhaustive"] as? Bool ?? true, publishedOn: object["published_on"] as? String,
+            regionHint: object["region_hint"] as? String)
+    }
+
+    static func loadCases() -> [Case] { (try? caseFiles().compactMap { try? read($0) }) ?? [] }
+
+    @Test func everyCaseFileReads() throws {
+        for file in try Self.caseFiles() { _ = try Self.read(file) }
+    }
+
+    @Test func casesExist() { #expect(Self.loadCases().count >= 60) }
 
     @Test(arguments: loadCases()) func goldenCase(_ c: Case) throws {
-        let facts = Fixtures.extractor.facts(in: c.text, doc: "case.txt")
+        let source = DocumentSource(
+            name: "case.txt", publishedOn: c.publishedOn.flatMap(CalendarDate.init(iso:)), regionHint: c.regionHint)
+        let facts = try Fixtures.extractor.document(in: c.text, source: source).facts
         var used = Set<Int>()
         for expected in c.facts {
             let hit = facts.indices.first { !used.contains($0) && matches(facts[$0], expected) }
@@ -81,6 +98,7 @@ struct GoldenCaseTests {
         case "qualifier": return .string(f.qualifier.rawValue)
         case "growth_pct": return n(f.growthPct)
         case "label": return .string(f.label)
+        case "measure": return s(f.measure?.rawValue)
         default: return .string("<unknown field \(key)>")
         }
     }
@@ -88,6 +106,6 @@ struct GoldenCaseTests {
 
 extension Fact {
     var summary: String {
-        "\(indicator ?? "-") \(label) \(value.map { "\($0)" } ?? "null")\(unit ?? "") y=\(year.map(String.init) ?? "?") \(kind.rawValue) \(region ?? "?") g=\(growthPct.map { "\($0)" } ?? "-")"
+        "\(indicator ?? "-") \(label) \(value.map { "\($0)" } ?? "null")\(unit ?? "") y=\(year.map(String.init) ?? "?") \(kind.rawValue) \(region ?? "?") g=\(growthPct.map { "\($0)" } ?? "-") m=\(measure?.rawValue ?? "-") \(rule ?? "")"
     }
 }

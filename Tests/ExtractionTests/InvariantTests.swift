@@ -15,7 +15,7 @@ struct InvariantTests {
     func seed(_ file: URL) throws {
         let text = try Fixtures.extractor.decode([UInt8](try Data(contentsOf: file)), doc: file.lastPathComponent)
         let invariants = FactInvariants(text: text)
-        let facts = Fixtures.extractor.facts(in: text, doc: file.lastPathComponent)
+        let facts = try Fixtures.extractor.facts(in: text, doc: file.lastPathComponent)
         #expect(!facts.isEmpty)
         for fact in facts {
             #expect(invariants.violations(of: fact).isEmpty, "\(fact.evidence): \(invariants.violations(of: fact))")
@@ -40,7 +40,7 @@ struct InvariantTests {
             guard let text = try? Fixtures.extractor.decode([UInt8](try Data(contentsOf: file)), doc: "regression")
             else { continue }  // refusing undecodable bytes with an error is the correct outcome
             let invariants = FactInvariants(text: text)
-            for fact in Fixtures.extractor.facts(in: text, doc: "regression") {
+            for fact in try Fixtures.extractor.facts(in: text, doc: "regression") {
                 #expect(invariants.violations(of: fact).isEmpty, "\(file.lastPathComponent): \(fact.evidence)")
             }
         }

@@ -8,8 +8,8 @@ import ZhibiaoModels
 /// 个百分点 apart from %, and what is not a quantity at all.
 struct NumberAndUnitTests {
     func quantities(_ text: String) -> [Quantity] {
-        let s = NormalizedText(text).scalars
-        return QuantityScanner().scan(s, 0..<s.count)
+        let s = Fixtures.extractor.factExtractor.preparer.prepare(text).scalars
+        return Fixtures.extractor.factExtractor.scanner.scan(s, 0..<s.count)
     }
 
     @Test func arabicDecimalsAndSeparators() {

@@ -13,10 +13,11 @@ import ZhibiaoTestSupport
 /// "queued" for rows their rollback took back.
 @Suite("concurrent submits", .serialized)
 struct ConcurrentSubmitTests {
-    /// The interleaving that deadlocked two submits inserting in path order: `submit X Y` holds X and waits for a
-    /// report of Y that another transaction holds; `submit Y' X` (Y without that report) then holds Y' and waits for
-    /// X. When the third transaction rolls back, the first needs Y' and the second X. Both must succeed, and every
-    /// "queued" line must name a message that exists.
+    /// The interleaving that deadlocked two submits each inserting in its own path order: `submit X Y` holds X and
+    /// waits for a report of Y that another transaction holds; `submit Y' X` (Y without that report) then held Y' and
+    /// waited for X. When the third transaction rolled back, the first needed Y' and the second X. Now the second
+    /// waits for the first's submit lock, holding nothing. Both must succeed, every "queued" line must name a message
+    /// that exists, and the queue keeps the order the files were given in.
     @Test func overlappingFoldersSubmittedAtOnceBothSucceed() throws {
         let fixture = try IngestFixture()
         defer { fixture.drop() }
@@ -58,6 +59,7 @@ struct ConcurrentSubmitTests {
         #expect(queuedIDs.count == 20, "\(outcomes.map(\.stdout))")
         let stored = try fixture.connection.query("SELECT id FROM zhibiao.ingest_queue").map { try $0.decode(Int64.self, at: 0) }
         #expect(Set(queuedIDs) == Set(stored))
+        #expect(queuedIDs == queuedIDs.sorted(), "\(outcomes.map(\.stdout))")
     }
 
     /// A deadlock with another writer (here a session that inserts the submit's second report, then its first):
@@ -68,9 +70,7 @@ struct ConcurrentSubmitTests {
         let folder = NSTemporaryDirectory() + "zhibiao-deadlock-" + UUID().uuidString.prefix(8)
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: folder) }
-        // Named so that the path order and the content order agree: this reproduces the deadlock before and after.
         let texts = [VariedDocuments.text(0), VariedDocuments.text(1)]
-            .sorted { ContentKey(Array($0.utf8)) < ContentKey(Array($1.utf8)) }
         for (index, text) in texts.enumerated() {
             try Data(text.utf8).write(to: URL(fileURLWithPath: "\(folder)/\(index + 1).txt"))
         }

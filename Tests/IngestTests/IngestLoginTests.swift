@@ -25,7 +25,8 @@ struct IngestLoginTests {
         for statement in [
             "CREATE TEMP TABLE mine (x int)", "SELECT pg_notify('zhibiao_facts', 'forged')", "SELECT lo_create(0)",
             "CREATE TABLE zhibiao.mine (x int)", "DELETE FROM zhibiao.documents", "DELETE FROM zhibiao.ingest_queue",
-            "UPDATE zhibiao.facts SET label = label", "UPDATE zhibiao.regions SET name = name",
+            "UPDATE zhibiao.facts SET label = label", "UPDATE zhibiao.articles SET title = title",
+            "UPDATE zhibiao.regions SET code = code", "DELETE FROM zhibiao.regions",
             "INSERT INTO zhibiao.schema_migrations VALUES (99, 'forged', 'x')",
             "DELETE FROM zhibiao.schema_migrations", "UPDATE zhibiao.reporting_refreshes SET refreshed_at = now()",
             "SET ROLE zhibiao_reporting", "SET ROLE postgres",
@@ -39,15 +40,48 @@ struct IngestLoginTests {
             try ingest.query("SELECT zhibiao.announce_facts(1, 0, 'test')")
             try ingest.query("DELETE FROM zhibiao.facts")
             try ingest.query("SELECT count(*) FROM zhibiao.schema_migrations")
+            // The document model's region upsert (DocumentStore) corrects a stored region to the gazetteer's entry.
+            try ingest.query("INSERT INTO zhibiao.regions VALUES ('41', '河南', 'city', NULL), ('4101', '郑州', 'city', '41')")
+            try ingest.query("UPDATE zhibiao.regions SET name = '河南省', level = 'province', parent_code = NULL WHERE code = '41'")
         }
         #expect(try Migrator().migrate(ingest).isEmpty)
+
+        // Exactly these privileges on the schema's tables, and none on schema `reporting`'s views.
+        let privileges = try admin.query(
+            """
+            SELECT c.relname, string_agg(p.privilege, ',' ORDER BY p.privilege)
+            FROM pg_class c
+            CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER'])
+                AS p(privilege)
+            WHERE c.relnamespace = 'zhibiao'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+              AND has_table_privilege('zhibiao_ingest', c.oid, p.privilege)
+            GROUP BY c.relname ORDER BY c.relname
+            """
+        ).map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
+        #expect(privileges == [
+            "articles DELETE,INSERT,SELECT", "documents INSERT,SELECT,UPDATE", "facts DELETE,INSERT,SELECT",
+            "indicators INSERT,SELECT,UPDATE", "ingest_queue INSERT,SELECT,UPDATE", "regions INSERT,SELECT",
+            "schema_migrations SELECT",
+        ])
+        let regionColumns = try admin.query(
+            """
+            SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute
+            WHERE attrelid = 'zhibiao.regions'::regclass AND attnum > 0
+              AND has_column_privilege('zhibiao_ingest', attrelid, attnum, 'UPDATE')
+            """
+        ).first!.decode(String.self, at: 0)
+        #expect(regionColumns == "level,name,parent_code")
+        #expect(try admin.query(
+            "SELECT has_schema_privilege('zhibiao_ingest', 'reporting', 'USAGE')").first!.decode(Bool.self, at: 0)
+            == false)
     }
 
     /// A service login on a schema that lacks migrations: one clear line saying who can apply them; the owner does.
     @Test func aServiceLoginCannotMigrateAndSaysWhoCan() throws {
-        let fixture = try IngestFixture(migratedThrough: 4)
+        // A database at the document model's schema (0006), before the hardening (0007).
+        let fixture = try IngestFixture(migratedThrough: 6)
         defer { fixture.drop() }
-        try fixture.connection.execute("ALTER ROLE zhibiao_ingest LOGIN")  // 0005's, as another database left it
+        try fixture.connection.execute("ALTER ROLE zhibiao_ingest LOGIN")  // 0007's, as another database left it
         let status = try fixture.run(["status"])
         #expect(status.exitCode == 1)
         #expect(status.stderr.contains("this login may not apply them"), "\(status.stderr)")

@@ -59,10 +59,10 @@ struct QueuePoisonTests {
         #expect(try rows[0].decode(String?.self, at: 3) == "no attempt left (attempt 3 of max_attempts 3)")
     }
 
-    /// A database upgraded to 0005 with rows already out of range: they are discarded with their original values in
-    /// their history (the constraints could not apply otherwise), and the queue drains.
+    /// A database upgraded to 0007 (from 0006's schema) with rows already out of range: they are discarded with their
+    /// original values in their history (the constraints could not apply otherwise), and the queue drains.
     @Test func theMigrationDiscardsRowsAlreadyOutOfRange() throws {
-        let fixture = try IngestFixture(migratedThrough: 4)
+        let fixture = try IngestFixture(migratedThrough: 6)
         defer { fixture.drop() }
         try fixture.connection.query(
             """

@@ -14,7 +14,7 @@ struct SeedsIngestTests {
             """
             SELECT d.source_name, f.region, f.region_code, f.year, f.kind, f.indicator, f.label, f.value, f.unit,
                    f.base_value, f.unit_class, f.qualifier, f.growth_pct, f.evidence, f.span_start, f.span_end,
-                   f.sentence, f.article
+                   f.sentence, f.article, f.measure
             FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id ORDER BY f.id
             """
         ).map { row in
@@ -26,6 +26,7 @@ struct SeedsIngestTests {
                     unit: try row.decode(at: 8), baseValue: try row.decode(at: 9),
                     unitClass: (try row.decode(String?.self, at: 10)).flatMap(UnitClass.init(rawValue:)),
                     qualifier: Qualifier(rawValue: try row.decode(at: 11))!, growthPct: try row.decode(at: 12),
+                    measure: (try row.decode(String?.self, at: 18)).flatMap(Measure.init(rawValue:)),
                     evidence: try row.decode(at: 13), span: [try row.decode(at: 14), try row.decode(at: 15)],
                     sentence: try row.decode(at: 16), article: try row.decode(at: 17)))
         }
@@ -57,6 +58,12 @@ struct SeedsIngestTests {
             FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id
             """)
         #expect(evidenceMatches)
+        // Every place is stored with its parents up to the province, so the region tree has no orphan.
+        let orphans: Int = try fixture.scalar(
+            "SELECT count(*) FROM zhibiao.regions WHERE (parent_code IS NULL) <> (level = 'province')")
+        #expect(orphans == 0)
+        #expect(try fixture.scalar("SELECT parent_code FROM zhibiao.regions WHERE name = '峡窝镇'", String.self)
+            == "410106")
 
         // Again: nothing new is queued, and another drain writes nothing.
         let again = try fixture.run(["submit", Repository.path("seeds")])

@@ -13,9 +13,8 @@ import Glibc
 struct ExecutableTests {
     @Test func serveQueryAndStopOnSigterm() async throws {
         let binary = try Repository.executable("zhibiao-report")
-        let database = try TestDatabase.create()
+        let database = try IngestedSeeds.database()
         defer { database.drop() }
-        try SeedFixture.load(into: database)
         let socket = temporarySocketPath()
         // A stale socket file from a dead server: bound, then its owner went away.
         try await staleSocket(at: socket)

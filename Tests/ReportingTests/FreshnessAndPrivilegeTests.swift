@@ -22,9 +22,10 @@ struct FreshnessAndPrivilegeTests {
             try admin.transaction { connection in
                 try connection.query("""
                     INSERT INTO zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label,
-                        value, unit, base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence)
+                        value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence, span_start,
+                        span_end, sentence)
                     SELECT 1, 0, '峡窝镇', '410106100', 2022, 'actual', 'industrial_output', '工业产值', 39.7, '亿元',
-                           3970000000, 'CNY', 'exact', NULL, 'x', 0, 1, 'x'
+                           3970000000, 'CNY', 'exact', NULL, 'level', 'x', 0, 1, 'x'
                     """)
                 try connection.notify("zhibiao_facts", payload: "1")
             }
@@ -39,12 +40,14 @@ struct FreshnessAndPrivilegeTests {
     }
 
     @Test func reportingRoleReadsViewsOnlyAndWritesNothing() async throws {
-        let database = try TestDatabase.create()
+        let database = try IngestedSeeds.database()
         defer { database.drop() }
-        try SeedFixture.load(into: database)
-        let reporting = try database.connect(sessionSetup:
-            "SET ROLE zhibiao_reporting; SET default_transaction_read_only = on; SET statement_timeout = 5000")
-        #expect(try reporting.query("SELECT count(*) FROM reporting.facts").first?.decode(Int.self, at: 0) == 67)
+        // Logged in as the role itself, as the server does (no SET ROLE that a RESET ROLE could undo).
+        let login = database.target(loggedInAs: "zhibiao_reporting")
+        let reporting = try PostgresConnection(
+            login, sessionSetup: "SET default_transaction_read_only = on; SET statement_timeout = 5000")
+        #expect(try reporting.query("SELECT count(*) FROM reporting.facts WHERE indicator IS NOT NULL").first?
+            .decode(Int.self, at: 0) == 67)
         for statement in [
             "SELECT * FROM zhibiao.facts", "SELECT * FROM zhibiao.documents", "SELECT * FROM zhibiao.regions",
             "INSERT INTO zhibiao.regions VALUES ('99', 'x', 'province', NULL)",
@@ -55,7 +58,7 @@ struct FreshnessAndPrivilegeTests {
             #expect(throws: PostgresError.self, "\(statement)") { try reporting.query(statement) }
         }
         // Even outside a read-only transaction, the role can write nothing: only the refresh function runs.
-        let maintenance = try database.connect(sessionSetup: "SET ROLE zhibiao_reporting")
+        let maintenance = try PostgresConnection(login)
         #expect(throws: PostgresError.self) { try maintenance.query("DELETE FROM zhibiao.facts") }
         #expect(throws: PostgresError.self) { try maintenance.query("CREATE TABLE reporting.mine (x int)") }
         #expect(throws: PostgresError.self) {

@@ -404,6 +404,16 @@ final class RawClient: @unchecked Sendable {
         }
     }
 
+    /// Waits until at least `bytes` bytes wait unread in the socket (peeked, not consumed).
+    func waitUntilReadable(bytes: Int, deadline: Duration) async throws {
+        let end = ContinuousClock.now + deadline
+        var buffer = [UInt8](repeating: 0, count: bytes)
+        while Glibc.recv(fd, &buffer, bytes, Int32(MSG_PEEK)) < bytes {
+            guard ContinuousClock.now < end else { throw DeadlineExceeded() }
+            try await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
     /// Sends `bytes` while reading replies, until `replies` lines arrived, end of stream or the deadline.
     func exchange(_ bytes: [UInt8], replies: Int, deadline: Duration) async throws -> [String] {
         let end = ContinuousClock.now + deadline

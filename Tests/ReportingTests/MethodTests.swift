@@ -17,7 +17,7 @@ struct MethodTests {
             let series = description["methods"]?.arrayValue?.first { $0["name"] == .string("series") }
             #expect(series?["params"]?[0]?["name"] == .string("indicator"))
             #expect(series?["params"]?[0]?["required"] == .bool(true))
-            #expect(description["errors"]?.arrayValue?.count == 11)
+            #expect(description["errors"]?.arrayValue?.count == 13)
             // In-process there is no metrics backend: the method still answers, with whatever the registry holds.
             #expect(try await server.result("metrics")["text"]?.stringValue != nil)
         }
@@ -25,15 +25,21 @@ struct MethodTests {
 
     @Test func regionsTreeWithCounts() async throws {
         try await TestServer.with { server in
+            // Every place the seeds' articles and facts name, with its parents up to the province (the places only
+            // articles are about — 中原西路街道, 高山镇 — included), counting facts with an indicator.
             let all = try await server.result("regions")
-            #expect(all["total"] == .int(8))
+            #expect(all["total"] == .int(12))
             let rows = all.rows.map { "\($0["code"]!.stringValue!) \($0["depth"]!.intValue!) \($0["facts"]!.intValue!) \($0["facts_total"]!.intValue!)" }
-            #expect(rows == ["41 0 0 67", "4101 1 0 67", "410106 2 40 57", "410106100 3 17 17", "410108 2 2 2",
-                             "410183 2 0 7", "410183110 3 7 7", "410185 2 1 1"])
+            #expect(rows == ["41 0 0 67", "4101 1 0 67", "410102 2 0 0", "410102010 3 0 0", "410106 2 40 57",
+                             "410106100 3 17 17", "410108 2 2 2", "410182 2 0 0", "410182106 3 0 0", "410183 2 0 7",
+                             "410183110 3 7 7", "410185 2 1 1"])
             let subtree = try await server.result("regions", ["root": "上街区"])
             #expect(subtree.rows.compactMap { $0["name"]?.stringValue } == ["上街区", "峡窝镇"])
             let towns = try await server.result("regions", ["level": "township"])
-            #expect(towns["total"] == .int(2))
+            #expect(towns.rows.compactMap { $0["name"]?.stringValue } == ["中原西路街道", "峡窝镇", "高山镇", "来集镇"])
+            // Asked for, facts without an indicator count too.
+            let everything = try await server.result("regions", ["root": "峡窝镇", "unindexed": true])
+            #expect(everything.rows.first?["facts"] == .int(86))
             let missing = try await server.call("regions", ["root": "火星镇"])
             #expect(missing.error?.code == .notFound)
             #expect(missing.error?.data?["param"] == .string("root"))
@@ -65,6 +71,7 @@ struct MethodTests {
             #expect(fact["doc"] == .string("000_3b6c502861b3ad01.txt"))
             #expect(fact["label"] == .string("工业产值"))
             #expect(fact["span"] == .array([.int(217), .int(242)]))
+            #expect(fact["measure"] == .string("level"))
             #expect(result["as_of"]?.stringValue?.hasSuffix("Z") == true)
 
             // A region includes its sub-regions unless told otherwise.
@@ -105,10 +112,15 @@ struct MethodTests {
             #expect(output.rows[0]["stated_growth_pct"] == .number("7.07"))
             #expect(output.rows[0]["computed_growth_pct"] == .null)
 
+            // 24 firms added in 2022 and 62 in total in 2023 are two series: no growth from one to the other.
             let hightech = try await server.result("series", ["indicator": "high_tech_enterprises", "region": "峡窝镇"])
             #expect(hightech.rows.map { $0["year"]!.intValue! } == [2022, 2023])
-            #expect(hightech.rows[1]["computed_growth_pct"] == .number("158.33"))
-            #expect(hightech.rows[1]["previous_year"] == .int(2022))
+            #expect(hightech.rows.map { $0["measure"]!.stringValue! } == ["added", "level"])
+            #expect(hightech.rows[1]["computed_growth_pct"] == .null)
+            #expect(hightech.rows[1]["previous_year"] == .null)
+            let added = try await server.result(
+                "series", ["indicator": "high_tech_enterprises", "region": "峡窝镇", "measure": "added"])
+            #expect(added.rows.map { $0["base_value"]! } == [.number("24")])
 
             // Two regions; a five-year gap has a change but no annual growth.
             let both = try await server.result(
@@ -125,10 +137,15 @@ struct MethodTests {
             let result = try await server.result("compare", ["indicator": "high_tech_enterprises", "year": 2023])
             #expect(result.rows.map { $0["region"]!.stringValue! } == ["峡窝镇", "来集镇"])
             #expect(result.rows.map { $0["rank"]!.intValue! } == [1, 2])
-            // 来集镇 states 5 and 25 high-tech enterprises in one article: a conflict, the first statement chosen.
-            #expect(result.rows[1]["base_value"] == .number("5"))
-            #expect(result.rows[1]["conflict"] == .bool(true))
+            // 来集镇 states 5 new and 25 in total: the stock is ranked, and the two are no conflict.
+            #expect(result.rows[1]["base_value"] == .number("25"))
+            #expect(result.rows[1]["measure"] == .string("level"))
+            #expect(result.rows[1]["conflict"] == .bool(false))
             #expect(result.rows[1]["n_sources"] == .int(1))
+            let added = try await server.result(
+                "compare", ["indicator": "high_tech_enterprises", "year": 2023, "measure": "added"])
+            #expect(added.rows.map { $0["region"]!.stringValue! } == ["来集镇"])
+            #expect(added.rows.first?["base_value"] == .number("5"))
         }
     }
 
@@ -162,9 +179,13 @@ struct MethodTests {
             #expect(row["year"] == .int(2023))
             #expect(row["gdp"] == .number("6500000000"))
             #expect(row["actual_indicators"] == .int(5))
-            #expect(row["conflicts"] == .int(2))
+            #expect(row["conflicts"] == .int(0))
             #expect(row["facts"] == .int(7))
             #expect(row["actuals"]?["industrial_value_added"] == .number("1150000000"))
+            #expect(row["actuals"]?["high_tech_enterprises"] == .number("25"))
+            #expect(row["actuals_added"]?["high_tech_enterprises"] == .number("5"))
+            let everything = try await server.result("summary", ["region": "来集镇", "unindexed": true])
+            #expect(everything.rows.first?["facts"] == .int(12))
             let all = try await server.result("summary")
             #expect(all["total"] == .int(9))
         }
@@ -175,13 +196,18 @@ struct MethodTests {
             let list = try await server.result("documents")
             #expect(list["total"] == .int(5))
             #expect(list.rows.map { $0["facts"]!.intValue! } == [11, 6, 17, 8, 25])
-            #expect(list.rows[4]["articles"] == .int(4))
+            #expect(list.rows[4]["articles"] == .int(11))
             #expect(list.rows[4]["targets"] == .int(15))
             #expect(list.rows[4]["years"] == .array([.int(2023), .int(2024)]))
             #expect(try await server.result("documents", ["region": "峡窝镇"])["total"] == .int(2))
 
             let one = try await server.result("document", ["name": "004_cb355fd960d97158.txt", "text": true])
-            #expect(one["articles"]?.arrayValue?.compactMap { $0["region"]?.stringValue } == ["上街区", "来集镇", "惠济区", "登封市"])
+            // The newspaper page: its banner, then ten articles, each about its own place.
+            #expect(one["articles"]?.arrayValue?.compactMap { $0["region"]?.stringValue }
+                    == ["上街区", "上街区", "来集镇", "中原西路街道", "高山镇", "惠济区", "篾街社区", "梧桐办事处",
+                        "西环路社区", "马寨村", "登封市"])
+            #expect(one["articles"]?[1]?["title"] == .string("激活发展内生动力 构建现代化产业体系"))
+            #expect(one["articles"]?[1]?["sets_targets"] == .bool(true))
             #expect(one["facts"]?.arrayValue?.count == 25)
             let text = try #require(one["text"]?.stringValue)
             // Spans index the text in Unicode scalars.
@@ -205,19 +231,22 @@ struct MethodTests {
             #expect(result["fact"]?["evidence"] == .string("峡窝镇工业产值完成42.5亿元，同比增长7.07%"))
             #expect(result["document"]?["name"] == .string("000_3b6c502861b3ad01.txt"))
             #expect(result["article"]?["region"] == .string("峡窝镇"))
-            #expect(result["sentence"] == .string("1月至12月，峡窝镇工业产值完成42.5亿元，同比增长7.07%；固定资产投资完成18.07亿元，同比增长1.18%。"))
+            #expect(result["sentence"] == .string("1月至12月，峡窝镇工业产值完成42.5亿元，同比增长7.07%；"))
             #expect(result["span"] == .array([.int(217), .int(242)]))
             #expect(result["consolidated"]?["chosen"] == .bool(true))
             #expect(result["consolidated"]?["base_value"] == .number("4250000000"))
             #expect(result["other_sources"] == .array([]))
 
-            // 来集镇's two high-tech counts explain each other.
+            // 来集镇's two high-tech counts, 5 added and 25 in total, are two consolidated values, not rivals.
             let laiji = try await server.result("facts", ["region": "来集镇", "indicator": "high_tech_enterprises"])
-            let second = try #require(laiji.rows.last?["id"])
-            let other = try await server.result("explain", ["fact": second])
-            #expect(other["consolidated"]?["chosen"] == .bool(false))
-            #expect(other["consolidated"]?["conflict"] == .bool(true))
-            #expect(other["other_sources"]?.arrayValue?.first?["base_value"] == .number("5"))
+            #expect(laiji.rows.map { $0["measure"]!.stringValue! } == ["added", "level"])
+            for fact in laiji.rows {
+                let explained = try await server.result("explain", ["fact": fact["id"]!])
+                #expect(explained["consolidated"]?["chosen"] == .bool(true))
+                #expect(explained["consolidated"]?["measure"] == fact["measure"])
+                #expect(explained["consolidated"]?["conflict"] == .bool(false))
+                #expect(explained["other_sources"] == .array([]))
+            }
         }
     }
 }

@@ -14,9 +14,8 @@ import Glibc
 struct ObservabilityTests {
     @Test func metricsCountRequestsAndEveryRequestLogLineHasAnId() async throws {
         let binary = try Repository.executable("zhibiao-report")
-        let database = try TestDatabase.create()
+        let database = try IngestedSeeds.database()
         defer { database.drop() }
-        try SeedFixture.load(into: database)
         let socket = temporarySocketPath()
         let environment = [
             "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,

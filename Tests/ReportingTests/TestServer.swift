@@ -6,7 +6,8 @@ import ZhibiaoPostgres
 import ZhibiaoReporting
 import ZhibiaoTestSupport
 
-/// A reporting server running in-process on a short temporary socket over a seeded test database.
+/// A reporting server running in-process on a short temporary socket over a test database holding the seeds as the
+/// real pipeline ingested them (`IngestedSeeds`), or over an empty one.
 struct TestServer: Sendable {
     let server: ReportServer
     let database: TestDatabase
@@ -14,14 +15,14 @@ struct TestServer: Sendable {
     private let group: ServiceGroup
     private let task: Task<Void, any Error>
 
-    /// Creates a seeded database, starts a server on it, runs `body`, then shuts down and drops the database.
+    /// Copies the ingested seeds (or creates an empty database), starts a server on it, runs `body`, then shuts down
+    /// and drops the database.
     static func with<T: Sendable>(
         seeded: Bool = true, _ configure: @Sendable (inout ReportServerConfiguration) -> Void = { _ in },
         _ body: (TestServer) async throws -> T
     ) async throws -> T {
-        let database = try TestDatabase.create()
+        let database = try seeded ? IngestedSeeds.database() : TestDatabase.create()
         defer { database.drop() }
-        if seeded { try SeedFixture.load(into: database) }
         let server = try await start(database, configure)
         do {
             let value = try await body(server)

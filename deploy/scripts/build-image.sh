@@ -7,6 +7,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 # shellcheck source=env.sh
 source "$here/env.sh"
+trap_errors
 "$here/setup-tools.sh"
 "$here/base-images.sh"
 # ZHIBIAO_BUILD_CONTEXT: another checkout to build (with this deploy/ in it), e.g. a branch not merged yet.
@@ -27,11 +28,23 @@ else
 fi
 
 log "image: building $ZHIBIAO_IMAGE (swift build -c release in the container: minutes)"
-# --format docker keeps HEALTHCHECK (the OCI image format has no field for it).
+mkdir -p "$state_dir"
+build_log="$state_dir/image-build.log"
+started=$SECONDS
+status=0
+# --format docker keeps HEALTHCHECK (the OCI image format has no field for it). The whole output goes to the log;
+# the STEP lines show progress. The filter may match nothing: only podman's exit code decides.
 nice -n 10 timeout "${ZHIBIAO_IMAGE_BUILD_TIMEOUT:-3600}" podman build --format docker --layers \
     "${mounts[@]}" \
     --build-arg SWIFT_IMAGE="$ZHIBIAO_SWIFT_IMAGE" \
     --build-arg RUNTIME_IMAGE="$ZHIBIAO_BASE_IMAGE" \
     --build-arg GIT_MIRROR="$mirror" \
-    -f deploy/docker/Dockerfile -t "$ZHIBIAO_IMAGE" . 2>&1 | tee "$state_dir/image-build.log" | grep -E '^(STEP|COMMIT|Successfully|Error|error)' >&2
+    -f deploy/docker/Dockerfile -t "$ZHIBIAO_IMAGE" . 2>&1 | tee "$build_log" |
+    { grep --line-buffered -E '^(\[[0-9]+/[0-9]+\] )?(STEP|COMMIT|Successfully|Error|error)' || true; } >&2 || status=${PIPESTATUS[0]}
+if [ "$status" -ne 0 ]; then
+    log "image: podman build FAILED (exit $status) after $((SECONDS - started)) s; log: ${build_log#"$repo_root"/}"
+    show_tail "$build_log" 40
+    exit "$status"
+fi
+log "image: built in $((SECONDS - started)) s"
 log "image: $(podman image inspect "$ZHIBIAO_IMAGE" --format '{{.Id}} {{.Size}}' | awk '{printf "%s, %.0f MB", substr($1,1,12), $2/1e6}')"

@@ -39,19 +39,23 @@ wait_for() {
 }
 
 # ---- 1. the image ----
-if [ "${ZHIBIAO_DEPLOY_REUSE_IMAGE:-}" = 1 ] && podman image exists "$ZHIBIAO_IMAGE"; then
-    if ! "$here/setup-tools.sh" || ! "$here/base-images.sh"; then
-        fail "tools and base images"
-        summary
-        exit 1
-    fi
-    log "image: reusing $ZHIBIAO_IMAGE"
-elif "$here/build-image.sh"; then
-    ok "image $ZHIBIAO_IMAGE built from deploy/docker/Dockerfile"
-else
-    fail "image build (log: .build-deploy/image-build.log)"
+# Everything the tools, base images and image build print is also kept in $image_log; a failure is followed by
+# its last lines (each step that fails ends its output with the tail of its own log).
+mkdir -p "$state_dir"
+image_log="$state_dir/check-image.log"
+image_failed() {  # WHAT
+    fail "$1 (log: ${image_log#"$repo_root"/})"
+    tail -n 40 "$image_log" | sed 's/^/      | /'
     summary
     exit 1
+}
+if [ "${ZHIBIAO_DEPLOY_REUSE_IMAGE:-}" = 1 ] && podman image exists "$ZHIBIAO_IMAGE"; then
+    { "$here/setup-tools.sh" && "$here/base-images.sh"; } 2>&1 | tee "$image_log" || image_failed "tools and base images"
+    log "image: reusing $ZHIBIAO_IMAGE"
+elif "$here/build-image.sh" 2>&1 | tee "$image_log"; then
+    ok "image $ZHIBIAO_IMAGE built from deploy/docker/Dockerfile"
+else
+    image_failed "image build"
 fi
 
 # --no-healthcheck: podman would try to schedule the image's health check with systemd timers.
@@ -75,7 +79,7 @@ if grep -q 'not found' <<<"$libraries"; then
 else
     ok "every shared library resolves: $(awk '/=>/ {print $1}' <<<"$libraries" | sort -u | tr '\n' ' ')"
 fi
-bundles=$(in_image sh -c 'ls -d /opt/zhibiao/bin/*.resources' 2>/dev/null | xargs -n 1 basename | tr '\n' ' ')
+bundles=$(in_image sh -c 'ls -d /opt/zhibiao/bin/*.resources' 2>/dev/null | xargs -r -n 1 basename | tr '\n' ' ')
 case "$bundles" in
     *Zhibiao_ZhibiaoSchema.resources*Zhibiao_ZhibiaoExtraction.resources* | \
         *Zhibiao_ZhibiaoExtraction.resources*Zhibiao_ZhibiaoSchema.resources*)
@@ -166,7 +170,12 @@ fi
 
 # ---- 3. the daemons, end to end ----
 # Each half switches on when the image's executable has `serve` (its service is merged).
-has_serve() { in_image "$1" --help 2>/dev/null | grep -qE '^ +serve( |$)'; }
+# The help is read whole first: `… | grep -q` under pipefail fails when grep stops reading before the writer ends.
+has_serve() {
+    local help
+    help=$(in_image "$1" --help 2>/dev/null) || return 1
+    grep -qE '^ +serve( |$)' <<<"$help"
+}
 report_ready=false
 ingest_ready=false
 has_serve zhibiao-report && report_ready=true

@@ -8,10 +8,15 @@
 #   deploy/scripts/setup-tools.sh          all of it
 #   deploy/scripts/setup-tools.sh lint     only what the linters need (no container tools)
 set -euo pipefail
-cd "$(dirname "$0")/../.."
+here=$(cd "$(dirname "$0")" && pwd)
+# shellcheck source=env.sh
+source "$here/env.sh"
+trap_errors
+cd "$repo_root"
 what=${1:-all}
 state=.build-deploy
 venv=$state/venv
+mkdir -p "$state"
 
 # Versions pinned so that a lint result means the same thing on every machine.
 python_tools=(
@@ -27,16 +32,16 @@ apt_wanted=(shellcheck systemd python3-venv)
 
 missing=()
 for package in "${apt_wanted[@]}"; do
-    dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
+    [ "$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)" = "install ok installed" ] || missing+=("$package")
 done
 if [ ${#missing[@]} -gt 0 ]; then
     sudo=""
     [ "$(id -u)" = 0 ] || sudo="sudo"
-    echo "setup-tools: apt-get install ${missing[*]}"
+    log "setup-tools: apt-get update, apt-get install ${missing[*]}"
     # apt waits for another apt (a colleague's install) instead of failing; bounded.
-    $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
-    DEBIAN_FRONTEND=noninteractive $sudo apt-get -o DPkg::Lock::Timeout=300 install -y -qq \
-        --no-install-recommends "${missing[@]}" >/dev/null
+    step "setup-tools: apt-get update" "$state/apt.log" $sudo apt-get -o DPkg::Lock::Timeout=300 update -qq
+    step "setup-tools: apt-get install" "$state/apt-install.log" $sudo env DEBIAN_FRONTEND=noninteractive \
+        apt-get -o DPkg::Lock::Timeout=300 install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
 # The system Python, not a pyenv shim that may point elsewhere.
@@ -44,10 +49,10 @@ python=/usr/bin/python3
 [ -x "$python" ] || python=python3
 stamp=$venv/.tools-$(printf '%s\n' "${python_tools[@]}" | sha256sum | cut -c1-16)
 if [ ! -f "$stamp" ]; then
-    mkdir -p "$state"
     [ -x "$venv/bin/pip" ] || "$python" -m venv "$venv"
-    echo "setup-tools: pip install ${python_tools[*]}"
-    "$venv/bin/pip" install --quiet --disable-pip-version-check "${python_tools[@]}"
+    log "setup-tools: pip install ${python_tools[*]}"
+    step "setup-tools: pip install" "$state/pip.log" \
+        "$venv/bin/pip" install --disable-pip-version-check "${python_tools[@]}"
     rm -f "$venv"/.tools-*
     touch "$stamp"
 fi

@@ -93,24 +93,36 @@ public struct ParsedDocument: Sendable, Hashable {
 /// One article of a report (a newspaper page holds several), with its own subject region and year.
 public struct ParsedArticle: Sendable, Hashable {
     public var ordinal: Int
+    /// Its headline, when it opens with one.
     public var title: String?
+    /// "本报讯(记者 …)", "人民网安阳1月17日专电", when its body opens with one.
+    public var dateline: String?
+    /// The place it is about.
     public var region: String?
     public var regionCode: String?
     public var year: Int?
+    /// Whether it sets targets (主要预期目标…).
+    public var setsTargets: Bool
     /// `[start, end)` in Unicode scalars of the text.
     public var span: Range<Int>
 
-    public init(ordinal: Int, title: String?, region: String?, regionCode: String?, year: Int?, span: Range<Int>) {
+    public init(
+        ordinal: Int, title: String?, dateline: String? = nil, region: String?, regionCode: String?, year: Int?,
+        setsTargets: Bool = false, span: Range<Int>
+    ) {
         self.ordinal = ordinal
         self.title = title
+        self.dateline = dateline
         self.region = region
         self.regionCode = regionCode
         self.year = year
+        self.setsTargets = setsTargets
         self.span = span
     }
 }
 
-/// A gazetteer entry that a fact or an article refers to.
+/// A gazetteer entry that a fact or an article refers to, or one of their ancestors (the chain up to the province is
+/// stored, so filters by a district include its towns).
 public struct ParsedRegion: Sendable, Hashable {
     public enum Level: String, Sendable {
         case province, city, county, township

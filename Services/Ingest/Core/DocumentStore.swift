@@ -12,10 +12,15 @@ enum DocumentStore {
     static func writeContents(of documents: [(id: Int64, parsed: ParsedDocument)], on connection: PostgresConnection)
         throws
     {
-        // One row per distinct region, in code order, so that two workers upserting the same new regions lock them
-        // in the same order (no deadlock). DO NOTHING, not UPDATE: the gazetteer is the authority and every parser
-        // version names a code alike. The foreign keys (articles → regions, parent → region) are checked at the end
-        // of the statement, when the whole CTE has run.
+        // One row per distinct region, in code order. Gazetteer codes extend their parent's code (41, 4101, 410106,
+        // 410106100), so code order writes every parent before its children; and two workers upserting the same
+        // new regions lock them in the same order (no deadlock). The foreign keys (articles → regions, parent →
+        // region) are checked at the end of the statement, when the whole CTE has run.
+        //
+        // The gazetteer is the authority: a region stored otherwise — by parser version 1, without its parent, with
+        // the text's name and a level guessed from its code — takes the gazetteer's entry. Only such rows are
+        // updated (and locked); a region already right is left alone, so concurrent writers of the same places do
+        // not queue behind each other's locks.
         var regionByCode: [String: ParsedRegion] = [:]
         for document in documents {
             for region in document.parsed.regions { regionByCode[region.code] = region }
@@ -24,22 +29,32 @@ enum DocumentStore {
         let articles = documents.flatMap { document in document.parsed.articles.map { (document.id, $0) } }
         try connection.query(
             prepared: """
-                WITH regions AS (
-                    INSERT INTO zhibiao.regions (code, name, level, parent_code)
+                WITH input AS (
                     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                                  WITH ORDINALITY AS i(code, name, level, parent_code, position)
+                ), inserted AS (
+                    INSERT INTO zhibiao.regions (code, name, level, parent_code)
+                    SELECT code, name, level, parent_code FROM input ORDER BY position
                     ON CONFLICT (code) DO NOTHING
+                ), corrected AS (
+                    UPDATE zhibiao.regions r SET name = i.name, level = i.level, parent_code = i.parent_code
+                    FROM input i
+                    WHERE r.code = i.code
+                      AND (r.name, r.level, r.parent_code) IS DISTINCT FROM (i.name, i.level, i.parent_code)
                 )
-                INSERT INTO zhibiao.articles (document_id, ordinal, title, region, region_code, year, span_start,
-                                              span_end)
-                SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::int[],
-                                     $11::int[], $12::int[])
+                INSERT INTO zhibiao.articles (document_id, ordinal, title, dateline, region, region_code, year,
+                                              sets_targets, span_start, span_end)
+                SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
+                                     $11::int[], $12::boolean[], $13::int[], $14::int[])
                 """,
             [
                 PostgresArray(regions.map(\.code)), PostgresArray(regions.map(\.name)),
                 PostgresArray(regions.map(\.level.rawValue)), PostgresArray(regions.map(\.parentCode)),
                 PostgresArray(articles.map { String($0.0) }), PostgresArray(articles.map { String($0.1.ordinal) }),
-                PostgresArray(articles.map(\.1.title)), PostgresArray(articles.map(\.1.region)),
-                PostgresArray(articles.map(\.1.regionCode)), PostgresArray(articles.map { $0.1.year.map(String.init) }),
+                PostgresArray(articles.map(\.1.title)), PostgresArray(articles.map(\.1.dateline)),
+                PostgresArray(articles.map(\.1.region)), PostgresArray(articles.map(\.1.regionCode)),
+                PostgresArray(articles.map { $0.1.year.map(String.init) }),
+                PostgresArray(articles.map { String($0.1.setsTargets) }),
                 PostgresArray(articles.map { String($0.1.span.lowerBound) }),
                 PostgresArray(articles.map { String($0.1.span.upperBound) }),
             ])
@@ -47,7 +62,8 @@ enum DocumentStore {
         try connection.copyIn(
             """
             COPY zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label, value, unit,
-                                base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence)
+                                base_value, unit_class, qualifier, growth_pct, measure, evidence, span_start, span_end,
+                                sentence)
             FROM STDIN
             """,
             rows: documents.lazy.flatMap { document in
@@ -57,8 +73,8 @@ enum DocumentStore {
                         id, String(fact.article), fact.region, fact.regionCode, fact.year.map(String.init),
                         fact.kind.rawValue, fact.indicator, fact.label, fact.value?.postgresNumericText, fact.unit,
                         fact.baseValue?.postgresNumericText, fact.unitClass?.rawValue, fact.qualifier.rawValue,
-                        fact.growthPct?.postgresNumericText, fact.evidence, String(fact.span.first ?? 0),
-                        String(fact.span.last ?? 0), fact.sentence,
+                        fact.growthPct?.postgresNumericText, fact.measure?.rawValue, fact.evidence,
+                        String(fact.span.first ?? 0), String(fact.span.last ?? 0), fact.sentence,
                     ]
                 }
             })

@@ -84,7 +84,7 @@ public enum IngestQueue {
     /// and ends `discarded` by itself.
     ///
     /// No row can make this statement fail (and so stop every worker, the row being first in line): the table's
-    /// constraints (migration 0005) keep `attempt ≤ max_attempts ≤ 100` and every timestamp finite, and an attempt is
+    /// constraints (migration 0007) keep `attempt ≤ max_attempts ≤ 100` and every timestamp finite, and an attempt is
     /// counted only below `max_attempts`. A message with none left — its worker died in its last one, or a producer
     /// wrote it so — is discarded with that in its history.
     static let claimSQL = """

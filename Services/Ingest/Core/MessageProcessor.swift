@@ -17,6 +17,8 @@ import ZhibiaoPostgres
 ///   the last attempt); the others in the batch go on.
 /// - A write that fails (a constraint) rolls the batch back; its messages are then completed one by one, so that
 ///   only the culprit records the failure.
+/// - A report whose decoded text is already a document (other bytes: another encoding, CRLF, a byte order mark) is
+///   not stored again: its message is done, pointing at that document (two more round trips for such messages).
 public struct MessageProcessor: Sendable {
     public let parser: any DocumentParser
     public let settings: IngestSettings
@@ -34,6 +36,9 @@ public struct MessageProcessor: Sendable {
         case done(documentID: Int64, facts: Int)
         /// The bytes were already a document (the message was enqueued around the idempotency check).
         case alreadyKnown(documentID: Int64)
+        /// Other bytes of a text that is already a document (another encoding, other line endings, a byte order
+        /// mark): the message is done, pointing at that document, and no second document is stored.
+        case sameText(documentID: Int64)
         case failed(willRetry: Bool)
         /// Another worker took the message over (this one stalled past the grace); nothing was done.
         case lost
@@ -131,11 +136,17 @@ public struct MessageProcessor: Sendable {
             }
             if !parsed.isEmpty {
                 let documentIDs = try store(parsed, on: connection)
-                let documents = parsed.map { (id: documentIDs[$0.claim.id]!, parsed: $0.document) }
-                try DocumentStore.writeContents(of: documents, on: connection)
-                for message in parsed {
+                let stored = parsed.filter { documentIDs[$0.claim.id] != nil }
+                let documents = stored.map { (id: documentIDs[$0.claim.id]!, parsed: $0.document) }
+                if !documents.isEmpty { try DocumentStore.writeContents(of: documents, on: connection) }
+                for message in stored {
                     outcomes[message.claim.id] = .done(
                         documentID: documentIDs[message.claim.id]!, facts: message.document.facts.count)
+                }
+                let repeated = parsed.filter { documentIDs[$0.claim.id] == nil }
+                for (message, documentID) in try documentsWithTheSameText(as: repeated, on: connection) {
+                    try markDone(message, documentID: documentID, on: connection)
+                    outcomes[message] = .sameText(documentID: documentID)
                 }
             }
             return outcomes
@@ -165,6 +176,11 @@ public struct MessageProcessor: Sendable {
             metrics.alreadyKnown.increment()
             logger.info(
                 "message was already a document", metadata: ["message": "\(claim.id)", "document": "\(documentID)"])
+        case .sameText(let documentID):
+            metrics.alreadyKnown.increment()
+            logger.info(
+                "message was already known (same text as document \(documentID))",
+                metadata: ["message": "\(claim.id)", "document": "\(documentID)"])
         case .failed(let willRetry):
             (willRetry ? metrics.failed : metrics.discarded).increment()
         case .lost:
@@ -173,7 +189,8 @@ public struct MessageProcessor: Sendable {
     }
 
     /// Inserts the document rows, marks their messages done and announces their facts (at COMMIT): one statement
-    /// for the whole batch. Returns the document id of each message.
+    /// for the whole batch. Returns the document id of each message stored; a message whose text is already a
+    /// document (`documents.text_sha256`, stored before or earlier in the batch) is not stored and has none.
     private func store(_ batch: [Parsed], on connection: PostgresConnection) throws -> [Int64: Int64] {
         let rows = try connection.query(
             prepared: """
@@ -186,6 +203,8 @@ public struct MessageProcessor: Sendable {
                     SELECT q.sha256, q.source_name, q.bytes, i.text, i.encoding, i.source_url, i.published_on::date,
                            i.region_hint, q.created_at, $8
                     FROM input i JOIN zhibiao.ingest_queue q ON q.id = i.message
+                    ORDER BY i.message  -- ids in message order; of two messages with one text, the first is stored
+                    ON CONFLICT (text_sha256) DO NOTHING
                     RETURNING id, sha256
                 ), done AS (
                     UPDATE zhibiao.ingest_queue q
@@ -204,6 +223,24 @@ public struct MessageProcessor: Sendable {
             ])
         return Dictionary(
             uniqueKeysWithValues: try rows.map { (try $0.decode(Int64.self, at: 0), try $0.decode(Int64.self, at: 1)) })
+    }
+
+    /// The stored document with the same text as each of `messages` (which `store` did not store), by message id.
+    /// A statement of its own: a document committed by another worker while `store` waited on it is visible only
+    /// to a later statement.
+    private func documentsWithTheSameText(
+        as messages: [Parsed], on connection: PostgresConnection
+    ) throws -> [(message: Int64, document: Int64)] {
+        guard !messages.isEmpty else { return [] }
+        return try connection.query(
+            """
+            SELECT i.message, d.id
+            FROM unnest($1::bigint[], $2::text[]) AS i(message, text)
+            JOIN zhibiao.documents d ON d.text_sha256 = zhibiao.text_sha256(i.text)
+            ORDER BY i.message
+            """,
+            [PostgresArray(messages.map { String($0.claim.id) }), PostgresArray(messages.map(\.document.text))]
+        ).map { (try $0.decode(Int64.self, at: 0), try $0.decode(Int64.self, at: 1)) }
     }
 
     /// Records a failed attempt: back to `available` after the backoff, or `discarded` after the last attempt, with

@@ -37,13 +37,15 @@ public enum SubmissionFile {
     }
 }
 
-/// `zhibiao-ingest submit PATH...`: files, and directories walked recursively, enqueued in one transaction.
+/// `zhibiao-ingest submit PATH...`: files, and directories walked recursively, enqueued in one transaction, in the
+/// order given (the queue's order, and so the order in which they are ingested).
 ///
 /// Submits may run at once over overlapping folders. Two transactions inserting the same report wait on each other
-/// (the queue's unique `sha256`), so each inserts its reports in the order of a hash of their contents, not of their
-/// paths: the same report comes at the same place in both and they cannot deadlock over them. A deadlock with any
-/// other writer still rolls the transaction back, and it is run again. Outcomes are reported only once committed,
-/// so nothing is said "queued" that a rollback took back.
+/// (the queue's unique `sha256`), and two submits inserting each other's reports in their own orders could deadlock:
+/// so a submit first takes a transaction-scoped advisory lock that every submit takes, and inserts only while it holds
+/// it; the other waits its turn, holding nothing. A deadlock with any other writer (plain SQL holds no such lock)
+/// still rolls the transaction back, and it is run again. Outcomes are reported only once committed, so nothing is
+/// said "queued" that a rollback took back.
 public struct Submitter: Sendable {
     /// What became of each file, in the order the files were given.
     public struct Summary: Sendable {
@@ -67,6 +69,8 @@ public struct Submitter: Sendable {
     public let maxAttempts: Int
     /// How many times a transaction that lost a deadlock (or a serialization conflict) is run.
     static let transactionAttempts = 5
+    /// The advisory lock every submit holds while it inserts (any key unique to Zhibiao; the migrations' is `…01`).
+    static let lockKey: Int64 = 0x5A48_4942_4941_4F02
 
     public init(maxBytes: Int, maxAttempts: Int) {
         self.maxBytes = maxBytes
@@ -101,37 +105,17 @@ public struct Submitter: Sendable {
         return files
     }
 
-    /// Reads and enqueues `files` in one transaction (the NOTIFY goes out at its commit). `progress` is called with
-    /// the number of files read so far. Blocking.
+    /// Reads and enqueues `files` in one transaction (the NOTIFY goes out at its commit), in their order. `progress`
+    /// is called with the number of files read so far (from 0 again when the transaction is run again). Blocking.
     ///
-    /// Every file is read twice, to order and then to send, so that memory holds one report at a time.
+    /// Memory holds one report at a time.
     public func submit(_ files: [String], on connection: PostgresConnection, progress: (Int) -> Void = { _ in })
         throws -> Summary
     {
-        var rejected: [Int: String] = [:]
-        var order: [(index: Int, key: ContentKey)] = []
-        for (index, path) in files.enumerated() {
-            switch SubmissionFile.read(path: path, name: Self.name(of: path), maxBytes: maxBytes) {
-            case .rejected(let reason): rejected[index] = reason
-            case .accepted(let submission): order.append((index, ContentKey(submission.bytes)))
-            }
-            progress(index + 1)
-        }
-        order.sort { ($0.key, $0.index) < ($1.key, $1.index) }
-
         var attempt = 1
         while true {
             do {
-                let outcomes = try enqueue(files, in: order.map(\.index), on: connection)
-                return Summary(events: files.indices.map { index in
-                    if let reason = rejected[index] ?? outcomes.rejected[index] {
-                        return .rejected(path: files[index], reason: reason)
-                    }
-                    switch outcomes.enqueued[index]! {
-                    case .queued(let id): return .queued(path: files[index], id: id)
-                    case .alreadyKnown: return .alreadyKnown(path: files[index])
-                    }
-                })
+                return Summary(events: try enqueue(files, on: connection, progress: progress))
             } catch let error as PostgresError
                 where (error.sqlState == "40P01" || error.sqlState == "40001") && attempt < Self.transactionAttempts
             {
@@ -141,40 +125,28 @@ public struct Submitter: Sendable {
         }
     }
 
-    /// One transaction: the files at `indices`, in that order, each read again (it may have changed or gone since).
-    private func enqueue(_ files: [String], in indices: [Int], on connection: PostgresConnection) throws
-        -> (enqueued: [Int: IngestQueue.EnqueueOutcome], rejected: [Int: String])
+    /// One transaction: the submit lock, then each file read and enqueued in turn.
+    private func enqueue(_ files: [String], on connection: PostgresConnection, progress: (Int) -> Void) throws
+        -> [Event]
     {
         try connection.transaction { connection in
-            var enqueued: [Int: IngestQueue.EnqueueOutcome] = [:]
-            var rejected: [Int: String] = [:]
-            for index in indices {
-                switch SubmissionFile.read(path: files[index], name: Self.name(of: files[index]), maxBytes: maxBytes) {
-                case .rejected(let reason): rejected[index] = reason
+            try connection.query("SELECT pg_advisory_xact_lock($1)", [Self.lockKey])
+            var events: [Event] = []
+            for (index, path) in files.enumerated() {
+                switch SubmissionFile.read(path: path, name: Self.name(of: path), maxBytes: maxBytes) {
+                case .rejected(let reason):
+                    events.append(.rejected(path: path, reason: reason))
                 case .accepted(let submission):
-                    enqueued[index] = try IngestQueue.enqueue([submission], maxAttempts: maxAttempts, on: connection)[0]
+                    switch try IngestQueue.enqueue([submission], maxAttempts: maxAttempts, on: connection)[0] {
+                    case .queued(let id): events.append(.queued(path: path, id: id))
+                    case .alreadyKnown: events.append(.alreadyKnown(path: path))
+                    }
                 }
+                progress(index + 1)
             }
-            return (enqueued, rejected)
+            return events
         }
     }
 
     private static func name(of path: String) -> String { (path as NSString).lastPathComponent }
-}
-
-/// The order in which submits insert reports: the same for the same bytes in every process (unlike Swift's
-/// `Hasher`, which is seeded per process). FNV-1a over the bytes, then their count; reports that differ but share
-/// both are ordered by their place in the list, and a deadlock between two such is retried.
-struct ContentKey: Comparable {
-    let hash: UInt64
-    let count: Int
-
-    init(_ bytes: [UInt8]) {
-        var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-        for byte in bytes { hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3 }
-        self.hash = hash
-        self.count = bytes.count
-    }
-
-    static func < (lhs: ContentKey, rhs: ContentKey) -> Bool { (lhs.hash, lhs.count) < (rhs.hash, rhs.count) }
 }

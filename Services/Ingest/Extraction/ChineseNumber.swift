@@ -48,6 +48,10 @@ enum ChineseNumber {
 
     @inline(__always) static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
 
+    /// 余 and 多 after a number: "more than" (9000余万元, 百余场).
+    static let yu: UInt32 = 0x4F59
+    static let duo: UInt32 = 0x591A
+
     /// The value of one Chinese digit character, nil for anything else.
     @inline(__always) static func digit(_ c: UInt32) -> Int? {
         switch c {
@@ -76,6 +80,28 @@ enum ChineseNumber {
     }
 
     static func isChineseNumeral(_ c: UInt32) -> Bool { digit(c) != nil || place(c) != nil }
+
+    /// A digit of a year written in Chinese, one character per digit (二〇二三): 两 is never one.
+    static func yearDigit(_ c: UInt32) -> Int? { c == liang ? nil : digit(c) }
+    static let liang: UInt32 = 0x4E24
+
+    /// 点, the decimal point of a Chinese numeral (七点五).
+    static let point: UInt32 = 0x70B9
+
+    /// A Chinese numeral with a decimal part written digit by digit (七点五 → 7.5, 十二点零五 → 12.05).
+    static func chineseDecimal(_ s: [UInt32], at start: Int, end: Int) -> (value: Decimal, end: Int)? {
+        guard let whole = chinese(s, at: start, end: end) else { return nil }
+        guard whole.end + 1 < end, s[whole.end] == point, digit(s[whole.end + 1]) != nil else {
+            return (whole.value, whole.end)
+        }
+        var i = whole.end + 1
+        var fraction = ""
+        while i < end, let d = digit(s[i]) {
+            fraction += String(d)
+            i += 1
+        }
+        return (Decimal(string: "\(whole.value).\(fraction)") ?? whole.value, i)
+    }
 
     /// A Chinese numeral below 10,000 (一百二十, 两, 三千, 十): value, end index, and whether it was a lone place
     /// character (十/百/千), which only counts as a number before 余/多 (百余场 yes, 千园 no).

@@ -8,6 +8,10 @@ public struct ExtractionError: Error, Sendable, CustomStringConvertible {
         case unreadable
         /// An indicator table line is malformed.
         case badIndicatorFile
+        /// A lexicon file line is malformed, or a category the engine needs is missing.
+        case badLexiconFile
+        /// The document asks for more work than the budget allows (a permanent failure: retrying cannot help).
+        case overBudget
     }
 
     public var code: Code

@@ -1,21 +1,30 @@
 import Foundation
 import ZhibiaoModels
 
-/// The module's entry point: loads the gazetteer and the indicator taxonomy once, then turns documents (bytes or
-/// text) into facts and money amounts. A value type, safe to share between tasks.
+/// The module's entry point: loads the lexicon, the gazetteer and the indicator taxonomy once, then turns documents
+/// (bytes or text) into facts and money amounts. A value type, safe to share between tasks.
 public struct Extractor: Sendable {
     public let taxonomy: IndicatorTaxonomy
-    public let gazetteer: Gazetteer
     let factExtractor: FactExtractor
-    let moneyExtractor = MoneyExtractor()
+    let moneyExtractor: MoneyExtractor
 
-    /// `indicatorsPath` (or `$ZHIBIAO_INDICATORS`) is merged over the built-in indicator table.
-    public init(indicatorsPath: String? = nil) throws {
+    /// `indicatorsPath` (or `$ZHIBIAO_INDICATORS`) is merged over the built-in indicator table; `budget` bounds the
+    /// work one document may ask for.
+    public init(indicatorsPath: String? = nil, budget: ExtractionBudget = .standard) throws {
+        let lexicon = try Lexicon.loadBundled()
         let taxonomy = try IndicatorTaxonomy.load(userFile: indicatorsPath)
-        let gazetteer = try Gazetteer.loadBundled()
+        let gazetteer = try Gazetteer.loadBundled(generic: lexicon[.regionGeneric])
+        let preparer = PreparedText.Preparer(lexicon: lexicon, folding: try CharacterFolding.loadBundled())
+        let scanner = try QuantityScanner(lexicon: lexicon)
         self.taxonomy = taxonomy
-        self.gazetteer = gazetteer
-        self.factExtractor = FactExtractor(taxonomy: taxonomy, gazetteer: gazetteer)
+        factExtractor = FactExtractor(
+            taxonomy: taxonomy, gazetteer: gazetteer, preparer: preparer, scanner: scanner,
+            reader: SentenceReader(taxonomy: taxonomy, words: SentenceWords(lexicon: lexicon)),
+            kinds: KindClassifier(lexicon: lexicon), dates: DocumentDate(lexicon: lexicon),
+            yearWords: YearResolver.Words(lexicon: lexicon), regionWords: RegionResolver.Words(lexicon: lexicon),
+            budget: budget)
+        moneyExtractor = MoneyExtractor(
+            preparer: preparer, scanner: scanner, clauseDelimiters: lexicon.characters(.clauseDelimiter))
     }
 
     /// Decodes `bytes` (UTF-8, UTF-16 with BOM, GB18030); throws an `ExtractionError` naming `doc` otherwise.
@@ -23,12 +32,36 @@ public struct Extractor: Sendable {
         try TextDecoder.decode(bytes, name: doc).text
     }
 
-    public func facts(in text: String, doc: String) -> [Fact] { factExtractor.facts(in: text, doc: doc) }
+    /// The whole document: articles, the places they resolved with their parents, and the facts. Throws
+    /// `ExtractionError` (`overBudget`) for a document beyond the work budget.
+    public func document(in text: String, source: DocumentSource) throws -> ExtractedDocument {
+        try factExtractor.document(text, source: source)
+    }
 
-    /// The same facts handed over one article at a time, for callers that write them out as they come.
-    public func facts(in text: String, doc: String, perArticle body: ([Fact]) throws -> Void) rethrows {
-        try factExtractor.forEachArticle(in: text, doc: doc, body)
+    /// The same document handed over one article at a time, for callers that write facts out as they come; returns
+    /// what only the whole document tells (its date and places).
+    @discardableResult
+    public func read(
+        _ text: String, source: DocumentSource, perArticle body: (ExtractedArticle, [Fact]) throws -> Void
+    ) throws -> (date: ExtractedDocument.DatedBy?, regions: [ResolvedRegion]) {
+        let summary = try factExtractor.read(text, source: source, body)
+        return (summary.date, summary.regions)
+    }
+
+    /// The facts of a text with no metadata but its name.
+    public func facts(in text: String, doc: String) throws -> [Fact] {
+        try document(in: text, source: DocumentSource(name: doc)).facts
     }
 
     public func money(in text: String, doc: String) -> [MoneyAmount] { moneyExtractor.amounts(in: text, doc: doc) }
+}
+
+/// How much work one document may ask for: beyond it the document is refused with a clear error, not read for
+/// minutes inside an open transaction. A year of newspaper pages holds well under this.
+public struct ExtractionBudget: Sendable {
+    /// Figures (numbers with a unit) in one document.
+    public var figures: Int
+    public static let standard = ExtractionBudget(figures: 200_000)
+
+    public init(figures: Int) { self.figures = figures }
 }

@@ -2,7 +2,8 @@ import Foundation
 
 extension Gazetteer {
     /// Loads the four bundled CSVs. Parses bytes directly (no String per row) to stay within the 50 ms budget.
-    public static func loadBundled() throws -> Gazetteer {
+    /// `generic` names (市辖区, 开发区, 城关镇 …: `region.generic` in the lexicon) are not indexed.
+    static func loadBundled(generic: PhraseList) throws -> Gazetteer {
         var gazetteer = Gazetteer()
         // (file, level, column of the parent code)
         let files: [(String, Level, Int?)] = [
@@ -15,7 +16,7 @@ extension Gazetteer {
             data.withUnsafeBytes { gazetteer.add(csv: $0.bindMemory(to: UInt8.self), level: level, parentColumn: parentColumn) }
         }
         gazetteer.linkParents()
-        gazetteer.buildIndex()
+        gazetteer.buildIndexes(generic: generic)
         return gazetteer
     }
 
@@ -61,36 +62,34 @@ extension Gazetteer {
         }
     }
 
-    /// Whether the entry's name is one of `genericNames` (not indexed).
-    private func isGeneric(_ e: Entry) -> Bool {
-        let name = nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)]
-        return Self.genericNames.contains { $0.count == name.count && $0.elementsEqual(name) }
+    /// Marks generic entries, then indexes every other full name, and the short names of provinces, prefectures and
+    /// counties (the name without its administrative suffix, two characters or more).
+    mutating func buildIndexes(generic: PhraseList) {
+        var full: [(Int32, Int32)] = []
+        var short: [(Int32, Int32)] = []
+        full.reserveCapacity(entries.count)
+        for id in entries.indices {
+            let e = entries[id]
+            let start = Int(e.nameStart), end = Int(e.nameStart + e.nameLength)
+            if let word = generic.match(nameScalars, at: start, end: end), word.scalars.count == end - start {
+                entries[id].isGeneric = true
+                continue
+            }
+            full.append((Int32(id), e.nameLength))
+            guard e.level <= .county else { continue }
+            let name = nameScalars[start..<end]
+            guard let suffix = Self.shortNameSuffixes.first(where: { name.count - $0.count >= 2 && name.suffix($0.count).elementsEqual($0) })
+            else { continue }
+            let length = name.count - suffix.count
+            guard name[start + length - 1] != Self.ethnicGroup else { continue }
+            short.append((Int32(id), Int32(length)))
+        }
+        fullNames = NameIndex(full, scalars: nameScalars, entries: entries)
+        shortNames = NameIndex(short, scalars: nameScalars, entries: entries)
     }
 
-    /// Indexes every non-generic name by its reversed-name hash. Chains are built back to front so each lists its
-    /// entries in gazetteer order (the first candidate wins ties in `RegionResolver`).
-    mutating func buildIndex() {
-        var capacity = 1
-        while capacity < entries.count * 2 { capacity <<= 1 }
-        slots = [Int32](repeating: -1, count: capacity)
-        slotMask = UInt64(capacity - 1)
-        for id in entries.indices.reversed() {
-            let e = entries[id]
-            guard !isGeneric(e) else { continue }
-            var hash = Self.seed
-            var k = Int(e.nameStart + e.nameLength) - 1
-            while k >= Int(e.nameStart) {
-                hash = Self.step(hash, nameScalars[k])
-                k -= 1
-            }
-            let at = slot(hash)
-            entries[id].nextInSlot = slots[at]
-            slots[at] = Int32(id)
-            let last = Int(nameScalars[Int(e.nameStart + e.nameLength) - 1] & 0xFFFF)
-            lastScalars[last >> 6] |= 1 << UInt64(last & 63)
-            longestName = max(longestName, Int(e.nameLength))
-        }
-    }
+    /// 族: a short name that still ends in it is an ethnic name, not a place (延边朝鲜族自治州).
+    static let ethnicGroup: UInt32 = 0x65CF
 
     /// Resolves each parent code to its entry by binary search over the entries ordered by code (the CSVs already
     /// are, so the sort is a no-op check); a code listed twice resolves to its last entry.

@@ -10,8 +10,21 @@ public struct IndicatorTaxonomy: Sendable {
         public let unitClass: UnitClass
         /// `level` (a stock at a moment) or `flow` (a quantity over the year).
         public let flow: String
+        public var isLevel: Bool { flow == "level" }
         public let names: [String]
         public let note: String
+    }
+
+    /// One name of an indicator as the table writes it, with its attributes (`名称:percent`, `名称:fallback`).
+    struct Name: Sendable {
+        /// The name without its attributes ("…" marks a gap for modifiers).
+        let text: String
+        /// Index into `indicators`.
+        let indicator: Int
+        /// The unit class figures named this way are stated in, when it is not the indicator's (优良天数比例: percent).
+        let unitClass: UnitClass?
+        /// Counts only when the article names the indicator in no other way (地方财政总收入 beside 一般公共预算收入).
+        let isFallback: Bool
     }
 
     public let indicators: [Indicator]
@@ -36,20 +49,37 @@ public struct IndicatorTaxonomy: Sendable {
         return IndicatorTaxonomy(rows)
     }
 
+    /// `indicators` as the table writes them: their names may carry attributes, which the taxonomy keeps apart
+    /// (`Indicator.names` are the plain names).
     public init(_ indicators: [Indicator]) {
-        self.indicators = indicators
-        self.matcher = LabelMatcher(indicators)
+        var names: [Name] = []
+        self.indicators = indicators.enumerated().map { index, indicator in
+            var plain: [String] = []
+            for written in indicator.names {
+                var parts = written.split(separator: ":").map(String.init)
+                let text = parts.removeFirst()
+                plain.append(text)
+                names.append(Name(
+                    text: text, indicator: index, unitClass: parts.compactMap(UnitClass.init(rawValue:)).first,
+                    isFallback: parts.contains("fallback")))
+            }
+            return Indicator(
+                id: indicator.id, unitClass: indicator.unitClass, flow: indicator.flow, names: plain, note: indicator.note)
+        }
+        self.matcher = LabelMatcher(names)
     }
 
-    /// Parses `id<TAB>unit_class<TAB>flow<TAB>names(|-separated)[<TAB>note]` with a header line.
+    /// Name attributes the table may write after a colon.
+    static let attributes: Set<String> = ["fallback", UnitClass.percent.rawValue]
+
+    /// Parses `id<TAB>unit_class<TAB>flow<TAB>names(|-separated)[<TAB>note]`; `#` starts a comment line, and a
+    /// header line starting with `id<TAB>` is skipped.
     static func parse(_ text: String, file: String) throws -> [Indicator] {
         var result: [Indicator] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let trimmed = line.trimmingCharacters(in: .whitespacesAndNewlines)
-            if trimmed.isEmpty || trimmed.hasPrefix("#") || (number == 0 && trimmed.hasPrefix("id\t")) { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
-                $0.trimmingCharacters(in: .whitespacesAndNewlines)
-            }
+            let trimmed = Lexicon.trimmed(line)
+            if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("id\t") { continue }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String(Lexicon.trimmed($0)) }
             guard fields.count >= 4, !fields[0].isEmpty, let unitClass = UnitClass(rawValue: fields[1]) else {
                 throw ExtractionError(
                     .badIndicatorFile, file: file,
@@ -60,6 +90,13 @@ public struct IndicatorTaxonomy: Sendable {
                     .badIndicatorFile, file: file, detail: "line \(number + 1): flow must be level or flow")
             }
             let names = fields[3].split(separator: "|").map(String.init).filter { !$0.isEmpty }
+            for name in names {
+                if let bad = name.split(separator: ":").dropFirst().first(where: { !attributes.contains(String($0)) }) {
+                    throw ExtractionError(
+                        .badIndicatorFile, file: file,
+                        detail: "line \(number + 1): unknown name attribute '\(bad)' (known: fallback, percent)")
+                }
+            }
             result.append(Indicator(
                 id: fields[0], unitClass: unitClass, flow: fields[2], names: names,
                 note: fields.count > 4 ? fields[4] : ""))
@@ -67,8 +104,8 @@ public struct IndicatorTaxonomy: Sendable {
         return result
     }
 
-    /// The indicator whose names include `name` exactly (quotes ignored), e.g. 签约项目 + 总投资.
-    func indicator(named name: String) -> Indicator? {
-        matcher.exact(name.scalarValues).map { indicators[$0] }
+    /// The index of the indicator one of whose names is `name` exactly (quotes ignored), e.g. 签约项目 + 总投资.
+    func indicator(named name: String) -> Int? {
+        matcher.exact(name.scalarValues)?.indicator
     }
 }

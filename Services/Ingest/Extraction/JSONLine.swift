@@ -2,9 +2,11 @@ import Foundation
 import ZhibiaoModels
 
 /// One JSON object per line with exact decimals (7.07, 4250000000 — never 4.25e9 or 7.0699999) and every field
-/// written, nulls included, in the gold file's order.
+/// written, nulls included, in the gold file's order. `tier` tells indicator facts ("indicator") from figures outside
+/// the indicator table ("unindexed"), which feed search but never summaries.
 public enum JSONLine {
-    public static func fact(_ f: Fact) -> String {
+    /// `explain` adds the sentence shape that produced the fact (`rule`).
+    public static func fact(_ f: Fact, explain: Bool = false) -> String {
         var out = Writer()
         out.field("doc", string: f.doc)
         out.field("region", string: f.region)
@@ -17,12 +19,30 @@ public enum JSONLine {
         out.field("unit_class", string: f.unitClass?.rawValue)
         out.field("qualifier", string: f.qualifier.rawValue)
         out.field("growth_pct", raw: f.growthPct.map(number))
+        out.field("measure", string: f.measure?.rawValue)
         out.field("evidence", string: f.evidence)
         out.field("label", string: f.label)
         out.field("span", raw: "[\(f.span.map(String.init).joined(separator: ", "))]")
         out.field("sentence", string: f.sentence)
         out.field("article", raw: String(f.article))
         out.field("region_code", string: f.regionCode)
+        out.field("tier", string: f.indicator == nil ? "unindexed" : "indicator")
+        if explain { out.field("rule", string: f.rule) }
+        return out.finish()
+    }
+
+    /// One article as `parse --explain` shows it.
+    public static func article(_ a: ExtractedArticle, doc: String) -> String {
+        var out = Writer()
+        out.field("doc", string: doc)
+        out.field("article", raw: String(a.ordinal))
+        out.field("title", string: a.title)
+        out.field("dateline", string: a.dateline)
+        out.field("subject", string: a.subject?.name)
+        out.field("subject_code", string: a.subject?.code)
+        out.field("year", raw: a.year.map(String.init))
+        out.field("sets_targets", raw: String(a.setsTargets))
+        out.field("span", raw: "[\(a.span.lowerBound), \(a.span.upperBound)]")
         return out.finish()
     }
 

@@ -1,5 +1,6 @@
-/// The decoded text prepared for matching: full-width forms folded to ASCII, PDF/print line breaks inside sentences
-/// joined, web-page residue (`|`, 上一篇, 版权声明 …) blanked. Every normalized scalar remembers the index of the
+/// The decoded text prepared for matching: characters folded (`CharacterFolding`: full-width to ASCII, traditional to
+/// simplified), zero-width characters dropped, PDF/print line breaks inside sentences joined, web-page residue (`|`,
+/// 上一篇, 版权声明 …) blanked. Every normalized scalar remembers the index of the
 /// scalar it came from, so evidence and spans are always cut from the decoded original.
 struct NormalizedText: Sendable {
     /// The decoded document. Evidence is cut from its own UTF-8 bytes: a copy as scalars would cost four bytes per
@@ -19,11 +20,11 @@ struct NormalizedText: Sendable {
     /// A line at least this long that does not end a sentence was broken by layout, not by the author.
     static let brokenLineMinimum = 30
 
-    init(_ text: String) {
+    init(_ text: String, folding: CharacterFolding, residue: PhraseList) {
         var text = text
         text.makeContiguousUTF8()  // a no-op for native strings; evidence reads the bytes in place
         self.text = text
-        var joiner = LineJoiner()
+        var joiner = LineJoiner(residue: residue)
         var checkpoints: [Int32] = []
         var count = 0
         _ = text.utf8.withContiguousStorageIfAvailable { bytes in
@@ -36,7 +37,7 @@ struct NormalizedText: Sendable {
             var index = 0
             while let (scalar, width) = UTF8Reader.scalar(bytes, at: offset, end: bytes.count) {
                 if index % Self.checkpointStride == 0 { checkpoints.append(Int32(offset)) }
-                joiner.add(Self.fold(scalar), from: Int32(index))
+                joiner.add(folding.fold(scalar), from: Int32(index))
                 offset += width
                 index += 1
             }
@@ -53,6 +54,8 @@ struct NormalizedText: Sendable {
     /// web residue), joined to the previous line (a layout break mid-sentence) or appended after a newline. Only
     /// one line is buffered, not a folded copy of the whole document.
     private struct LineJoiner {
+        /// Navigation and copyright lines of web pages (上一篇, 版权所有 …): not content.
+        let residue: PhraseList
         var values: [UInt32] = []
         var origin: [Int32] = []
         var line: [UInt32] = []
@@ -62,7 +65,7 @@ struct NormalizedText: Sendable {
         mutating func add(_ value: UInt32, from index: Int32) {
             if value == 0x0A || value == 0x7C {  // newline, or '|' from HTML tables
                 endLine()
-            } else if value != 0x0D && value != 0xFEFF && value != 0x200B {
+            } else if !NormalizedText.invisible.contains(value) {
                 line.append(value)
                 lineOrigin.append(index)
             }
@@ -74,7 +77,7 @@ struct NormalizedText: Sendable {
                 lineOrigin.removeAll(keepingCapacity: true)
             }
             let trimmed = NormalizedText.trim(line[...])
-            if trimmed.isEmpty || NormalizedText.isResidue(line[...]) { return }
+            if trimmed.isEmpty || isResidue(line[...]) { return }
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
                 let joined = previous.length >= NormalizedText.brokenLineMinimum
@@ -89,16 +92,14 @@ struct NormalizedText: Sendable {
             let prose = trimmed.first != 0x23 && trimmed.contains { $0 == 0x3002 || $0 == 0x2C || $0 == 0xFF0C }
             previousNonBlank = (trimmed.count, trimmed.last!, prose)
         }
-    }
 
-    /// Full-width ASCII and the ideographic space folded to ASCII; everything else unchanged.
-    static func fold(_ value: UInt32) -> UInt32 {
-        switch value {
-        case 0xFF01...0xFF5E: return value - 0xFEE0
-        case 0x3000, 0x00A0, 0x09: return 0x20
-        default: return value
+        func isResidue(_ values: ArraySlice<UInt32>) -> Bool {
+            values.count < 80 && residue.occurs(Array(values), in: 0..<values.count)
         }
     }
+
+    /// Carriage returns, byte order marks and zero-width characters: dropped.
+    static let invisible = ScalarSet([0x0D, 0xFEFF, 0x200B, 0x200C, 0x200D, 0x2060])
 
     static func trim(_ values: ArraySlice<UInt32>) -> ArraySlice<UInt32> {
         var slice = values
@@ -112,15 +113,6 @@ struct NormalizedText: Sendable {
         case 0x3002, 0x21, 0x3F, 0x3B, 0x3A, 0x2026, 0x300D, 0x300F: return true  // 。 ! ? ; : … 」 』
         default: return false
         }
-    }
-
-    /// Navigation and copyright lines of web pages: not content.
-    static let residueMarkers: [[UInt32]] = ["上一篇", "下一篇", "版权声明", "版权所有", "返回顶部", "打印本页", "关闭窗口"]
-        .map { $0.unicodeScalars.map(\.value) }
-
-    static func isResidue(_ values: ArraySlice<UInt32>) -> Bool {
-        guard values.count < 80 else { return false }
-        return residueMarkers.contains { ScalarSearch.contains(values, $0) }
     }
 
     /// `[start, end)` in original scalars of the normalized range `range`.

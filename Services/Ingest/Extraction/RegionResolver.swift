@@ -1,11 +1,20 @@
-/// Finds the places a document names (gazetteer names, plus X镇/X村/X社区/X街道 patterns for what the gazetteer
-/// lacks), chooses among same-named places with the document's other mentions (a parent named anywhere wins), and
-/// picks each article's subject region: the most mentioned place, helped by 全镇/该市/我区-style references.
+/// Finds the places a document names and decides which place each figure is about.
+///
+/// Mentions: gazetteer names (温州市), X镇/X村/X社区/X街道 patterns for what the gazetteer lacks, headline places
+/// ("昆山:…"), and short names (温州, 宜都) once the text's context admits them: a prefecture whose province the text
+/// names, a county whose prefecture it names, any provincial capital or province, a city a newspaper is named after
+/// ("新乡日报"). Same-named places are told apart by the document's other mentions. References (全镇, 该市, 我区 …)
+/// stand for the article's subject, or the nearest place of their level.
+///
+/// A figure's place: the place named before it in its sentence (nearest; a more specific place of the same chain
+/// wins), unless named as a comparison or an exception ("比全省", "除常州外"); otherwise the article's subject.
 struct RegionResolver: Sendable {
     struct Region: Sendable, Equatable {
         var name: String
         var code: String?
         var level: Gazetteer.Level
+        /// The gazetteer entry, nil for a pattern-only place.
+        var entry: Int32?
     }
 
     struct Mention: Sendable {
@@ -13,52 +22,234 @@ struct RegionResolver: Sendable {
         /// Index into `regions`.
         var region: Int32
         var inHeading: Bool
+        /// Named as a comparison, an agent, an exception, a certification level or a dateline's place ("本报深圳专电"):
+        /// never the subject of a figure, and not counted for an article's subject.
+        var isAside: Bool
     }
 
+    /// 全镇, 该市, 我区 …: stands for a place of the level its suffix names.
+    struct Reference: Sendable {
+        var range: Range<Int>
+        var suffix: String
+        /// 该X points back to the last place of its level; 全X/本X/我X mean the text's own place first.
+        var isAnaphor: Bool
+    }
+
+    /// The lexicon's place words, taken once.
+    struct Words: Sendable {
+        let references: PhraseList
+        let notPlace: PhraseList
+        let wordContinuations: ScalarSet
+        let shortNameStops: ScalarSet
+        let patternStops: ScalarSet
+        let newspapers: PhraseList
+        /// Words before a place that make it an aside: a comparison, an agent, an exception (比, 被, 除 …), or a
+        /// certification level after a word of new additions ("新增郑州市科技型企业": the firms, not the city).
+        let asideBefore: PhraseList
+        /// What may open a clause before its topic place (其中, years, 上半年 …).
+        let topicLead: PhraseList
+        /// Common words (新增, 增长, 完成投资 …): one that runs into a short name's first character makes it a word.
+        let commonWords: PhraseList
+
+        init(lexicon: Lexicon) {
+            references = lexicon[.regionReference]
+            notPlace = lexicon[.regionNotPlace]
+            wordContinuations = lexicon.characters(.regionWordContinuation)
+            shortNameStops = lexicon.characters(.regionShortNameStop)
+            patternStops = lexicon.characters(.regionPatternStop)
+            newspapers = lexicon[.regionNewspaper]
+            asideBefore = lexicon[.regionNotSubjectBefore] + lexicon[.measureAdded]
+            topicLead = lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.yearRelative]
+            commonWords = lexicon[.measureAdded] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.investmentWord]
+        }
+
+        /// Whether a common word starts before `start` and ends after it.
+        func runsInto(_ s: [UInt32], at start: Int) -> Bool {
+            (max(0, start - 3)..<start).contains { p in
+                commonWords.match(s, at: p, end: s.count).map { p + $0.scalars.count > start } ?? false
+            }
+        }
+    }
+
+    let gazetteer: Gazetteer
+    let words: Words
     let mentions: [Mention]
+    let references: [Reference]
     /// The distinct places mentioned, each built once (not once per mention).
     let regions: [Region]
-    /// For each region, the index of its name among the distinct names: articles tally their subject by name.
-    let nameOfRegion: [Int32]
-    let nameCount: Int
+    /// The place a producer said the report is about, for an article that names none.
+    let hint: Region?
 
-    /// Words that follow a place suffix to make an ordinary word (市场, 区域, 县域 …).
-    static let wordContinuations = ScalarSet("场民域位属辖直外内")
-    /// First characters that make a two-character "name" a phrase (和县, 各镇, 全区 …).
-    static let shortNameStops = ScalarSet("和各全该本我每市省区县镇乡的在与及等两分城农级个新是为对有了")
-    /// Characters before a pattern suffix that show it is not a name (文明村, 示范村, 美丽乡村 …).
-    static let patternStops = ScalarSet("全该各本我每个等的级省市县区镇乡村和与及在对为是有了新明范丽政然城农个进出下到从向由至一二三四五六七八九十两几多余")
+    /// 该: the anaphoric reference ("该市" is the city just named).
+    static let anaphor: UInt32 = 0x8BE5
+    /// A reference to the province (全省, 该省).
+    static let provinceSuffix = "省"
+    static let townSuffixes = ScalarSet("镇乡街")
 
-    init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer) {
-        var found: [(range: Range<Int>, candidates: [Int32], fallback: Region?)] = []
-        // Looked up once, not per character (each static access is a lazy-initialization check).
-        let wordContinuations = Self.wordContinuations, shortNameStops = Self.shortNameStops
-        let patternLast = Self.patternLast
+    init(_ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words, hint: String?) {
+        self.gazetteer = gazetteer
+        self.words = words
+        var found = Self.plausible(
+            Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words), s: s, gazetteer: gazetteer,
+            words: words)
+        // The context that admits short names: the provinces and prefectures the full names lie in.
+        var provinces = Set<Int>()
+        var cities = Set<Int>()
+        for f in found where f.candidates.count == 1 {
+            var entry = Int(f.candidates[0])
+            provinces.insert(gazetteer.province(of: entry))
+            while let parent = gazetteer.parent(of: entry), gazetteer.entries[entry].level > .city { entry = parent }
+            if gazetteer.entries[entry].level == .city { cities.insert(entry) }
+        }
+        found += Self.shortNames(s, gazetteer: gazetteer, words: words, taken: found, provinces: provinces, cities: cities)
+        found.sort { $0.range.lowerBound < $1.range.lowerBound }
+        var references: [Reference] = []
+        var i = 0
+        while i < s.count {
+            if let phrase = words.references.match(s, at: i, end: s.count) {
+                references.append(
+                    Reference(range: i..<(i + phrase.scalars.count), suffix: phrase.value,
+                              isAnaphor: s[i] == Self.anaphor))
+                i += phrase.scalars.count
+            } else {
+                i += 1
+            }
+        }
+        self.references = references
+        (regions, mentions) = Self.resolveCandidates(found, s: s, layout: layout, gazetteer: gazetteer, words: words)
+        self.hint = hint.flatMap { Self.lookup($0, gazetteer: gazetteer) }
+    }
+
+    typealias Found = (range: Range<Int>, candidates: [Int32], fallback: Region?)
+
+    /// Gazetteer names and X镇/X村 patterns, left to right.
+    private static func fullNamesAndPatterns(
+        _ s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words
+    ) -> [Found] {
+        var found: [Found] = []
+        let index = gazetteer.fullNames
         var i = 0
         while i < s.count {
             let c = s[i]
-            if gazetteer.mayEndName(c), i + 1 >= s.count || !wordContinuations.contains(s[i + 1]),
-                let match = gazetteer.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12)),
-                !(i - match.start == 1 && shortNameStops.contains(s[match.start]))
+            defer { i += 1 }
+            // An ordinary word ending here (特色小镇, 改造街道) is no place, unless a name reaches before it (来集镇).
+            let word = words.notPlace.match(s, endingAt: i + 1, start: max(0, i - 8)).map { i + 1 - $0.scalars.count }
+            if index.mayEndName(c), i + 1 >= s.count || !words.wordContinuations.contains(s[i + 1]),
+                let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12), in: gazetteer),
+                !(i - match.start == 1 && words.shortNameStops.contains(s[match.start]))
             {
+                if let word, word <= match.start { continue }
                 found.append((match.start..<(i + 1), match.entries, nil))
-            } else if patternLast.contains(c), let pattern = Self.pattern(s, at: i) {  // the test saves a call per character
+            } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound) {
+                if let word, word <= pattern.range.lowerBound { continue }
                 found.append(pattern)
             }
-            i += 1
         }
         // A headline like "昆山:…" names a place without its suffix.
         for line in layout.lines where line.isHeading {
-            if let headline = Self.headlinePlace(s, line.range, gazetteer: gazetteer) { found.append(headline) }
+            if let headline = headlinePlace(s, line.range, gazetteer: gazetteer) { found.append(headline) }
         }
-        // Choose among same-named places: the candidate most related (ancestor/descendant) to other mentions.
-        // Linear: count how often each code is mentioned and how often it is an ancestor of a mentioned place.
+        return found
+    }
+
+    /// The longest name a short county or town name may have to be doubted (增城区 inside "新增城区").
+    static let doubtfulLength = 3
+
+    /// Drops a short county- or town-level name found once in a province no other place of the text lies in, when
+    /// another province holds two places or more: a word that happens to spell a far-away place ("新增城区" in a
+    /// 山东 county's report), not a place the text is about.
+    /// Also drops such a name when a common word runs into its first character ("新增城区": 新增 + 城区).
+    private static func plausible(_ found: [Found], s: [UInt32], gazetteer: Gazetteer, words: Words) -> [Found] {
+        var votes: [Int: Int] = [:]
+        for f in found where f.candidates.count == 1 { votes[gazetteer.province(of: Int(f.candidates[0])), default: 0] += 1 }
+        let top = votes.values.max() ?? 0
+        return found.filter { f in
+            guard f.range.count <= doubtfulLength, f.candidates.allSatisfy({ gazetteer.entries[Int($0)].level > .city })
+            else { return true }
+            if words.runsInto(s, at: f.range.lowerBound) { return false }
+            guard top >= 2, f.candidates.count == 1 else { return true }
+            return votes[gazetteer.province(of: Int(f.candidates[0]))]! > 1
+        }
+    }
+
+    /// Short names the context admits, outside the full names already found: a province the full names lie in; a
+    /// prefecture in such a province, a capital, or a newspaper's city ("新乡日报"); a county in a prefecture the
+    /// full names lie in. Prefectures' short names also admit each other: two of one province, or the province and
+    /// one of them ("福建…泉州").
+    private static func shortNames(
+        _ s: [UInt32], gazetteer: Gazetteer, words: Words, taken: [Found], provinces: Set<Int>, cities: Set<Int>
+    ) -> [Found] {
+        // The full names found, by position: a short name inside one is not looked for (binary search, not a flag
+        // per character of a large text).
+        let takenRanges = taken.map(\.range).sorted { $0.lowerBound < $1.lowerBound }
+        func isCovered(_ k: Int) -> Bool {
+            var lo = 0, hi = takenRanges.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if takenRanges[mid].lowerBound <= k { lo = mid + 1 } else { hi = mid }
+            }
+            return lo > 0 && takenRanges[lo - 1].contains(k)
+        }
+        let index = gazetteer.shortNames
+        var raw: [(found: Found, newspaper: Bool)] = []
+        var i = 0
+        while i < s.count {
+            defer { i += 1 }
+            guard index.mayEndName(s[i]), !isCovered(i),
+                let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 8), in: gazetteer),
+                !isCovered(match.start)
+            else { continue }
+            raw.append(((match.start..<(i + 1), match.entries, nil), words.newspapers.match(s, at: i + 1, end: s.count) != nil))
+        }
+        // The group a short name supports: a province and its prefectures. (Counties do not support each other:
+        // too many of their short names are ordinary words: 向阳, 东山, 南山.)
+        func group(_ entry: Int) -> Int? {
+            switch gazetteer.entries[entry].level {
+            case .province: entry
+            case .city: gazetteer.province(of: entry)
+            default: nil
+            }
+        }
+        var members: [Int: Set<Int>] = [:]
+        for r in raw {
+            for id in r.found.candidates { if let g = group(Int(id)) { members[g, default: []].insert(Int(id)) } }
+        }
+        let supported = { (entry: Int) in group(entry).map { (members[$0]?.count ?? 0) >= 2 } ?? false }
+        var kept: [Found] = []
+        for r in raw {
+            let admitted = r.found.candidates.filter { id in
+                let entry = Int(id)
+                if supported(entry) { return true }
+                switch gazetteer.entries[entry].level {
+                case .province: return provinces.contains(entry)
+                case .city:
+                    return r.newspaper || gazetteer.isCapital(entry) || provinces.contains(gazetteer.province(of: entry))
+                default:
+                    return gazetteer.parent(of: entry).map { cities.contains($0) } ?? false
+                }
+            }
+            guard !admitted.isEmpty else { continue }
+            // Overlapping short names (连云 inside 连云港): the longest wins. Found by their ends, left to right, so
+            // an overlap is always with the last one kept.
+            if let last = kept.last, last.range.overlaps(r.found.range) {
+                if r.found.range.count > last.range.count { kept[kept.count - 1] = (r.found.range, admitted, nil) }
+            } else {
+                kept.append((r.found.range, admitted, nil))
+            }
+        }
+        return kept
+    }
+
+    /// Chooses among same-named places (the candidate most related to the other mentions: ancestor or descendant),
+    /// and builds each distinct place once.
+    private static func resolveCandidates(
+        _ found: [Found], s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words
+    ) -> ([Region], [Mention]) {
         var mentioned: [UInt64: Int] = [:]
         var containing: [UInt64: Int] = [:]
         for f in found {
             for candidate in f.candidates {
-                let entry = gazetteer.entries[Int(candidate)]
-                mentioned[entry.code, default: 0] += 1
+                mentioned[gazetteer.entries[Int(candidate)].code, default: 0] += 1
                 for ancestor in gazetteer.ancestors(of: Int(candidate)) { containing[ancestor, default: 0] += 1 }
             }
         }
@@ -68,133 +259,135 @@ struct RegionResolver: Sendable {
         var mentions: [Mention] = []
         for f in found {
             let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
+            let aside = words.asideBefore.match(s, endingAt: f.range.lowerBound, start: max(0, f.range.lowerBound - 3)) != nil
+                || layout.isInDateline(f.range, s)
             if let region = f.fallback {
                 let index = regionOfPattern[region.name] ?? Int32(regions.count)
                 if index == regions.count {
                     regions.append(region)
                     regionOfPattern[region.name] = index
                 }
-                mentions.append(Mention(range: f.range, region: index, inHeading: inHeading))
+                mentions.append(Mention(range: f.range, region: index, inHeading: inHeading, isAside: aside))
                 continue
             }
             var best = Int(f.candidates[0])
             if f.candidates.count > 1 {
                 var bestScore = -1
                 for candidate in f.candidates.map(Int.init) {
-                    let code = gazetteer.entries[candidate].code
-                    var score = containing[code] ?? 0
+                    var score = containing[gazetteer.entries[candidate].code] ?? 0
                     for ancestor in gazetteer.ancestors(of: candidate) { score += mentioned[ancestor] ?? 0 }
                     if score > bestScore { (best, bestScore) = (candidate, score) }
                 }
             }
             let index = regionOfEntry[best] ?? Int32(regions.count)
             if index == regions.count {
-                regions.append(
-                    Region(name: gazetteer.name(best), code: gazetteer.codeString(best), level: gazetteer.entries[best].level))
+                regions.append(region(of: best, gazetteer: gazetteer))
                 regionOfEntry[best] = index
             }
-            mentions.append(Mention(range: f.range, region: index, inHeading: inHeading))
+            mentions.append(Mention(range: f.range, region: index, inHeading: inHeading, isAside: aside))
         }
-        var nameIndex: [String: Int32] = [:]
-        self.nameOfRegion = regions.map { region in
-            if let known = nameIndex[region.name] { return known }
-            nameIndex[region.name] = Int32(nameIndex.count)
-            return Int32(nameIndex.count - 1)
-        }
-        self.nameCount = nameIndex.count
-        self.regions = regions
-        self.mentions = mentions.enumerated().sorted {
-            ($0.element.range.lowerBound, $0.offset) < ($1.element.range.lowerBound, $1.offset)
-        }.map(\.element)
+        return (regions, mentions)
     }
+
+    static func region(of entry: Int, gazetteer: Gazetteer) -> Region {
+        Region(
+            name: gazetteer.name(entry), code: gazetteer.codeString(entry), level: gazetteer.entries[entry].level,
+            entry: Int32(entry))
+    }
+
+    /// A producer's hint: a gazetteer code, a full name, or a short name (the first entry wins).
+    static func lookup(_ hint: String, gazetteer: Gazetteer) -> Region? {
+        let trimmed = hint.trimmingCharacters(in: .whitespaces)
+        if let code = UInt64(trimmed), let entry = gazetteer.entries.firstIndex(where: { $0.code == code }) {
+            return region(of: entry, gazetteer: gazetteer)
+        }
+        let name = trimmed.scalarValues
+        guard !name.isEmpty else { return nil }
+        let entries = gazetteer.fullNames.lookup(name, in: gazetteer) + gazetteer.shortNames.lookup(name, in: gazetteer)
+        return entries.first.map { region(of: Int($0), gazetteer: gazetteer) }
+    }
+
+    // MARK: - Patterns
 
     /// X镇 / X乡 / X村 / X社区 / X街道 / X办事处 with a two-character X, for places the gazetteer lacks.
     static let patternSuffixes: [([UInt32], Gazetteer.Level)] = [
         ("镇", Gazetteer.Level.town), ("街道", .town), ("办事处", .town), ("村", .village), ("社区", .village),
     ].map { ($0.0.scalarValues, $0.1) }
     static let patternLast = ScalarSet(patternSuffixes.map { $0.0.last! })
+    /// 级, after a place suffix: "镇级" is a level, not a place.
+    static let grade: UInt32 = 0x7EA7
 
-    static func pattern(_ s: [UInt32], at i: Int) -> (range: Range<Int>, candidates: [Int32], fallback: Region?)? {
-        guard patternLast.contains(s[i]) else { return nil }
+    /// The longest name a pattern takes when it follows the place that contains it.
+    static let chainedNameLength = 4
+
+    /// `previousEnd`: where the place found just before ends, when it may contain this one.
+    static func pattern(_ s: [UInt32], at i: Int, words: Words, previousEnd: Int? = nil) -> Found? {
         for (text, level) in patternSuffixes {
             guard s[i] == text.last!, i - text.count + 1 >= 0, s[(i - text.count + 1)...i].elementsEqual(text) else {
                 continue
             }
-            let nameStart = i - text.count + 1 - 2
+            let suffixStart = i - text.count + 1
+            var nameStart = suffixStart - 2
             guard nameStart >= 0 else { return nil }
             let a = s[nameStart], b = s[nameStart + 1]
-            guard isHan(a), isHan(b), !patternStops.contains(a), !patternStops.contains(b) else { return nil }
-            if i + 1 < s.count && (wordContinuations.contains(s[i + 1]) || s[i + 1] == 0x7EA7) { return nil }  // 镇级
-            return (nameStart..<(i + 1), [], Region(name: String(scalarValues: s[nameStart...i]), code: nil, level: level))
+            guard Scalar.isHan(a), Scalar.isHan(b), !words.patternStops.contains(a), !words.patternStops.contains(b)
+            else { return nil }
+            if i + 1 < s.count && (words.wordContinuations.contains(s[i + 1]) || s[i + 1] == grade) { return nil }
+            // A longer name right after the place that contains it ("…街道西环路社区"): up to `chainedNameLength`.
+            if let previousEnd {
+                let longer = previousEnd
+                if suffixStart - longer > 2, suffixStart - longer <= chainedNameLength,
+                    s[longer..<suffixStart].allSatisfy({ Scalar.isHan($0) && !words.patternStops.contains($0) })
+                {
+                    nameStart = longer
+                }
+            }
+            return (
+                nameStart..<(i + 1), [],
+                Region(name: String(scalarValues: s[nameStart...i]), code: nil, level: level, entry: nil)
+            )
         }
         return nil
     }
 
-    static func headlinePlace(_ s: [UInt32], _ range: Range<Int>, gazetteer: Gazetteer)
-        -> (range: Range<Int>, candidates: [Int32], fallback: Region?)?
-    {
-        guard let colon = s[range].firstIndex(where: { $0 == 0x3A }), (2...4).contains(colon - range.lowerBound),
-            s[range.lowerBound..<colon].allSatisfy(isHan)
+    static let headlineSuffixes = ["市", "县", "区"].map(\.scalarValues)
+
+    static func headlinePlace(_ s: [UInt32], _ range: Range<Int>, gazetteer: Gazetteer) -> Found? {
+        guard let colon = s[range].firstIndex(where: { $0 == Scalar.colon }), (2...4).contains(colon - range.lowerBound),
+            s[range.lowerBound..<colon].allSatisfy(Scalar.isHan)
         else { return nil }
-        for suffix in ["市", "县", "区"] {
-            var key = Array(s[range.lowerBound..<colon])
-            key.append(suffix.unicodeScalars.first!.value)
-            var hash = Gazetteer.seed
-            for v in key.reversed() { hash = Gazetteer.step(hash, v) }
-            let entries = gazetteer.entries(named: key, 0, key.count, hash: hash)
+        for suffix in headlineSuffixes {
+            let entries = gazetteer.fullNames.lookup(Array(s[range.lowerBound..<colon]) + suffix, in: gazetteer)
             if !entries.isEmpty { return (range.lowerBound..<colon, entries, nil) }
         }
         return nil
     }
 
-    @inline(__always) static func isHan(_ c: UInt32) -> Bool { c >= 0x4E00 && c <= 0x9FFF }
+    // MARK: - Subjects and figures
 
-    /// References to the article's own place, by the suffix they stand for.
-    static let references: [([UInt32], String)] = [
-        ("全镇", "镇"), ("该镇", "镇"), ("本镇", "镇"), ("我镇", "镇"), ("全乡", "乡"), ("该乡", "乡"), ("全区", "区"),
-        ("该区", "区"), ("本区", "区"), ("我区", "区"), ("全县", "县"), ("该县", "县"), ("本县", "县"), ("我县", "县"),
-        ("全市", "市"), ("该市", "市"), ("本市", "市"), ("我市", "市"), ("该街道", "街道"), ("全街道", "街道"),
-        ("本街道", "街道"),
-    ].map { ($0.0.scalarValues, $0.1) }
-
-    static let referenceFirsts = ScalarSet(references.map { $0.0[0] })
-
-    /// The place an article is about.
+    /// The place an article is about: the most mentioned (headlines count twice), helped by references to it
+    /// (该市/本区/我镇 count twice; 全市 once, as a district report's 全市 often means its parent city); the producer's
+    /// hint when the article names no place.
     func subject(of article: Range<Int>, in s: [UInt32]) -> Region? {
-        // Tallies by name, in order of first mention (which also settles ties between equal tallies).
         var tallies: [(region: Region, score: Int, first: Int)] = []
-        var tallyOfName: [Int32: Int] = [:]
-        var lo = 0, hi = mentions.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if mentions[mid].range.lowerBound < article.lowerBound { lo = mid + 1 } else { hi = mid }
-        }
-        for m in mentions[lo...] {
-            if m.range.lowerBound >= article.upperBound { break }
+        var tallyOfName: [String: Int] = [:]
+        for m in mentions(in: article) where !m.isAside {
             let weight = m.inHeading ? 2 : 1
-            let name = nameOfRegion[Int(m.region)]
-            if let k = tallyOfName[name] {
+            let region = regions[Int(m.region)]
+            if let k = tallyOfName[region.name] {
                 tallies[k].score += weight
             } else {
-                tallyOfName[name] = tallies.count
-                tallies.append((regions[Int(m.region)], weight, m.range.lowerBound))
+                tallyOfName[region.name] = tallies.count
+                tallies.append((region, weight, m.range.lowerBound))
             }
         }
-        guard !tallies.isEmpty else { return nil }
-        // Which references the article uses, found in one pass rather than one search per reference.
-        var used = [Bool](repeating: false, count: Self.references.count)
-        for i in article where Self.referenceFirsts.contains(s[i]) {
-            for (k, (text, _)) in Self.references.enumerated()
-            where !used[k] && text[0] == s[i] && i + text.count <= article.upperBound
-                && s[i..<(i + text.count)].elementsEqual(text)
-            {
-                used[k] = true
-            }
-        }
-        for (k, (text, suffix)) in Self.references.enumerated() where used[k] {
-            // 该市/本区/我镇 name the subject itself; 全市 in a district report often means the parent city.
-            let votes = text[0] == 0x5168 ? 1 : 2
-            let target = tallies.indices.filter { tallies[$0].region.name.hasSuffix(suffix) }
+        guard !tallies.isEmpty else { return hint }
+        var counted = Set<[UInt32]>()
+        for reference in references(in: article) {
+            let key = Array(s[reference.range])
+            guard counted.insert(key).inserted else { continue }
+            let votes = reference.isAnaphor || s[reference.range.lowerBound] != Self.whole ? 2 : 1
+            let target = tallies.indices.filter { Self.name(tallies[$0].region.name, hasSuffix: reference.suffix) }
                 .max { (tallies[$0].score, tallies[$0].region.level) < (tallies[$1].score, tallies[$1].region.level) }
             if let target { tallies[target].score += votes }
         }
@@ -203,24 +396,135 @@ struct RegionResolver: Sendable {
         }?.region
     }
 
-    /// The region of a figure at `position`: a place named earlier in its sentence when it is the subject or more
-    /// specific (a town in a district report), otherwise the article's subject.
-    func region(at position: Int, sentence: Range<Int>, subject: Region?) -> Region? {
-        // Binary search for the last mention starting before `position`, then step back within the sentence.
+    /// 全, in 全市/全镇.
+    static let whole: UInt32 = 0x5168
+
+    static func name(_ name: String, hasSuffix suffix: String) -> Bool {
+        name.hasSuffix(suffix) && name.utf8.count > suffix.utf8.count
+    }
+
+    /// The mentions inside `range`, in order.
+    func mentions(in range: Range<Int>) -> ArraySlice<Mention> {
+        let lo = firstMention(from: range.lowerBound)
+        var hi = lo
+        while hi < mentions.count, mentions[hi].range.lowerBound < range.upperBound { hi += 1 }
+        return mentions[lo..<hi]
+    }
+
+    /// The references starting inside `range`, in order.
+    func references(in range: Range<Int>) -> ArraySlice<Reference> {
+        var lo = 0, hi = references.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if references[mid].range.lowerBound < range.lowerBound { lo = mid + 1 } else { hi = mid }
+        }
+        var end = lo
+        while end < references.count, references[end].range.lowerBound < range.upperBound { end += 1 }
+        return references[lo..<end]
+    }
+
+    /// Index of the first mention starting at or after `position`.
+    func firstMention(from position: Int) -> Int {
         var lo = 0, hi = mentions.count
         while lo < hi {
             let mid = (lo + hi) / 2
             if mentions[mid].range.lowerBound < position { lo = mid + 1 } else { hi = mid }
         }
-        var named: Mention? = nil
-        var k = lo - 1
-        while k >= 0, mentions[k].range.lowerBound >= sentence.lowerBound {
-            if mentions[k].range.upperBound <= position { named = mentions[k]; break }
+        return lo
+    }
+
+    /// The place of a figure at `position`: the places and references named before it in its own clause or in its
+    /// sentence's first clause (the sentence's topic) — the nearest; an earlier, more specific place of the same chain
+    /// wins — else the article's subject. Places named in between, in other clauses, are objects of other verbs.
+    func region(
+        at position: Int, in s: [UInt32], sentence: Range<Int>, clauses: SentenceClauses, article: Range<Int>,
+        subject: Region?
+    ) -> Region? {
+        var named: [(position: Int, region: Region)] = []
+        let opens = { (range: Range<Int>, start: Int) in self.opensClause(s, range, clauseStart: start) }
+        for m in mentions(in: sentence.lowerBound..<position)
+        where !m.isAside && m.range.upperBound <= position && clauses.admits(m.range, opensClause: opens) {
+            named.append((m.range.lowerBound, regions[Int(m.region)]))
+        }
+        for reference in references(in: sentence.lowerBound..<position)
+        where reference.range.upperBound <= position && clauses.admits(reference.range, opensClause: opens) {
+            let earlier = named.last { $0.position < reference.range.lowerBound && Self.name($0.region.name, hasSuffix: reference.suffix) }
+            if let region = earlier?.region ?? resolve(reference, article: article, subject: subject) {
+                named.append((reference.range.lowerBound, region))
+            }
+        }
+        guard var best = named.max(by: { $0.position < $1.position }) else { return subject }
+        for candidate in named where candidate.position < best.position && isWithin(candidate.region, best.region) {
+            best = candidate
+        }
+        return best.region
+    }
+
+    /// The clauses of a figure's sentence that may name its place: its own, the sentence's first (its topic), and
+    /// a clause opened by a place (after 其中, a year …), which stays the topic of the clauses after it.
+    struct SentenceClauses: Sendable {
+        var firstEnd: Int
+        var figureStart: Int
+        /// Start of each clause before the figure's.
+        var starts: [Int]
+
+        func admits(_ range: Range<Int>, opensClause: (Range<Int>, Int) -> Bool) -> Bool {
+            if range.lowerBound >= figureStart || range.upperBound <= firstEnd { return true }
+            guard let start = starts.last(where: { $0 <= range.lowerBound }) else { return false }
+            return opensClause(range, start)
+        }
+    }
+
+    /// Whether only lead words (其中, a year, 上半年 …) stand between a clause's start and the place at `range`.
+    func opensClause(_ s: [UInt32], _ range: Range<Int>, clauseStart: Int) -> Bool {
+        words.topicLead.covers(s, clauseStart..<range.lowerBound) { SentenceReader.isYearText($0) || SentenceWords.isNoise($0) }
+    }
+
+    /// Whether `inner` lies inside `outer` in the gazetteer.
+    func isWithin(_ inner: Region, _ outer: Region) -> Bool {
+        guard let entry = inner.entry, let outerCode = outer.entry.map({ gazetteer.entries[Int($0)].code }) else {
+            return false
+        }
+        return gazetteer.ancestors(of: Int(entry)).contains(outerCode)
+    }
+
+    /// What a reference stands for (a place of its level named earlier in the same sentence comes first, see
+    /// `region(at:…)`): 全省 the subject's province; 该X the last place of its level named before it; 全X/我X/本X the
+    /// subject when it has that level, else the last place of that level.
+    func resolve(_ reference: Reference, article: Range<Int>, subject: Region?) -> Region? {
+        if reference.suffix == Self.provinceSuffix {
+            if let entry = subject?.entry { return Self.region(of: gazetteer.province(of: Int(entry)), gazetteer: gazetteer) }
+        }
+        let matchesLevel = { (region: Region) in Self.name(region.name, hasSuffix: reference.suffix) }
+        if !reference.isAnaphor, let subject, matchesLevel(subject) { return subject }
+        var k = firstMention(from: reference.range.lowerBound) - 1
+        while k >= 0, mentions[k].range.lowerBound >= article.lowerBound {
+            if matchesLevel(regions[Int(mentions[k].region)]) { return regions[Int(mentions[k].region)] }
             k -= 1
         }
-        guard let named else { return subject }
-        let region = regions[Int(named.region)]
-        guard let subject else { return region }
-        return region.level >= subject.level ? region : subject
+        if let subject, matchesLevel(subject) { return subject }
+        return nil
+    }
+
+    /// A place with its parents up to the province, parents first (gazetteer places only).
+    func chain(of region: Region) -> [ResolvedRegion] {
+        guard let start = region.entry else { return [] }
+        var entries = [Int(start)]
+        while let parent = gazetteer.parent(of: entries.last!) { entries.append(parent) }
+        return entries.reversed().map { entry in
+            ResolvedRegion(
+                code: gazetteer.codeString(entry), name: gazetteer.name(entry),
+                level: Self.storedLevel(gazetteer.entries[entry].level),
+                parentCode: gazetteer.parent(of: entry).map(gazetteer.codeString))
+        }
+    }
+
+    static func storedLevel(_ level: Gazetteer.Level) -> ResolvedRegion.Level {
+        switch level {
+        case .province: .province
+        case .city: .city
+        case .county: .county
+        case .town, .village: .township
+        }
     }
 }

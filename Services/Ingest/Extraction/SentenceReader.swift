@@ -1,165 +1,159 @@
 import Foundation
 import ZhibiaoModels
 
-/// Reads the quantities of one sentence: which are growth rates of the figure before them (同比增长7.07%), which
-/// pair with a "分别" list of labels, which label and indicator each figure has (the phrase before it, or the noun
-/// right after a classifier: 14个重点项目), which money figure is the investment of the project count before it
-/// (新签约项目12个,总投资36.5亿元), and which repeats the label of the figure before it (新增5家,累计达到25家).
+/// Reads the quantities of one sentence into fact drafts. The shapes it knows, each a `FactDraft.Rule`:
+/// - a label before its figure ("工业产值完成42.5亿元"), or glued to it ("GDP1955.9亿元"), or a name right after a
+///   classifier ("14个重点项目");
+/// - a growth rate after its figure ("…42.5亿元，同比增长7.07%"), also across clauses that add no label of their own
+///   ("…192.3亿元，按可比价计算，同比增长6.0%"), and a growth stated first ("GDP增长7.5%，达到309亿元");
+/// - lists: "A、B分别为X、Y", "甲、乙两县GDP分别为X亿、Y亿，增长a%和b%", "A、B均增长8%",
+///   "甲市(812亿元)、乙市(790亿元)…GDP…增速分别为…", and items under a heading that names the indicator;
+/// - the investment of a project count ("新签约项目10个,总投资49.04亿元", "66个重点项目54亿元的投资计划"), and
+///   the same label again after fillers ("新增5家,累计达到25家").
+/// Years, kinds and regions are decided later, by position (`FactExtractor`).
 struct SentenceReader: Sendable {
     let taxonomy: IndicatorTaxonomy
+    let words: SentenceWords
 
-    func read(_ s: [UInt32], sentence: Range<Int>, quantities qs: [Quantity], inHeading: Bool) -> [FactDraft] {
-        let clauseStarts = qs.map { clauseStart(s, before: $0.start, floor: sentence.lowerBound) }
-        let windowStarts = qs.indices.map { k in max(clauseStarts[k], k > 0 ? qs[k - 1].end : sentence.lowerBound) }
-        // Per figure (arrays by index: a sentence has a handful of figures, not worth hashing).
-        var growthOf = [Decimal?](repeating: nil, count: qs.count)
-        var consumed = [Bool](repeating: false, count: qs.count)
-        for k in qs.indices.dropFirst() where qs[k].isPercent || qs[k].isPercentagePoints {
-            guard let sign = growthSign(s[qs[k - 1].end..<qs[k].start]), !consumed[k - 1],
-                growthOf[k - 1] == nil, !qs[k - 1].isPercent || qs[k].isPercentagePoints
-            else { continue }
-            growthOf[k - 1] = sign * qs[k].value
-            consumed[k] = true
-        }
-        let lists = fenbieLists(s, qs, clauseStarts: clauseStarts, windowStarts: windowStarts, consumed: consumed)
+    /// A place named in the sentence, as an index into the resolver's mentions.
+    struct Mention: Sendable {
+        var range: Range<Int>
+        var index: Int
+    }
+
+    /// An indicator named by a heading or a lead ending in ':' that the next sentences list items of.
+    struct ListLabel: Sendable {
+        var indicator: Int
+        var name: IndicatorTaxonomy.Name
+        var label: String
+    }
+
+    /// What one sentence gave: its drafts, whether an open list label was used, and the list label it opens.
+    struct Reading: Sendable {
         var drafts: [FactDraft] = []
-        var draftOf = [Int?](repeating: nil, count: qs.count)
-        for k in qs.indices where !consumed[k] {
-            let q = qs[k]
-            var evidenceStart = windowStarts[k]
-            while evidenceStart < q.start, Phrases.isNoise(s[evidenceStart]) && !LabelMatcher.isQuote(s[evidenceStart]) {
-                evidenceStart += 1
-            }
-            var evidenceEnd = q.end
-            if growthOf[k] != nil, k + 1 < qs.count { evidenceEnd = qs[k + 1].end }
-            var draft = FactDraft(
-                quantity: q, indicator: nil, label: "", growth: growthOf[k], evidence: evidenceStart..<evidenceEnd,
-                sentence: sentence, inHeading: inHeading)
-            let window = windowStarts[k]..<q.start
-            if let listed = lists[k] {
-                draft.label = listed.label
-                draft.indicator = listed.indicator
-                if draft.quantity.qualifier == .exact { draft.quantity.qualifier = listed.qualifier }
-            } else if let match = bestMatch(s, window, quantity: q) {
-                draft.label = text(s, match.range)
-                let between = s[match.range.upperBound..<q.start]
-                if q.isPercent, taxonomy.indicators[match.indicator].unitClass != .percent,
-                    let sign = growthSign(between)
-                {
-                    draft.growthOnly = true
-                    draft.growth = sign * q.value
-                    draft.indicator = match.indicator
-                } else if !isChange(between) && (!q.isPercent || taxonomy.indicators[match.indicator].unitClass == .percent) {
-                    draft.indicator = match.indicator
-                }
-            } else if let match = classifierMatch(s, window, quantity: q, sentenceEnd: sentence.upperBound) {
-                draft.label = text(s, match.range)
-                draft.indicator = match.indicator
-            } else if let previous = (k > 0 ? draftOf[k - 1] : nil).map({ drafts[$0] }),
-                let inherited = inherit(s, window, quantity: q, previous: previous)
-            {
-                draft.indicator = inherited
-                draft.label = previous.label
-            } else {
-                let raw = rawLabel(s, window)
-                if q.isPercent, let sign = growthSign(s[window]), !raw.isEmpty {
-                    draft.growthOnly = true
-                    draft.growth = sign * q.value
-                }
-                draft.label = raw
-            }
-            // 从A增至B: remember that A opens the span.
-            if q.start > sentence.lowerBound, s[q.start - 1] == 0x4ECE || s[q.start - 1] == 0x7531 { draft.isSpanStart = true }
-            draftOf[k] = drafts.count
-            drafts.append(draft)
+        var usedListLabel = false
+        var opensList: ListLabel? = nil
+    }
+
+    func read(
+        _ s: [UInt32], sentence: Range<Int>, quantities qs: [Quantity], inHeading: Bool, mentions: [Mention],
+        earlier: FactDraft?, listLabel: ListLabel?
+    ) -> Reading {
+        var reading = Reading()
+        guard !qs.isEmpty else {
+            reading.opensList = opensList(s, sentence: sentence)
+            return reading
         }
-        return drafts
-    }
-
-    /// Start of the clause holding `position`: after the last delimiter before it.
-    func clauseStart(_ s: [UInt32], before position: Int, floor: Int) -> Int {
-        var i = position
-        while i > floor, !Phrases.clauseDelimiters.contains(s[i - 1]) { i -= 1 }
-        return i
-    }
-
-    /// +1 or -1 when `gap` says only "grew/fell by" (同比增长, 下降 …), nil otherwise.
-    func growthSign(_ gap: ArraySlice<UInt32>) -> Decimal? {
-        guard Phrases.isCovered(gap, by: Phrases.growthFiller, Phrases.decline, Phrases.rise, ignoring: Phrases.isNoise)
-        else { return nil }
-        if Phrases.containsAny(gap, Phrases.decline) { return -1 }
-        if Phrases.containsAny(gap, Phrases.rise) { return 1 }
-        return nil
-    }
-
-    static let changeVerbs = Phrases.rise + Phrases.decline + ["多", "少"].map(\.scalarValues)
-
-    /// "较2017年增加43天": a change against a base, not the level (增长到/增至 are levels).
-    func isChange(_ between: ArraySlice<UInt32>) -> Bool {
-        guard Phrases.containsAny(between, Phrases.comparison) else { return false }
-        for verb in Self.changeVerbs {
-            if let at = ScalarSearch.firstIndex(between, verb) {
-                let next = at + verb.count
-                if next >= between.endIndex || !Phrases.toLevel.contains(between[next]) { return true }
-            }
-        }
-        return false
-    }
-
-    /// Indicator units a quantity can carry.
-    func compatible(_ indicator: UnitClass, _ q: Quantity) -> Bool {
-        guard let unit = q.unitClass else { return [.count, .persons, .personTimes].contains(indicator) }
-        switch indicator {
-        case .persons: return unit == .persons
-        case .personTimes: return unit == .personTimes || unit == .persons
-        default: return unit == indicator || (q.isPercent && indicator != .percent)
-        }
-    }
-
-    /// The name in `window` closest to the figure (then the longest) whose unit class fits.
-    func bestMatch(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity) -> LabelMatcher.Match? {
-        var best: LabelMatcher.Match? = nil
-        for m in taxonomy.matcher.matches(s, window) {
-            guard compatible(taxonomy.indicators[m.indicator].unitClass, q) else { continue }
-            if m.range.count <= 2 && q.start - m.range.upperBound > 4 { continue }  // 高企 only right before its figure
-            if let b = best,
-                (m.range.upperBound, m.range.count) <= (b.range.upperBound, b.range.count)
-            {
+        var context = SentenceContext(
+            s: s, sentence: sentence, qs: qs, inHeading: inHeading, mentions: mentions, earlier: earlier, reader: self)
+        for k in qs.indices where context.isBracket(k) { context.roles[k] = .consumed }
+        context.readParenthesizedLists()
+        context.readRespectivelyLists()
+        context.pairGrowthRuns()
+        for k in qs.indices {
+            guard case .open = context.roles[k] else { continue }
+            if context.attachRespectiveGrowth(k) || context.attachBareGrowth(k) { continue }
+            if context.readEach(k) { continue }
+            if context.isMilestone(k) {
+                context.roles[k] = .consumed
                 continue
             }
+            if context.readSingle(k, listLabel: listLabel) { reading.usedListLabel = true }
+        }
+        reading.drafts = context.finish()
+        return reading
+    }
+
+    /// A sentence that names an indicator and ends in ':' (or a heading line without figures) opens a list.
+    func opensList(_ s: [UInt32], sentence: Range<Int>) -> ListLabel? {
+        var end = sentence.upperBound
+        while end > sentence.lowerBound, s[end - 1] == Scalar.space { end -= 1 }
+        guard end > sentence.lowerBound, s[end - 1] == Scalar.colon else { return nil }
+        guard let match = taxonomy.matcher.matches(s, sentence.lowerBound..<end).max(by: { $0.range.count < $1.range.count })
+        else { return nil }
+        return ListLabel(indicator: match.indicator, name: match.name, label: text(s, match.range))
+    }
+
+    // MARK: - Labels
+
+    /// The unit class figures under this name are stated in.
+    func unitClass(of match: LabelMatcher.Match) -> UnitClass {
+        match.name.unitClass ?? taxonomy.indicators[match.indicator].unitClass
+    }
+
+    /// Whether the quantity can be a figure of the matched name (a percent is a candidate for every name: a growth
+    /// rate, or the value of a percent indicator).
+    func compatible(_ match: LabelMatcher.Match, _ q: Quantity) -> Bool {
+        let indicatorClass = unitClass(of: match)
+        if q.isPercent { return true }
+        guard let unit = q.unitClass else { return [.count, .persons, .personTimes, .cny].contains(indicatorClass) }
+        switch indicatorClass {
+        case .persons: return unit == .persons || unit == .count
+        case .personTimes: return unit == .personTimes || unit == .persons
+        default: return unit == indicatorClass || (unit.isArea && indicatorClass.isArea)
+        }
+    }
+
+    /// The name in `window` closest to the figure (then the longest) whose unit class fits; a name right after a
+    /// word that makes it another statistic ("到位固定资产投资") does not count.
+    func bestMatch(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity) -> LabelMatcher.Match? {
+        var best: LabelMatcher.Match? = nil
+        for m in names(s, window) {
+            guard compatible(m, q) else { continue }
+            if m.range.count <= 2 && q.start - m.range.upperBound > 4 { continue }  // 高企 only right before its figure
+            if let b = best, (m.range.upperBound, m.range.count) <= (b.range.upperBound, b.range.count) { continue }
             best = m
         }
-        // "新引进上海远怀等项目58个": a name interrupted by examples ending in 等; drop the shortest run of examples.
-        if best == nil, let deng = s[window].lastIndex(of: 0x7B49), deng + 1 < window.upperBound {
-            let after = s[(deng + 1)..<window.upperBound]
-            var cut = deng
-            while best == nil, cut > window.lowerBound, deng - cut < 16 {
-                var joined = Array(s[window.lowerBound..<cut])
-                let junction = joined.count
-                joined.append(contentsOf: after)
-                for m in taxonomy.matcher.matches(joined, 0..<joined.count)
-                where m.range.lowerBound < junction && m.range.upperBound > junction
-                    && compatible(taxonomy.indicators[m.indicator].unitClass, q) && !(q.isPercent)
-                {
-                    if best == nil || m.range.count > best!.range.count {
-                        let start = window.lowerBound + m.range.lowerBound
-                        best = LabelMatcher.Match(range: start..<(deng + 1 + m.range.upperBound - junction), indicator: m.indicator)
-                    }
+        if best == nil { best = matchAcrossExamples(s, window, quantity: q) }
+        return best
+    }
+
+    /// The indicator names in `range`, without those that name another statistic there ("人均地区生产总值": neither
+    /// 地区生产总值 nor the 生产总值 inside it).
+    func names(_ s: [UInt32], _ range: Range<Int>) -> [LabelMatcher.Match] {
+        let all = taxonomy.matcher.matches(s, range)
+        let other = all.filter { words.otherStatistic.match(s, endingAt: $0.range.lowerBound, start: range.lowerBound) != nil }
+        guard !other.isEmpty else { return all }
+        return all.filter { m in !other.contains { $0.range.lowerBound <= m.range.lowerBound && m.range.upperBound <= $0.range.upperBound } }
+    }
+
+    /// "新引进上海远怀等项目58个": a name interrupted by examples ending in 等; the shortest run of examples is dropped.
+    private func matchAcrossExamples(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity) -> LabelMatcher.Match? {
+        guard !q.isPercent, let deng = s[window].lastIndex(of: Scalar.etc), deng + 1 < window.upperBound else {
+            return nil
+        }
+        let after = s[(deng + 1)..<window.upperBound]
+        var best: LabelMatcher.Match? = nil
+        var cut = deng
+        while best == nil, cut > window.lowerBound, deng - cut < 16 {
+            var joined = Array(s[window.lowerBound..<cut])
+            let junction = joined.count
+            joined.append(contentsOf: after)
+            for m in taxonomy.matcher.matches(joined, 0..<joined.count)
+            where m.range.lowerBound < junction && m.range.upperBound > junction && compatible(m, q) {
+                if best == nil || m.range.count > best!.range.count {
+                    var found = m
+                    found.range = (window.lowerBound + m.range.lowerBound)..<(deng + 1 + m.range.upperBound - junction)
+                    best = found
                 }
-                cut -= 1
             }
+            cut -= 1
         }
         return best
     }
 
-    /// "14个重点项目", "签约29个项目": the name right after a classifier, or spanning it.
+    /// Characters of modifiers allowed between a classifier and the name after it ("65个年度重点项目").
+    static let classifierModifiers = 2
+
+    /// "14个重点项目", "签约29个项目", "53个项目集中签约": the name right after a classifier (or a short modifier), or
+    /// spanning it.
     func classifierMatch(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity, sentenceEnd: Int)
         -> LabelMatcher.Match?
     {
         guard q.unitClass == .count, q.end < sentenceEnd else { return nil }
         var postEnd = q.end
-        while postEnd < sentenceEnd, postEnd - q.end < 10, !Phrases.clauseDelimiters.contains(s[postEnd]),
-            s[postEnd] != 0x3001
+        while postEnd < sentenceEnd, postEnd - q.end < 10, !words.clauseDelimiters.contains(s[postEnd]),
+            s[postEnd] != Scalar.ideographicComma
         {
             postEnd += 1
         }
@@ -168,56 +162,106 @@ struct SentenceReader: Sendable {
         joined.append(contentsOf: s[q.end..<postEnd])
         var best: LabelMatcher.Match? = nil
         for m in taxonomy.matcher.matches(joined, 0..<joined.count)
-        where m.range.lowerBound <= head.count && m.range.upperBound > head.count
-            && compatible(taxonomy.indicators[m.indicator].unitClass, q)
+        where m.range.lowerBound <= head.count + Self.classifierModifiers && m.range.upperBound > head.count
+            && compatible(m, q)
         {
             if best == nil || m.range.count > best!.range.count { best = m }
         }
-        guard let best else { return nil }
-        let start = best.range.lowerBound < head.count ? q.start - (head.count - best.range.lowerBound) : q.end
-        return LabelMatcher.Match(range: start..<(q.end + best.range.upperBound - head.count), indicator: best.indicator)
+        guard var found = best else { return nil }
+        let start = found.range.lowerBound < head.count ? q.start - (head.count - found.range.lowerBound) : q.end
+        found.range = start..<(q.end + found.range.upperBound - head.count)
+        return found
     }
 
-    /// A figure without a label of its own takes one from the figure before it: the investment of a project count
-    /// (总投资, 完成投资, 吸金 …), or the same label when only fillers stand between (累计达到, 增至).
-    func inherit(_ s: [UInt32], _ window: Range<Int>, quantity q: Quantity, previous: FactDraft) -> Int? {
-        guard let previousIndicator = previous.indicator else { return nil }
-        let indicator = taxonomy.indicators[previousIndicator]
-        let onlyFillers = Phrases.isCovered(s[window], by: Phrases.levelFiller) { Phrases.isNoise($0) || isYearText($0) }
-        if q.isMoney, indicator.unitClass == .count, Phrases.containsAny(s[window], Phrases.investment) {
-            for name in indicator.names {
-                for suffix in Phrases.investmentSuffixes {
-                    if let found = taxonomy.indicator(named: name + suffix), found.unitClass == .cny,
-                        let index = taxonomy.indicators.firstIndex(of: found)
-                    {
-                        return index
-                    }
+    /// The indicator whose name is a project count's name plus an investment suffix (签约项目 + 总投资).
+    func investmentIndicator(of countIndicator: Int) -> Int? {
+        for name in taxonomy.indicators[countIndicator].names {
+            for suffix in words.investmentSuffixes {
+                if let found = taxonomy.indicator(named: name + suffix), taxonomy.indicators[found].unitClass == .cny {
+                    return found
                 }
             }
         }
-        if onlyFillers, previous.quantity.unit == q.unit, compatible(indicator.unitClass, q) { return previousIndicator }
         return nil
     }
 
+    // MARK: - Words
+
+    /// +1 or -1 when `range` says only "grew/fell by" (同比增长, 下降 …), nil otherwise.
+    func growthSign(_ s: [UInt32], _ range: Range<Int>) -> Decimal? {
+        guard words.growthGap.covers(s, range, ignoring: SentenceWords.isNoise) else { return nil }
+        if words.decline.occurs(s, in: range) { return -1 }
+        if words.rise.occurs(s, in: range) { return 1 }
+        return nil
+    }
+
+    /// The last growth verb before `end` with nothing but growth words after it ("…增加值增长" → 增长), with its sign.
+    func growthVerb(_ s: [UInt32], endingBefore end: Int, floor: Int) -> (start: Int, sign: Decimal)? {
+        var i = end - 1
+        while i >= floor {
+            if let sign = growthSign(s, i..<end), words.rise.match(s, at: i, end: end) != nil
+                || words.decline.match(s, at: i, end: end) != nil
+            {
+                // Keep extending left while the stretch still says only "grew by".
+                var start = i
+                while start > floor, growthSign(s, (start - 1)..<end) != nil { start -= 1 }
+                return (start, sign)
+            }
+            i -= 1
+            if end - i > Self.growthPhraseReach { return nil }
+        }
+        return nil
+    }
+
+    /// How far before a rate its growth words may reach ("按可比价格计算同比增长").
+    static let growthPhraseReach = 12
+
+    /// "较2017年增加43天": a change against a base, not the level (增长到/增至 are levels).
+    func isChange(_ s: [UInt32], _ range: Range<Int>) -> Bool {
+        guard words.comparison.occurs(s, in: range) else { return false }
+        var i = range.lowerBound
+        while i < range.upperBound {
+            if let verb = words.changeVerbs.match(s, at: i, end: range.upperBound) {
+                let next = i + verb.scalars.count
+                if next >= range.upperBound || !words.toLevel.contains(s[next]) { return true }
+                i = next
+            } else {
+                i += 1
+            }
+        }
+        return false
+    }
+
+    /// Whether `range` holds only fillers between a label and its figure (累计达到, 增至, "2015年的" …).
+    func onlyFillers(_ s: [UInt32], _ range: Range<Int>) -> Bool {
+        words.levelFiller.covers(s, range) { SentenceWords.isNoise($0) || Self.isYearText($0) }
+    }
+
     /// Characters of year phrases ("“十三五”末的", "2015年的") that may sit between a filler and its figure.
-    func isYearText(_ c: UInt32) -> Bool {
-        ChineseNumber.isDigit(c) || c == 0x5E74 || c == 0x5341 || c == 0x4E09 || c == 0x4E8C || c == 0x56DB || c == 0x4E94
-            || c == 0x672B || c == 0x7684 || c == 0x4ECE || c == 0x7531
+    static let yearText = ScalarSet("0123456789年十三二四五末的从由今去明上半底")
+    static func isYearText(_ c: UInt32) -> Bool { yearText.contains(c) }
+
+    /// `added` when a word of new additions (新增, 新培育 …) stands in `floor..<position`, `level` when a word of
+    /// stock (累计, 总数 …) does, the nearest first; nil when neither.
+    func measure(_ s: [UInt32], before position: Int, floor: Int) -> Measure? {
+        var i = position - 1
+        while i >= floor {
+            if words.added.match(s, at: i, end: position) != nil { return .added }
+            if words.levelMarkers.match(s, at: i, end: position) != nil { return .level }
+            i -= 1
+        }
+        return nil
     }
 
     /// A raw label for figures outside the taxonomy: the clause before the number, trailing verbs removed.
     func rawLabel(_ s: [UInt32], _ window: Range<Int>) -> String {
-        var slice = s[window]
-        while let first = slice.first, Phrases.isNoise(first) { slice = slice.dropFirst() }
-        var trimmed = true
-        while trimmed {
-            trimmed = false
-            for verb in Phrases.trailingVerbs where ScalarSearch.hasSuffix(slice, verb) && slice.count > verb.count {
-                slice = slice.dropLast(verb.count)
-                trimmed = true
-            }
+        var lower = window.lowerBound
+        var upper = window.upperBound
+        while lower < upper, SentenceWords.isNoise(s[lower]) { lower += 1 }
+        while let verb = words.trailingVerbs.match(s, endingAt: upper, start: lower), upper - lower > verb.scalars.count {
+            upper -= verb.scalars.count
         }
-        return text(s, slice.suffix(16).indices)
+        return text(s, max(lower, upper - 16)..<upper)
     }
 
     func text(_ s: [UInt32], _ range: Range<Int>) -> String { String(scalarValues: s[range]) }

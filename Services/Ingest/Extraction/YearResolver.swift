@@ -1,15 +1,59 @@
-/// The year each figure refers to, read like an analyst: an explicit year sets the context for what follows
-/// ("2023年,全镇…", "一、2023年工作回顾", "2023年以来"); "2015年的8家" or "“十二五”末的8家" is local to the next
-/// figure; comparisons ("较2017年") set nothing; 今年/去年/明年 count from the document's own date when it can be read
-/// ("3月19日开幕的…2024年"); 五年来 and 十三五 spans resolve to their last year.
+/// The year each figure refers to, read like an analyst:
+/// - an explicit year sets the context for what follows ("2023年,全镇…", "一、2023年工作回顾", "截至2013年底");
+/// - "2015年的8家", "去年的GDP", "“十二五”末的8家" hold only for the next figure; "到2025年" (a horizon) only for its
+///   sentence; comparisons ("较2017年", "比去年") set nothing;
+/// - 今年/去年/明年 count from the document's date; a part of a year with no year of its own ("上半年", "一季度")
+///   means the document's year;
+/// - 五年来 resolves to the span's last year; 十三五期间 too, for its sentence; 近年来 to the year before the
+///   document, for its paragraph.
+/// Never the machine's clock: without a written year or a document date, a figure has no year.
 struct YearResolver: Sendable {
-    enum Scope: Sendable { case context, local }
+    enum Scope: Sendable, Equatable {
+        /// Holds for everything after it, until the next context year.
+        case context
+        /// Holds up to a position: the end of its sentence (a horizon: "到2020年…") or of its paragraph (近年来).
+        case until(Int)
+        /// Holds only for the figure right after it ("2015年的8家").
+        case local
+    }
 
     struct Event: Sendable {
         var position: Int
         var year: Int
         var scope: Scope
     }
+
+    /// The lexicon's year phrases, taken once.
+    struct Words: Sendable {
+        let relative: PhraseList
+        let period: PhraseList
+        let recent: PhraseList
+        let fiveYears: PhraseList
+        let planSpan: PhraseList
+        let horizon: PhraseList
+        let spanAfter: PhraseList
+        let spanEnd: PhraseList
+        let comparison: ScalarSet
+        /// Characters that may start one of the phrases above, to skip the rest cheaply.
+        let firsts: ScalarSet
+
+        init(lexicon: Lexicon) {
+            relative = lexicon[.yearRelative]
+            period = lexicon[.yearPeriod]
+            recent = lexicon[.yearRecent]
+            fiveYears = lexicon[.yearFiveYears]
+            planSpan = lexicon[.yearPlanSpan]
+            horizon = lexicon[.yearHorizon]
+            spanAfter = lexicon[.yearSpanAfter]
+            spanEnd = lexicon[.yearSpanEnd]
+            comparison = lexicon[.comparison].characters
+            firsts = ScalarSet(
+                [relative, period, recent, fiveYears, planSpan].flatMap { $0.phrases.compactMap(\.scalars.first) })
+        }
+    }
+
+    static let writtenYears = 1949...2100
+    static let spanLength = 5
 
     /// Events in text order.
     private(set) var events: [Event] = []
@@ -18,68 +62,54 @@ struct YearResolver: Sendable {
     /// The article speaks of a multi-year span (五年来, 十三五期间): its length in years.
     private(set) var spanYears: Int? = nil
 
-    static let planSpans: [([UInt32], Int)] = [("十一五", 2010), ("十二五", 2015), ("十三五", 2020), ("十四五", 2025), ("十五五", 2030)]
-        .map { ($0.0.scalarValues, $0.1) }
-    static let fiveYears = ["五年来", "过去五年", "近五年", "五年间", "五年中"].map(\.scalarValues)
-    static let comparisons = ScalarSet("较比与同于")
-
-    init(_ s: [UInt32], article: Range<Int>, documentYear: Int?) {
+    init(_ s: [UInt32], article: Range<Int>, layout: DocumentLayout, documentYear: Int?, words: Words) {
+        /// The end of the sentence (or line) holding `i`.
+        func sentenceEnd(_ i: Int) -> Int { layout.sentence(containing: i)?.upperBound ?? article.upperBound }
+        func lineEnd(_ i: Int) -> Int { layout.line(containing: i)?.range.upperBound ?? article.upperBound }
         var i = article.lowerBound
         let end = article.upperBound
         while i < end {
-            let c = s[i]
-            if ChineseNumber.isDigit(c), i + 4 < end, i == 0 || !ChineseNumber.isDigit(s[i - 1]), s[i + 4] == 0x5E74,
-                (1...3).allSatisfy({ ChineseNumber.isDigit(s[i + $0]) })
-            {
-                let year = (0..<4).reduce(0) { $0 * 10 + Int(s[i + $1] - 0x30) }
-                if (1949...2100).contains(year) { add(s, at: i, length: 5, year: year, article: article) }
+            if ChineseNumber.isDigit(s[i]) || ChineseNumber.yearDigit(s[i]) != nil, let year = Self.writtenYear(s, at: i, end: end) {
+                addWritten(s, at: i, length: 5, year: year, article: article, words: words, sentenceEnd: sentenceEnd(i))
                 i += 5
                 continue
             }
-            if c == 0x5E74, i > article.lowerBound, let documentYear {  // 今年 去年 明年 前年
-                let offset: Int? =
-                    switch s[i - 1] {
-                    case 0x4ECA: 0
-                    case 0x53BB: -1
-                    case 0x660E: 1
-                    case 0x524D: -2
-                    default: nil
-                    }
-                let sameTerm = i + 2 < end && s[i + 1] == 0x540C && s[i + 2] == 0x671F  // 同期
-                if let offset, !sameTerm { add(s, at: i - 1, length: 2, year: documentYear + offset, article: article) }
+            guard words.firsts.contains(s[i]) else {
+                i += 1
+                continue
             }
-            if c == 0x8FD1, let documentYear, i + 2 < end, s[i + 1] == 0x5E74, s[i + 2] == 0x6765 || s[i + 2] == 0x4EE5 {
-                // 近年来: the years up to the one before the document.
+            if let phrase = words.relative.match(s, at: i, end: end), let documentYear, let offset = Int(phrase.value) {
+                addWritten(
+                    s, at: i, length: phrase.scalars.count, year: documentYear + offset, article: article, words: words,
+                    sentenceEnd: sentenceEnd(i))
+                i += phrase.scalars.count
+                continue
+            }
+            if let phrase = words.period.match(s, at: i, end: end) {
+                // "上半年" with no year of its own: the document's year.
+                if let documentYear, !Self.followsYear(s, i, floor: article.lowerBound, words: words) {
+                    events.append(Event(position: i, year: documentYear, scope: .context))
+                }
+                i += phrase.scalars.count
+                continue
+            }
+            if let phrase = words.recent.match(s, at: i, end: end), let documentYear {
+                events.append(Event(position: i, year: documentYear - 1, scope: .until(lineEnd(i))))
+                i += phrase.scalars.count
+                continue
+            }
+            if let phrase = words.fiveYears.match(s, at: i, end: end), let documentYear {
+                spanYears = Self.spanLength
                 events.append(Event(position: i, year: documentYear - 1, scope: .context))
+                i += phrase.scalars.count
+                continue
             }
-            if c == 0x4E94, let documentYear {  // 五年来 …
-                for phrase in Self.fiveYears {
-                    let start = i - (phrase.firstIndex(of: 0x4E94) ?? 0)
-                    if start >= article.lowerBound, start + phrase.count <= end,
-                        s[start..<(start + phrase.count)].elementsEqual(phrase)
-                    {
-                        spanYears = 5
-                        events.append(Event(position: start, year: documentYear - 1, scope: .context))
-                        break
-                    }
-                }
-            }
-            if c == 0x5341 {  // 十X五
-                for (text, last) in Self.planSpans {
-                    guard i + text.count <= end, s[i..<(i + text.count)].elementsEqual(text) else { continue }
-                    var k = i + text.count
-                    while k < end, LabelMatcher.isQuote(s[k]) { k += 1 }
-                    var before = i - 1
-                    while before >= article.lowerBound, LabelMatcher.isQuote(s[before]) { before -= 1 }
-                    if before >= article.lowerBound && Self.comparisons.contains(s[before]) { break }
-                    if k < end && s[k] == 0x672B {  // 末
-                        events.append(Event(position: i, year: last, scope: .local))
-                    } else if k + 1 < end, s[k] == 0x671F || s[k] == 0x4EE5 || s[k] == 0x65F6 {  // 期间 以来 时期
-                        spanYears = 5
-                        events.append(Event(position: i, year: last, scope: .context))
-                    }
-                    break
-                }
+            if let phrase = words.planSpan.match(s, at: i, end: end), let last = Int(phrase.value) {
+                addPlanSpan(
+                    s, at: i, length: phrase.scalars.count, last: last, article: article, words: words,
+                    sentenceEnd: sentenceEnd(i))
+                i += phrase.scalars.count
+                continue
             }
             i += 1
         }
@@ -91,18 +121,75 @@ struct YearResolver: Sendable {
         }
     }
 
-    private mutating func add(_ s: [UInt32], at i: Int, length: Int, year: Int, article: Range<Int>) {
-        var before = i - 1
-        while before >= article.lowerBound, s[before] == 0x20 { before -= 1 }
-        if before >= article.lowerBound && Self.comparisons.contains(s[before]) { return }
-        if before > article.lowerBound && s[before] == 0x6BD4 { return }
-        let after = i + length
-        let local = (after < article.upperBound && s[after] == 0x7684)  // 2015年的
-            || (before >= article.lowerBound && (s[before] == 0x4ECE || s[before] == 0x7531))  // 从 由
-        events.append(Event(position: i, year: year, scope: local ? .local : .context))
+    /// A year written as four digits and 年 at `i` (not inside a longer number), in the plausible range: Arabic
+    /// (2023年) or Chinese digit by digit (二〇二三年, as formal reports write it).
+    static func writtenYear(_ s: [UInt32], at i: Int, end: Int) -> Int? {
+        guard i + 4 < end, s[i + 4] == Scalar.year else { return nil }
+        let year: Int
+        if ChineseNumber.isDigit(s[i]) {
+            guard i == 0 || !ChineseNumber.isDigit(s[i - 1]), (1...3).allSatisfy({ ChineseNumber.isDigit(s[i + $0]) })
+            else { return nil }
+            year = (0..<4).reduce(0) { $0 * 10 + Int(s[i + $1] - 0x30) }
+        } else {
+            guard i == 0 || ChineseNumber.yearDigit(s[i - 1]) == nil else { return nil }
+            var value = 0
+            for k in 0..<4 {
+                guard let d = ChineseNumber.yearDigit(s[i + k]) else { return nil }
+                value = value * 10 + d
+            }
+            year = value
+        }
+        return writtenYears.contains(year) ? year : nil
     }
 
-    /// The year for a figure at `position`: a local year written since `localFrom`, else the running context.
+    /// Whether a year expression ends right before `i` ("2023年上半年", "今年一季度").
+    private static func followsYear(_ s: [UInt32], _ i: Int, floor: Int, words: Words) -> Bool {
+        guard i > floor else { return false }
+        if s[i - 1] == Scalar.year { return true }
+        return words.relative.match(s, endingAt: i, start: max(floor, i - 3)) != nil
+    }
+
+    /// A written or relative year: skipped after a comparison word, local before 的 or after 从/由, for its sentence
+    /// after a horizon word, context otherwise.
+    private mutating func addWritten(
+        _ s: [UInt32], at i: Int, length: Int, year: Int, article: Range<Int>, words: Words, sentenceEnd: Int
+    ) {
+        var before = i - 1
+        while before >= article.lowerBound, s[before] == Scalar.space || LabelMatcher.isQuote(s[before]) { before -= 1 }
+        if before >= article.lowerBound && words.comparison.contains(s[before]) { return }
+        let after = i + length
+        if after + 1 < article.upperBound, s[after] == Self.same, s[after + 1] == Self.period { return }  // 去年同期
+        let local =
+            (after < article.upperBound && s[after] == Scalar.possessive)
+            || (before >= article.lowerBound && (s[before] == Scalar.from || s[before] == Scalar.fromFormal))
+        let horizon = words.horizon.match(s, endingAt: before + 1, start: article.lowerBound) != nil
+        events.append(Event(position: i, year: year, scope: local ? .local : horizon ? .until(sentenceEnd) : .context))
+    }
+
+    /// 同期, after a relative year: a comparison base ("去年同期").
+    static let same: UInt32 = 0x540C
+    static let period: UInt32 = 0x671F
+
+    /// 十三五期间 (a span ending in its last year, for its sentence), 十三五末 (that year, for the next figure);
+/// "较十二五" nothing.
+    private mutating func addPlanSpan(
+        _ s: [UInt32], at i: Int, length: Int, last: Int, article: Range<Int>, words: Words, sentenceEnd: Int
+    ) {
+        var k = i + length
+        while k < article.upperBound, LabelMatcher.isQuote(s[k]) { k += 1 }
+        var before = i - 1
+        while before >= article.lowerBound, LabelMatcher.isQuote(s[before]) { before -= 1 }
+        if before >= article.lowerBound && words.comparison.contains(s[before]) { return }
+        if words.spanEnd.match(s, at: k, end: article.upperBound) != nil {
+            events.append(Event(position: i, year: last, scope: .local))
+        } else if words.spanAfter.match(s, at: k, end: article.upperBound) != nil {
+            spanYears = Self.spanLength
+            events.append(Event(position: i, year: last, scope: .until(sentenceEnd)))
+        }
+    }
+
+    /// The year for a figure at `position`: a local year written since `localFrom`, else the nearest bounded year
+    /// still holding there (a horizon in its sentence, 近年来 in its paragraph), else the running context.
     func year(at position: Int, localFrom: Int) -> Int? {
         var lo = 0, hi = events.count
         while lo < hi {
@@ -110,41 +197,17 @@ struct YearResolver: Sendable {
             if events[mid].position < position { lo = mid + 1 } else { hi = mid }
         }
         var k = lo - 1
-        while k >= 0, events[k].position >= localFrom {
-            if events[k].scope == .local { return events[k].year }
-            k -= 1
+        while k >= 0 {
+            switch events[k].scope {
+            case .local where events[k].position >= localFrom: return events[k].year
+            case .until(let end) where end > position: return events[k].year
+            case .context: return lo > 0 ? contextAfter[lo - 1] : nil
+            default: k -= 1
+            }
         }
-        return lo > 0 ? contextAfter[lo - 1] : nil
+        return nil
     }
 
     /// The first context year of the article, for figures written before any year.
     var firstContextYear: Int? { events.first { $0.scope == .context }?.year }
-
-    /// The year a document was written, when a dated event sits in a sentence with an explicit year
-    /// ("记者从3月19日开幕的…会议上获悉,2024年,…").
-    static func documentYear(_ s: [UInt32], sentences: [Range<Int>]) -> Int? {
-        for sentence in sentences {
-            var hasDate = false
-            var year: Int? = nil
-            var i = sentence.lowerBound
-            while i < sentence.upperBound {
-                if s[i] == 0x6708, i > sentence.lowerBound, ChineseNumber.isDigit(s[i - 1]), i + 2 < sentence.upperBound,
-                    ChineseNumber.isDigit(s[i + 1])
-                {
-                    var k = i + 1
-                    while k < sentence.upperBound, ChineseNumber.isDigit(s[k]) { k += 1 }
-                    if k < sentence.upperBound && s[k] == 0x65E5 { hasDate = true }
-                }
-                if year == nil, ChineseNumber.isDigit(s[i]), i + 4 < sentence.upperBound, s[i + 4] == 0x5E74,
-                    (1...3).allSatisfy({ ChineseNumber.isDigit(s[i + $0]) })
-                {
-                    let value = (0..<4).reduce(0) { $0 * 10 + Int(s[i + $1] - 0x30) }
-                    if (1949...2100).contains(value) { year = value }
-                }
-                i += 1
-            }
-            if hasDate, let year { return year }
-        }
-        return nil
-    }
 }

@@ -70,6 +70,13 @@ final class ConnectionRegistry: Sendable {
         states.forEach { $0.drain() }
     }
 
+    /// Closes every connection, busy or not (the shutdown deadline); returns how many were open.
+    func closeAll() -> Int {
+        let states = box.withLockedValue { Array($0.states.values) }
+        states.forEach { $0.channel.close(promise: nil) }
+        return states.count
+    }
+
     func waitUntilEmpty() async {
         await withCheckedContinuation { continuation in
             let empty = box.withLockedValue { box in

@@ -10,21 +10,20 @@ import ZhibiaoModels
 actor Freshness {
     private let refresh: @Sendable () async throws -> String
     private let debounce: Duration
-    private let capacity: Int
     /// Bumped by every change notice (one per NOTIFY batch, and on (re)starting to listen).
     private(set) var generation = 1
     private var refreshedGeneration = 0
     private var asOf: String?
     private var inFlight: Task<Void, any Error>?
     private var debounceTask: Task<Void, Never>?
-    private var cache: [String: String] = [:]
+    private var cache: ResultCache
     /// Change notices received (tests wait on it).
     private(set) var changesSeen = 0
     private(set) var refreshes = 0
 
-    init(debounce: Duration, capacity: Int, refresh: @escaping @Sendable () async throws -> String) {
+    init(debounce: Duration, cache: ResultCache, refresh: @escaping @Sendable () async throws -> String) {
         self.debounce = debounce
-        self.capacity = capacity
+        self.cache = cache
         self.refresh = refresh
     }
 
@@ -32,7 +31,7 @@ actor Freshness {
     func changed() {
         generation += 1
         changesSeen += 1
-        cache.removeAll(keepingCapacity: true)
+        cache.removeAll()
         guard debounceTask == nil else { return }
         let delay = debounce
         debounceTask = Task { [weak self] in
@@ -88,8 +87,10 @@ actor Freshness {
 
     /// Keeps an answer computed at `generation`, unless a change arrived meanwhile.
     func store(_ key: String, _ result: String, generation: Int) {
-        guard capacity > 0, generation == self.generation else { return }
-        if cache.count >= capacity { cache.removeAll(keepingCapacity: true) }  // crude, bounded, and rarely hit
-        cache[key] = result
+        guard generation == self.generation else { return }
+        cache.store(result, for: key)
     }
+
+    /// Answers held and their bytes.
+    var cacheUsage: (entries: Int, bytes: Int) { (cache.count, cache.bytes) }
 }

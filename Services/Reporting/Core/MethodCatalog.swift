@@ -12,6 +12,7 @@ enum MethodCatalog {
             params: [
                 ParamSpec("root", .strings, "only these regions (codes or names) and their sub-regions"),
                 ParamSpec("level", .oneOf(["province", "city", "county", "township"]), "only regions of this level"),
+                .unindexed,
             ], errors: [.notFound], paginated: true),
         MethodSpec("indicators", "The indicator catalogue: ids, unit classes, names, fact and region counts.",
                    paginated: true),
@@ -21,14 +22,15 @@ enum MethodCatalog {
                 .region, .subregions, .indicator, .kind, .year, .yearFrom, .yearTo,
                 ParamSpec("q", .string, "text that the label, evidence or sentence contains"),
                 ParamSpec("document", .integer(minimum: 1, maximum: Int(Int64.max)), "only this document's facts"),
+                .measure, .unindexed,
             ], errors: [.notFound], paginated: true),
         MethodSpec(
-            "series", "Consolidated actual values of one indicator over the years, per region, with stated and "
-                + "computed growth.",
+            "series", "Consolidated actual values of one indicator over the years, per region and measure, with "
+                + "stated and computed growth.",
             params: [
                 ParamSpec("indicator", .string, required: true, "indicator id"),
                 ParamSpec("region", .strings, "region codes or names (default: every region with data)"),
-                .yearFrom, .yearTo,
+                .yearFrom, .yearTo, .measure,
             ], errors: [.notFound], consolidated: true, paginated: true),
         MethodSpec(
             "compare", "Regions ranked by one indicator's consolidated value in one year.",
@@ -38,6 +40,8 @@ enum MethodCatalog {
                 ParamSpec("kind", .oneOf(["actual", "target"]), "actual (default) or target"),
                 ParamSpec("level", .oneOf(["province", "city", "county", "township"]), "only regions of this level"),
                 ParamSpec("within", .strings, "only sub-regions of these regions"),
+                ParamSpec("measure", .oneOf(["level", "added"]),
+                          "for stock indicators: rank the stock (level, the default) or what the year added (added)"),
             ], errors: [.notFound], consolidated: true, paginated: true),
         MethodSpec(
             "targets", "Targets against actuals for the same region, indicator and year.",
@@ -47,18 +51,21 @@ enum MethodCatalog {
             ], errors: [.notFound], consolidated: true, paginated: true),
         MethodSpec(
             "summary", "A dashboard row per region and year.",
-            params: [.region, .subregions, .year], errors: [.notFound], consolidated: true, paginated: true),
+            params: [.region, .subregions, .year, .unindexed], errors: [.notFound], consolidated: true,
+            paginated: true),
         MethodSpec(
             "documents", "Ingested documents with extraction statistics.",
             params: [
-                .region, .subregions, .year, ParamSpec("q", .string, "text the document's name contains"),
+                .region, .subregions, .year, ParamSpec("q", .string, "text the document's name contains"), .unindexed,
             ], errors: [.notFound], paginated: true),
         MethodSpec(
-            "document", "One document with its articles and facts (spans index its text in Unicode scalars).",
+            "document", "One document with its articles and a page of its facts (facts_page says where it is; spans "
+                + "index the text in Unicode scalars).",
             params: [
                 ParamSpec("id", .integer(minimum: 1, maximum: Int(Int64.max)), "document id (or give name)"),
                 ParamSpec("name", .string, "document name (or give id)"),
-                ParamSpec("text", .boolean, "include the decoded text (default false)"),
+                ParamSpec("text", .boolean, "include the decoded text (default false)"), .unindexed,
+                .limit, .offset, .cursor,
             ], errors: [.notFound]),
         MethodSpec(
             "explain", "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
@@ -81,5 +88,7 @@ enum MethodCatalog {
         (.lineTooLong, "request line too long; the connection closes"),
         (.timeout, "the query ran past the statement timeout"),
         (.unavailable, "the database is unavailable"),
+        (.lineTimeout, "request line not complete within the line timeout; the connection closes"),
+        (.replyTooLarge, "the answer is larger than the reply limit: ask for fewer rows"),
     ]
 }

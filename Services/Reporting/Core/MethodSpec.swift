@@ -49,7 +49,9 @@ struct ParamSpec: Sendable {
     static let limit = ParamSpec("limit", .integer(minimum: 0, maximum: Int(Int32.max)),
                                  "rows per page (default and maximum: the server's row cap)")
     static let offset = ParamSpec("offset", .integer(minimum: 0, maximum: Int(Int32.max)),
-                                  "rows to skip (the previous page's next_offset)")
+                                  "rows to skip (the previous page's next_offset; at most the server's max_offset)")
+    static let cursor = ParamSpec("cursor", .string,
+                                  "start after the row this names: the previous page's next_cursor (instead of offset)")
     static let region = ParamSpec("region", .strings, "region codes or names (including their sub-regions)")
     static let subregions = ParamSpec("subregions", .boolean,
                                       "include the sub-regions of `region` (default true)")
@@ -58,6 +60,10 @@ struct ParamSpec: Sendable {
     static let yearTo = ParamSpec("year_to", .integer(minimum: 1900, maximum: 2200), "last year")
     static let kind = ParamSpec("kind", .oneOf(["actual", "target"]), "actual figures or targets")
     static let indicator = ParamSpec("indicator", .string, "indicator id (see `indicators`)")
+    static let unindexed = ParamSpec("unindexed", .boolean,
+                                     "also count and list facts without an indicator (default false)")
+    static let measure = ParamSpec("measure", .oneOf(["level", "added"]),
+                                   "for stock indicators: the stock (level) or what the period added (added)")
 }
 
 /// A method of the protocol: its name, parameters, errors, and whether it reads the consolidated view.
@@ -75,7 +81,7 @@ struct MethodSpec: Sendable {
          consolidated: Bool = false, paginated: Bool = false) {
         self.name = name
         self.summary = summary
-        self.params = paginated ? params + [.limit, .offset] : params
+        self.params = paginated ? params + [.limit, .offset, .cursor] : params
         self.errors = errors
         self.consolidated = consolidated
         self.paginated = paginated

@@ -24,6 +24,11 @@ struct Params: Sendable {
     }
 
     private static func check(_ value: JSONValue, against param: ParamSpec) throws(RPCError) {
+        // libpq passes parameters as C strings: a NUL would silently cut the text short.
+        let texts = value.arrayValue.map { $0.compactMap(\.stringValue) } ?? value.stringValue.map { [$0] } ?? []
+        if texts.contains(where: { $0.unicodeScalars.contains("\u{0}") }) {
+            throw RPCError.invalidParam(param.name, "\(param.name) must not contain NUL (U+0000)")
+        }
         let wrong = RPCError.invalidParam(
             param.name, "\(param.name) must be \(param.kind.name), not \(value.typeName)")
         switch param.kind {

@@ -7,36 +7,63 @@ import ZhibiaoPostgres
 struct ReportQueries: Sendable {
     let pool: PostgresPool
     let rowCap: Int
+    /// The deepest `offset` accepted; deeper pages are reached with `cursor`, which costs the same at any depth.
+    let maxOffset: Int
 
     // MARK: Helpers
 
-    /// Rows of `select` (a SELECT whose columns are the answer's fields), ordered and paged, with the total.
+    /// One page of a list: `columns` (the answer's fields, over the columns of `source`) of the rows where `filter`
+    /// holds, ordered by `keys`, with the total. The page starts `offset` rows in, or after the row that `cursor`
+    /// (a previous page's `next_cursor`) names, which the database finds by the keys' order rather than by
+    /// reading every row before it.
     func page(
-        _ select: String, _ parameters: [any PostgresBindable], orderBy: String, params: Params
-    ) async throws -> JSONValue {
+        _ columns: String, from source: String, where filter: String = "true", _ parameters: [any PostgresBindable],
+        keys: [PageKey], params: Params
+    ) async throws -> Page {
         let limit = min(params.int("limit") ?? rowCap, rowCap)
-        let offset = params.int("offset") ?? 0
-        let n = parameters.count
-        let sql = """
-            WITH base AS (\(select))
-            SELECT count(*) OVER () AS total, row_to_json(base)::text AS row FROM base
-            ORDER BY \(orderBy) LIMIT $\(n + 1) OFFSET $\(n + 2)
-            """
-        let bound = parameters + [limit, offset]
-        let (total, rows): (Int, [JSONValue]) = try await pool.withConnection { connection in
-            let result = try connection.query(sql, bound)
-            var total = try result.first?.decode(Int.self, at: 0) ?? 0
-            if result.isEmpty && offset > 0 {
-                total = try connection.query("SELECT count(*) FROM (\(select)) base", parameters).first!
-                    .decode(Int.self, at: 0)
-            }
-            return (total, try result.map { try JSONValue(parsing: try $0.decode(String.self, at: 1)) })
+        let cursor = try params.string("cursor").map { cursor throws(RPCError) in
+            try PageCursor.decode(cursor, keys: keys)
         }
-        let next = offset + rows.count < total && limit > 0 ? JSONValue.int(offset + rows.count) : .null
-        return .object([
-            ("total", .int(total)), ("limit", .int(limit)), ("offset", .int(offset)), ("next_offset", next),
-            ("rows", .array(rows)),
-        ])
+        guard cursor == nil || !params.has("offset") else {
+            throw RPCError.invalidParam("offset", "give offset or cursor, not both")
+        }
+        let offset = params.int("offset") ?? 0
+        guard offset <= maxOffset else {
+            throw RPCError.invalidParam("offset", "offset must be at most \(maxOffset); page further with cursor "
+                + "(each page's next_cursor)")
+        }
+        let n = parameters.count
+        let order = keys.map(\.column).joined(separator: ", ")
+        let after = cursor == nil ? "true"
+            : "(\(order)) > (" + keys.enumerated().map { $1.value(in: "$\(n + 3)", at: $0) }.joined(separator: ", ") + ")"
+        // One row more than the page tells whether another page follows.
+        let sql = """
+            SELECT (SELECT count(*) FROM \(source) WHERE \(filter)) AS total,
+                   (SELECT row_to_json(r)::text FROM (SELECT \(columns)) r) AS row,
+                   json_build_array(\(order))::text AS key
+            FROM \(source) WHERE (\(filter)) AND \(after)
+            ORDER BY \(order) LIMIT $\(n + 1) OFFSET $\(n + 2)
+            """
+        let bound = parameters + [limit + 1, offset] + (cursor.map { [$0] } ?? [])
+        let (total, found): (Int, [(row: String, key: String)]) = try await pool.withConnection { connection in
+            let result = try connection.query(sql, bound)
+            guard let first = result.first else {
+                // Over the columns too: a parameter only they use (`unindexed`) must still be in the statement.
+                let total = try connection.query(
+                    "SELECT count(*) FROM (SELECT \(columns) FROM \(source) WHERE \(filter)) counted", parameters
+                ).first!.decode(Int.self, at: 0)
+                return (total, [])
+            }
+            return (try first.decode(Int.self, at: 0),
+                    try result.map { (try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 2)) })
+        }
+        let more = found.count > limit && limit > 0
+        let rows = found.prefix(limit)
+        return Page(
+            total: total, limit: limit, offset: cursor == nil ? offset : nil,
+            nextOffset: more && cursor == nil ? offset + rows.count : nil,
+            nextCursor: more ? rows.last.map { PageCursor.encode($0.key) } : nil,
+            rows: try rows.map { try JSONValue(parsing: $0.row) })
     }
 
     /// All rows of a small query as JSON objects (no paging).
@@ -81,14 +108,39 @@ struct ReportQueries: Sendable {
             .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 
+    /// A LIKE pattern matching text that contains `text` literally: `%`, `_` and the escape character `\` in it
+    /// match only themselves.
+    static func containsPattern(_ text: String) -> String {
+        var pattern = "%"
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { pattern.append("\\") }
+            pattern.append(character)
+        }
+        return pattern + "%"
+    }
+
     /// `region_code` restricted to the regions (and, unless `subregions` is false, everything below them).
     static func regionFilter(_ column: String, codes: Int, subregions: Int) -> String {
         "($\(codes)::text[] IS NULL OR \(column) IN (SELECT code FROM reporting.region_closure "
             + "WHERE ancestor_code = ANY($\(codes)::text[]) AND ($\(subregions)::boolean OR distance = 0)))"
     }
 
+    /// The order of facts: by document, then by place in the text.
+    static let factKeys: [PageKey] = [.integer("document_id"), .integer("span_start"), .integer("id")]
+
     static let factColumns = """
         id, document_id, doc, article, region, region_code, year, kind, indicator, label, value, unit, base_value,
-        unit_class, qualifier, growth_pct, evidence, json_build_array(span_start, span_end) AS span, sentence
+        unit_class, qualifier, growth_pct, measure, evidence, json_build_array(span_start, span_end) AS span, sentence
         """
+
+    static let articleColumns = """
+        ordinal, title, dateline, region, region_code, year, sets_targets,
+        json_build_array(span_start, span_end) AS span
+        """
+
+    /// `indicator_<column>` of a view (what facts with an indicator make), or `<column>` (every fact) when the
+    /// boolean parameter `$<unindexed>` — the request's `unindexed` — is true; named `column` either way.
+    static func scoped(_ column: String, unindexed: Int) -> String {
+        "CASE WHEN $\(unindexed)::boolean THEN \(column) ELSE indicator_\(column) END AS \(column)"
+    }
 }

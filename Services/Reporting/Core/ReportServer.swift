@@ -10,7 +10,8 @@ import ZhibiaoPostgres
 /// The reporting daemon: line-delimited JSON requests on a Unix socket, answered from the `reporting` views.
 ///
 /// A swift-service-lifecycle `Service`. On graceful shutdown (SIGTERM in a `ServiceGroup`) it stops accepting,
-/// lets each connection finish the request it is working on, closes the connections and removes its socket file.
+/// lets each connection finish the request it is working on, closes the connections and removes its socket file;
+/// connections still open after `shutdownTimeout` are closed.
 public final class ReportServer: Service, Sendable {
     public let configuration: ReportServerConfiguration
     private let logger: Logger
@@ -20,7 +21,7 @@ public final class ReportServer: Service, Sendable {
     private let dispatcher: RequestDispatcher
     private let maintenance: MaintenanceConnection
     private let listening: EventLoopPromise<Void>
-    private let connections = NIOLockedValueBox(0)
+    private let limits: ConnectionLimits
     /// Numbers the connections, so that `connection-sequence` identifies a request in the logs.
     private let connectionNumbers = NIOLockedValueBox(0)
 
@@ -36,13 +37,18 @@ public final class ReportServer: Service, Sendable {
         let maintenance = MaintenanceConnection(target: configuration.database,
                                                 sessionSetup: configuration.maintenanceSessionSetup)
         self.maintenance = maintenance
-        self.freshness = Freshness(debounce: configuration.refreshDebounce, capacity: configuration.cacheEntries) {
+        self.freshness = Freshness(
+            debounce: configuration.refreshDebounce,
+            cache: ResultCache(maxEntries: configuration.cacheEntries, maxBytes: configuration.cacheBytes)
+        ) {
             try await maintenance.refresh()
         }
         self.dispatcher = RequestDispatcher(
-            queries: ReportQueries(pool: pool, rowCap: configuration.rowCap), freshness: freshness,
-            configuration: configuration)
+            queries: ReportQueries(pool: pool, rowCap: configuration.rowCap, maxOffset: configuration.maxOffset),
+            freshness: freshness, configuration: configuration)
         self.listening = eventLoopGroup.any().makePromise(of: Void.self)
+        self.limits = ConnectionLimits(maxConnections: configuration.maxConnections,
+                                       maxPerUser: configuration.maxConnectionsPerUser)
     }
 
     /// Returns once the socket accepts connections; throws if the server failed to start.
@@ -53,6 +59,11 @@ public final class ReportServer: Service, Sendable {
     /// Change notices the server has received (for tests that wait for a NOTIFY to arrive).
     public var changesSeen: Int {
         get async { await freshness.changesSeen }
+    }
+
+    /// Answers in the result cache and the bytes they take.
+    public var cacheUsage: (entries: Int, bytes: Int) {
+        get async { await freshness.cacheUsage }
     }
 
     public func run() async throws {
@@ -71,30 +82,29 @@ public final class ReportServer: Service, Sendable {
         _ = try await freshness.current()
 
         let maxLineBytes = configuration.maxLineBytes
-        let idleTimeout = TimeAmount.nanoseconds(Int64(configuration.idleTimeout.components.seconds) * 1_000_000_000
-            + configuration.idleTimeout.components.attoseconds / 1_000_000_000)
-        let server = try await ServerBootstrap(group: group)
-            .serverChannelOption(.backlog, value: 256)
-            // A client that half-closes after its requests (`echo … | socat - UNIX-CONNECT:…`) still gets every
-            // reply: end of input only ends the request loop, the connection closes after the last reply.
-            .childChannelOption(.allowRemoteHalfClosure, value: true)
-            .bind(unixDomainSocketPath: path, cleanupExistingSocketFile: false) { channel in
-                channel.eventLoop.makeCompletedFuture {
-                    try channel.pipeline.syncOperations.addHandler(IdleStateHandler(readTimeout: idleTimeout))
-                    try channel.pipeline.syncOperations.addHandler(IdleCloser())
-                    try channel.pipeline.syncOperations.addHandler(
-                        ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maxLineBytes)))
-                    return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
-                }
-            }
-        let inode: ino_t
+        let idleTimeout = TimeAmount(configuration.idleTimeout)
+        let lineTimeout = TimeAmount(configuration.lineTimeout)
+        let socketFile = try SocketFile.create(path, mode: configuration.socketMode)
+        defer { SocketFile.remove(path, inode: socketFile.inode) }
+        let server: NIOAsyncChannel<NIOAsyncChannel<LineFrame, ByteBuffer>, Never>
         do {
-            inode = try SocketFile.claim(path, mode: configuration.socketMode)
+            server = try await ServerBootstrap(group: group)
+                // A client that half-closes after its requests (`echo … | socat - UNIX-CONNECT:…`) still gets every
+                // reply: end of input only ends the request loop, the connection closes after the last reply.
+                .childChannelOption(.allowRemoteHalfClosure, value: true)
+                .bind(socketFile.descriptor) { channel in
+                    channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(
+                            ByteToMessageHandler(LineFrameDecoder(maximumLineBytes: maxLineBytes)))
+                        try channel.pipeline.syncOperations.addHandler(
+                            RequestDeadlineHandler(idleTimeout: idleTimeout, lineTimeout: lineTimeout))
+                        return try NIOAsyncChannel<LineFrame, ByteBuffer>(wrappingChannelSynchronously: channel)
+                    }
+                }
         } catch {
-            try? await server.channel.close()
+            close(socketFile.descriptor)
             throw error
         }
-        defer { SocketFile.remove(path, inode: inode) }
         logger.info("listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
         listening.succeed()
 
@@ -102,6 +112,7 @@ public final class ReportServer: Service, Sendable {
             connect: { [maintenance] in try await maintenance.listenerConnection() },
             channel: configuration.notificationChannel, freshness: freshness, logger: logger)
         let drain = ConnectionRegistry()
+        let shutdownTimeout = configuration.shutdownTimeout
         try await withGracefulShutdownHandler {
             try await withThrowingDiscardingTaskGroup { group in
                 group.addTask { await listener.run() }
@@ -110,7 +121,17 @@ public final class ReportServer: Service, Sendable {
                         group.addTask { await self.handle(connection, registry: drain) }
                     }
                 }
-                // Accepting has stopped; the connections finish, then the listener is cancelled with the group.
+                // Accepting has stopped; the connections finish, then the listener is cancelled with the group. One
+                // still open at the deadline — a client that does not read its replies blocks the write — is closed.
+                group.addTask { [logger] in
+                    guard (try? await Task.sleep(for: shutdownTimeout)) != nil else { return }
+                    let closed = drain.closeAll()
+                    if closed > 0 {
+                        logger.warning("shutdown deadline: closing connections still open", metadata: [
+                            "connections": "\(closed)", "timeout_s": "\(shutdownTimeout.components.seconds)",
+                        ])
+                    }
+                }
                 await drain.waitUntilEmpty()
                 group.cancelAll()
             }
@@ -123,24 +144,11 @@ public final class ReportServer: Service, Sendable {
     }
 
     /// Serves one connection: requests in order, one reply line each, until the client leaves, idles out, sends an
-    /// over-long line, or the server drains.
+    /// over-long line or a line too slowly, or the server drains.
     private func handle(_ connection: NIOAsyncChannel<LineFrame, ByteBuffer>, registry: ConnectionRegistry) async {
-        let admitted = connections.withLockedValue { count in
-            guard count < configuration.maxConnections else { return false }
-            count += 1
-            ReportMetrics.connections.record(count)
-            return true
-        }
-        defer {
-            if admitted {
-                connections.withLockedValue { count in
-                    count -= 1
-                    ReportMetrics.connections.record(count)
-                }
-            } else {
-                ReportMetrics.connectionsRefused.increment()
-            }
-        }
+        let user = await ConnectionLimits.peerUser(of: connection.channel)
+        let refusal = limits.admit(user: user)
+        defer { if refusal == nil { limits.release(user: user) } }
         let number = connectionNumbers.withLockedValue { number in
             number += 1
             return number
@@ -152,14 +160,13 @@ public final class ReportServer: Service, Sendable {
         defer { registry.remove(state) }
         do {
             try await connection.executeThenClose { inbound, outbound in
-                guard admitted else {
-                    let error = RPCError(code: .tooManyConnections,
-                                         message: "too many connections (limit \(configuration.maxConnections))")
-                    try await outbound.write(Self.line(RPCResponse(error: error).json.encoded()))
+                if let refusal {
+                    try await outbound.write(Self.line(RPCResponse(error: refusal).json.encoded()))
                     return
                 }
                 for try await frame in inbound {
                     guard state.begin() else { break }
+                    let closing: RPCError
                     switch frame {
                     case .line(let bytes):
                         sequence += 1
@@ -167,15 +174,21 @@ public final class ReportServer: Service, Sendable {
                         requestLogger[metadataKey: "request_id"] = "\(number)-\(sequence)"
                         let reply = await dispatcher.reply(to: bytes.readableBytesView, logger: requestLogger)
                         try await outbound.write(Self.line(reply))
+                        guard state.end() else { return }
+                        continue
                     case .tooLong:
-                        let error = RPCError(
+                        closing = RPCError(
                             code: .lineTooLong, message: "request line longer than \(configuration.maxLineBytes) bytes",
                             data: .object([("max_line_bytes", .int(configuration.maxLineBytes))]))
-                        try await outbound.write(Self.line(RPCResponse(error: error).json.encoded()))
-                        state.end()
-                        return
+                    case .timedOut:
+                        let seconds = Int(configuration.lineTimeout.components.seconds)
+                        closing = RPCError(
+                            code: .lineTimeout, message: "request line not complete within \(seconds) s",
+                            data: .object([("line_timeout_seconds", .int(seconds))]))
                     }
-                    guard state.end() else { break }
+                    try await outbound.write(Self.line(RPCResponse(error: closing).json.encoded()))
+                    state.end()
+                    return
                 }
             }
         } catch {
@@ -190,19 +203,5 @@ public final class ReportServer: Service, Sendable {
         buffer.writeString(text)
         buffer.writeInteger(UInt8(ascii: "\n"))
         return buffer
-    }
-}
-
-/// Closes a connection that sent nothing for the idle timeout.
-final class IdleCloser: ChannelInboundHandler, Sendable {
-    typealias InboundIn = ByteBuffer
-    typealias InboundOut = ByteBuffer
-
-    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
-        if let idle = event as? IdleStateHandler.IdleStateEvent, idle == .read {
-            context.close(promise: nil)
-        } else {
-            context.fireUserInboundEventTriggered(event)
-        }
     }
 }

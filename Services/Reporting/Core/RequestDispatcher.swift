@@ -27,10 +27,15 @@ struct RequestDispatcher: Sendable {
         }
         let value: JSONValue
         do {
-            value = try JSONValue(parsing: line)
+            value = try JSONValue(parsing: line, limits: .request)
         } catch {
             code = String(RPCError.Code.parseError.rawValue)
-            return RPCResponse(error: RPCError(code: .parseError, message: "parse error: \(error)")).json.encoded()
+            // A line past the parser's limits names the limit, so that a client can tell it from a typo.
+            let data = (error as? JSONParseError)?.limit.map { limit in
+                JSONValue.object([("limit", .string(limit.name)), ("maximum", .int(limit.maximum))])
+            }
+            return RPCResponse(error: RPCError(code: .parseError, message: "parse error: \(error)", data: data))
+                .json.encoded()
         }
         let request: RPCRequest
         do {
@@ -85,6 +90,12 @@ struct RequestDispatcher: Sendable {
         var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
         if case .object(let fields) = body { members += fields } else { members.append(("value", body)) }
         let encoded = JSONValue.object(members).encoded()
+        let size = encoded.utf8.count
+        guard size <= configuration.maxReplyBytes else {
+            throw RPCError(code: .replyTooLarge, message: "the answer is \(size) bytes, more than the reply limit "
+                + "(\(configuration.maxReplyBytes)): ask for fewer rows with limit",
+                data: .object([("max_reply_bytes", .int(configuration.maxReplyBytes)), ("reply_bytes", .int(size))]))
+        }
         await freshness.store(key, encoded, generation: generation)
         return encoded
     }
@@ -111,8 +122,14 @@ struct RequestDispatcher: Sendable {
             ("protocol_version", .string(ReportProtocol.version)),
             ("limits", .object([
                 ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
+                ("max_offset", .int(configuration.maxOffset)), ("max_reply_bytes", .int(configuration.maxReplyBytes)),
                 ("max_connections", .int(configuration.maxConnections)),
+                ("max_connections_per_uid", .int(configuration.maxConnectionsPerUser)),
                 ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
+                ("line_timeout_seconds", .int(Int(configuration.lineTimeout.components.seconds))),
+                ("max_depth", .int(JSONLimits.request.depth)),
+                ("max_object_members", .int(JSONLimits.request.objectMembers)),
+                ("max_array_elements", .int(JSONLimits.request.arrayElements)),
             ])),
             ("methods", .array(MethodCatalog.all.map(\.json))),
             ("errors", .array(MethodCatalog.errors.map {

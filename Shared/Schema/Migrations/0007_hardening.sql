@@ -1,4 +1,10 @@
 -- Hardening against hostile input and faults (issue 13).
+--
+-- Numbered 0007, after the document model (0006), though written as 0005 before 0006 existed: the migrator applies
+-- any shipped version not yet recorded, so a 0005 would have run after 0006 on databases that already had 0006 and
+-- before it on new ones. One number, one order everywhere: this runs on 0006's schema, and grants what 0006's write
+-- path uses. It can also run where its earlier draft (recorded as 0005_hardening) already ran: every statement
+-- below tolerates that.
 
 -- 1. The queue's columns within the range the claim and the status can compute with.
 --
@@ -12,8 +18,8 @@
 -- values kept in their error history.
 UPDATE zhibiao.ingest_queue SET
     errors = errors || jsonb_build_array(jsonb_build_object(
-        'attempt', attempt, 'at', now(), 'worker', 'migration 0005',
-        'error', format('discarded by migration 0005: out of range (state %s, attempt %s, max_attempts %s, run_at %s, '
+        'attempt', attempt, 'at', now(), 'worker', 'migration 0007',
+        'error', format('discarded by migration 0007: out of range (state %s, attempt %s, max_attempts %s, run_at %s, '
                         'created_at %s, locked_at %s)', state, attempt, max_attempts, run_at, created_at, locked_at))),
     state = 'discarded',
     max_attempts = least(max_attempts, 100),
@@ -27,6 +33,10 @@ WHERE NOT (max_attempts <= 100 AND attempt <= max_attempts
            AND (state <> 'running' OR locked_at IS NOT NULL));
 
 ALTER TABLE zhibiao.ingest_queue
+    DROP CONSTRAINT IF EXISTS ingest_queue_max_attempts_range,
+    DROP CONSTRAINT IF EXISTS ingest_queue_attempt_range,
+    DROP CONSTRAINT IF EXISTS ingest_queue_times_finite,
+    DROP CONSTRAINT IF EXISTS ingest_queue_running_is_locked,
     ADD CONSTRAINT ingest_queue_max_attempts_range CHECK (max_attempts BETWEEN 1 AND 100),
     ADD CONSTRAINT ingest_queue_attempt_range CHECK (attempt BETWEEN 0 AND max_attempts),
     ADD CONSTRAINT ingest_queue_times_finite CHECK (
@@ -45,17 +55,21 @@ ALTER TABLE zhibiao.ingest_queue
 ALTER ROLE zhibiao_ingest LOGIN NOINHERIT;
 ALTER ROLE zhibiao_reporting LOGIN NOINHERIT;
 
--- Ingest writes what its code writes, and nothing else: documents and the queue are never deleted, regions, articles
--- and facts never updated (a reparse deletes and inserts), the migration records only read.
+-- Ingest writes what its code writes, and nothing else: documents and the queue are never deleted (0006's merging of
+-- same-text documents ran as the owner; a worker now marks a same-text message done instead), articles and facts
+-- never updated (a reparse deletes and inserts), the migration records only read. Regions are never deleted, and
+-- updated only where 0006's write path corrects a stored region to the gazetteer's entry (DocumentStore: name,
+-- level, parent_code — never the code that articles and facts refer to).
 REVOKE DELETE ON zhibiao.documents, zhibiao.ingest_queue, zhibiao.regions, zhibiao.indicators FROM zhibiao_ingest;
 REVOKE UPDATE ON zhibiao.regions, zhibiao.articles, zhibiao.facts FROM zhibiao_ingest;
+GRANT UPDATE (name, level, parent_code) ON zhibiao.regions TO zhibiao_ingest;
 REVOKE INSERT, UPDATE, DELETE ON zhibiao.schema_migrations FROM zhibiao_ingest;
 
 -- The NOTIFYs are sent by functions that run as their owner, so neither service needs `pg_notify` itself.
 ALTER FUNCTION zhibiao.ingest_queue_notify() SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 ALTER FUNCTION zhibiao.announce_facts(bigint, integer, text) SECURITY DEFINER SET search_path = pg_catalog, pg_temp;
 -- `retry` wakes the daemons; the queue's INSERT trigger wakes them for new messages.
-CREATE FUNCTION zhibiao.wake_ingest() RETURNS void
+CREATE OR REPLACE FUNCTION zhibiao.wake_ingest() RETURNS void
 LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT pg_notify('zhibiao_ingest', '')
 $$;
@@ -77,7 +91,7 @@ BEGIN
         -- The definer functions above run as the schema's owner, which must keep `pg_notify`.
         EXECUTE format('GRANT EXECUTE ON FUNCTION pg_catalog.pg_notify(text, text) TO %s', owner);
     ELSE
-        RAISE WARNING 'zhibiao 0005: not a superuser, so pg_notify and the large-object functions stay executable '
+        RAISE WARNING 'zhibiao 0007: not a superuser, so pg_notify and the large-object functions stay executable '
             'by every role; a superuser can run: REVOKE EXECUTE ON FUNCTION pg_notify(text, text), lo_creat(integer), '
             'lo_create(oid), lo_from_bytea(oid, bytea) FROM PUBLIC; GRANT EXECUTE ON FUNCTION pg_notify(text, text) TO %',
             owner;
