@@ -35,6 +35,10 @@ if [ "${1:-}" = stop ]; then
     exit 0
 fi
 
+# The private cluster: each command logs in as its own role (migrate as the owner, ingest as zhibiao_ingest, the
+# reporting server as zhibiao_reporting). With ZHIBIAO_DATABASE_URL set (the owner's login), the reporting server
+# needs its own: ZHIBIAO_REPORT_DATABASE_URL, as zhibiao_reporting (docs/roles.md).
+report_url=()
 if [ -z "${ZHIBIAO_DATABASE_URL:-}" ]; then
     scripts/pg-cluster.sh start "$home"
     scripts/pg-cluster.sh env "$home" > "$home/env"
@@ -42,6 +46,9 @@ if [ -z "${ZHIBIAO_DATABASE_URL:-}" ]; then
     source "$home/env"
 else
     echo "using ZHIBIAO_DATABASE_URL from the environment"
+    [ -n "${ZHIBIAO_REPORT_DATABASE_URL:-}" ] \
+        || { echo "demo: set ZHIBIAO_REPORT_DATABASE_URL too (the zhibiao_reporting login)" >&2; exit 2; }
+    report_url=(--database-url "$ZHIBIAO_REPORT_DATABASE_URL")
 fi
 export ZHIBIAO_SOCKET=${ZHIBIAO_SOCKET:-$home/report.sock}
 
@@ -54,7 +61,7 @@ echo "== daemons"
 stop_daemon zhibiao-report
 stop_daemon zhibiao-ingest
 nohup "$ingest" serve >"$home/zhibiao-ingest.log" 2>&1 & echo $! > "$home/zhibiao-ingest.pid"
-nohup "$report" serve >"$home/zhibiao-report.log" 2>&1 & echo $! > "$home/zhibiao-report.pid"
+nohup "$report" serve "${report_url[@]}" >"$home/zhibiao-report.log" 2>&1 & echo $! > "$home/zhibiao-report.pid"
 for _ in $(seq 1 100); do "$report" query ping >/dev/null 2>&1 && break; sleep 0.1; done
 "$report" query ping >/dev/null || { echo "zhibiao-report did not start; see $home/zhibiao-report.log" >&2; exit 1; }
 for _ in $(seq 1 300); do

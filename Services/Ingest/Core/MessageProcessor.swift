@@ -54,7 +54,7 @@ public struct MessageProcessor: Sendable {
             for claim in claims where !claim.runnable {
                 metrics.discarded.increment()
                 logger.error(
-                    "discarded message: its worker died during the last attempt",
+                    "discarded message: no attempt left",
                     metadata: ["message": "\(claim.id)", "attempt": "\(claim.attempt)"])
             }
             let runnable = claims.filter(\.runnable)
@@ -120,8 +120,9 @@ public struct MessageProcessor: Sendable {
                     continue
                 }
                 let name = try row.decode(String.self, at: 2)
-                let metadata = DocumentMetadata(json: try row.decode(String.self, at: 3))
+                let metadataJSON = try row.decode(String.self, at: 3)
                 do {
+                    let metadata = try DocumentMetadata(json: metadataJSON)
                     let parseStart = ContinuousClock.now
                     let document = try parser.parse(
                         bytes: [UInt8](try row.decode(Data.self, at: 1)), name: name, metadata: metadata)
@@ -243,12 +244,13 @@ public struct MessageProcessor: Sendable {
     }
 
     /// Records a failed attempt: back to `available` after the backoff, or `discarded` after the last attempt, with
-    /// the error appended to the message's history. Only while the message is still this worker's claim; `.lost`
-    /// otherwise.
+    /// the error appended to the message's history. Invalid metadata is discarded at once: it fails the same way
+    /// at every attempt. Only while the message is still this worker's claim; `.lost` otherwise.
     private func recordFailure(
         of claim: IngestQueue.Claim, worker: String, error: any Error, on connection: PostgresConnection
     ) throws -> Outcome {
         let description = (error as? PostgresError)?.debugDescription ?? String(describing: error)
+        let final = error is InvalidMetadata
         let delay = settings.backoff(afterAttempt: claim.attempt)
         guard
             let row = try connection.query(
@@ -256,21 +258,22 @@ public struct MessageProcessor: Sendable {
                 UPDATE zhibiao.ingest_queue SET
                     errors = errors || jsonb_build_array(jsonb_build_object(
                                 'attempt', attempt, 'at', now(), 'worker', $2::text, 'error', $3::text)),
-                    state = CASE WHEN attempt >= max_attempts THEN 'discarded' ELSE 'available' END,
-                    run_at = CASE WHEN attempt >= max_attempts THEN run_at
+                    state = CASE WHEN attempt >= max_attempts OR $6 THEN 'discarded' ELSE 'available' END,
+                    run_at = CASE WHEN attempt >= max_attempts OR $6 THEN run_at
                                   ELSE now() + make_interval(secs => $4::double precision) END,
-                    finished_at = CASE WHEN attempt >= max_attempts THEN now() END,
+                    finished_at = CASE WHEN attempt >= max_attempts OR $6 THEN now() END,
                     locked_by = NULL, locked_at = NULL, updated_at = now()
                 WHERE id = $1 AND state = 'running' AND locked_by = $2 AND attempt = $5
                 RETURNING state, source_name
-                """, [claim.id, worker, description, delay.seconds, claim.attempt]
+                """, [claim.id, worker, description, delay.seconds, claim.attempt, final]
             ).first
         else { return .lost }
         let discarded = try row.decode(String.self, at: 0) == "discarded"
         let name = try row.decode(String.self, at: 1)
         logger.log(
             level: discarded ? .error : .warning,
-            discarded ? "discarded message after its last attempt" : "message failed; will retry",
+            discarded ? (final ? "discarded message: it cannot succeed" : "discarded message after its last attempt")
+                : "message failed; will retry",
             metadata: [
                 "message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)", "error": "\(description)",
                 "retry_in_s": discarded ? "-" : "\(Int(delay.seconds.rounded()))",

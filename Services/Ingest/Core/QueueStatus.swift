@@ -1,4 +1,5 @@
 import Foundation
+import ZhibiaoConfiguration
 import ZhibiaoPostgres
 
 /// `zhibiao-ingest status`: what the queue holds and what went wrong lately.
@@ -109,6 +110,7 @@ public struct QueueStatus: Codable, Sendable {
                         + "\(error.at): \(firstLine)")
             }
         }
-        return lines.joined(separator: "\n")
+        // Names, errors and times come from producers: escaped, so that each stays on its own line.
+        return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
 }
