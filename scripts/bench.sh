@@ -27,7 +27,10 @@ cleanup() {
 }
 trap cleanup EXIT
 scripts/pg-cluster.sh start "$work" >/dev/null
-export ZHIBIAO_DATABASE_URL="host=$work/sock dbname=zhibiao user=postgres"
+# The private cluster's layout, so each command logs in as its own role (migrate as postgres, ingest as
+# zhibiao_ingest, the reporting server as zhibiao_reporting).
+export ZHIBIAO_HOME="$work"
+unset ZHIBIAO_DATABASE_URL
 export ZHIBIAO_LOG_LEVEL=warning
 psql_=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d zhibiao)
 now() { date +%s.%N; }

@@ -33,7 +33,10 @@ cleanup() {
 }
 trap cleanup EXIT
 scripts/pg-cluster.sh start "$work" >/dev/null
-host="host=$work/sock user=postgres"
+# Each command logs in as its own role (docs/roles.md): migrate as the owner, ingest as zhibiao_ingest, the
+# reporting server as zhibiao_reporting; the checks below read as the owner.
+owner="host=$work/sock user=postgres"
+ingest="host=$work/sock user=zhibiao_ingest"
 psql_() { psql -X -q -tA -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d "$1" -c "$2"; }
 psql_ zhibiao "CREATE DATABASE clean" >/dev/null
 psql_ zhibiao "CREATE DATABASE chaos" >/dev/null
@@ -45,13 +48,13 @@ in_time() { [ "$(date +%s)" -lt "$deadline" ] || fail "deadline of ${DEADLINE}s 
 python3 scripts/make_documents.py "$work/docs" "$DOCUMENTS"
 
 echo "chaos: clean run of $DOCUMENTS documents"
-"$bin/zhibiao-ingest" migrate --database-url "$host dbname=clean" >/dev/null
-"$bin/zhibiao-ingest" submit --database-url "$host dbname=clean" "$work/docs" >/dev/null
-"$bin/zhibiao-ingest" serve --once --workers 2 --database-url "$host dbname=clean" >"$work/clean.log" 2>&1
+"$bin/zhibiao-ingest" migrate --database-url "$owner dbname=clean" >/dev/null
+"$bin/zhibiao-ingest" submit --database-url "$ingest dbname=clean" "$work/docs" >/dev/null
+"$bin/zhibiao-ingest" serve --once --workers 2 --database-url "$ingest dbname=clean" >"$work/clean.log" 2>&1
 
 echo "chaos: the same documents and $POISON poison messages, $KILLS SIGKILLs and one PostgreSQL restart"
-chaos_url="$host dbname=chaos"
-"$bin/zhibiao-ingest" migrate --database-url "$chaos_url" >/dev/null
+chaos_url="$ingest dbname=chaos"
+"$bin/zhibiao-ingest" migrate --database-url "$owner dbname=chaos" >/dev/null
 "$bin/zhibiao-ingest" submit --database-url "$chaos_url" "$work/docs" >/dev/null
 # Poison: bytes that are neither UTF-8, UTF-16 nor GB18030, one distinct byte each. `submit` refuses such files by
 # their content, so they come as another producer's would, with the documented INSERT.
@@ -102,7 +105,8 @@ echo "chaos:   $chaos_docs documents and $chaos_facts facts, as in the clean run
 # The reporting service answers the same for both databases (ids, timestamps and as_of aside).
 answers() {  # database
     local sock="$work/$1.sock"
-    "$bin/zhibiao-report" serve --socket "$sock" --database-url "$host dbname=$1" >>"$work/report.log" 2>&1 &
+    "$bin/zhibiao-report" serve --socket "$sock" --database-url "host=$work/sock user=zhibiao_reporting dbname=$1" \
+        >>"$work/report.log" 2>&1 &
     local pid=$!; pids+=("$pid")
     for _ in $(seq 1 100); do "$bin/zhibiao-report" query ping --socket "$sock" >/dev/null 2>&1 && break; sleep 0.1; done
     for method in summary regions "series --param indicator=industrial_output" "series --param indicator=gdp" \

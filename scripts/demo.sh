@@ -38,19 +38,21 @@ write_env() {
         else
             printf 'export ZHIBIAO_HOME=%q\nexport ZHIBIAO_DATABASE_URL=%q\n' "$home" "$ZHIBIAO_DATABASE_URL"
             printf 'export ZHIBIAO_SOCKET=%q\n' "${ZHIBIAO_SOCKET:-$home/report.sock}"
+            [ -z "${ZHIBIAO_REPORT_DATABASE_URL:-}" ] ||
+                printf 'export ZHIBIAO_REPORT_DATABASE_URL=%q\n' "$ZHIBIAO_REPORT_DATABASE_URL"
         fi
         # shellcheck disable=SC2016  # $PATH is for the shell that sources the file
         printf 'case ":$PATH:" in *:%q:*) ;; *) export PATH=%q:"$PATH" ;; esac\n' "$bin" "$bin"
     } > "$home/env"
 }
 
-# Starts both daemons in the background and waits until the reporting socket answers and the ingest daemon is
-# listed as running by `status`.
+# Starts both daemons in the background (the reporting server with `report_url`, its own login when one is given)
+# and waits until the reporting socket answers and the ingest daemon is listed as running by `status`.
 start_daemons() {
     stop_daemon zhibiao-report
     stop_daemon zhibiao-ingest
     nohup "$ingest" serve >"$home/zhibiao-ingest.log" 2>&1 & echo $! > "$home/zhibiao-ingest.pid"
-    nohup "$report" serve >"$home/zhibiao-report.log" 2>&1 & echo $! > "$home/zhibiao-report.pid"
+    nohup "$report" serve "${report_url[@]}" >"$home/zhibiao-report.log" 2>&1 & echo $! > "$home/zhibiao-report.pid"
     for _ in $(seq 1 100); do "$report" query ping >/dev/null 2>&1 && break; sleep 0.1; done
     "$report" query ping >/dev/null ||
         { echo "zhibiao-report did not answer within 10 s; its log: $home/zhibiao-report.log" >&2; exit 1; }
@@ -104,10 +106,17 @@ case "${1:-}" in
         exit 0 ;;
 esac
 
+# The private cluster: each command logs in as its own role (migrate as the owner, ingest as zhibiao_ingest, the
+# reporting server as zhibiao_reporting). With ZHIBIAO_DATABASE_URL set (the owner's login), the reporting server
+# needs its own: ZHIBIAO_REPORT_DATABASE_URL, as zhibiao_reporting (docs/roles.md).
+report_url=()
 if [ -z "${ZHIBIAO_DATABASE_URL:-}" ]; then
     scripts/pg-cluster.sh start "$home"
 else
     echo "using ZHIBIAO_DATABASE_URL from the environment"
+    [ -n "${ZHIBIAO_REPORT_DATABASE_URL:-}" ] \
+        || { echo "demo: set ZHIBIAO_REPORT_DATABASE_URL too (the zhibiao_reporting login)" >&2; exit 2; }
+    report_url=(--database-url "$ZHIBIAO_REPORT_DATABASE_URL")
 fi
 write_env
 # shellcheck disable=SC1091

@@ -5,7 +5,8 @@
 #   scripts/pg-cluster.sh stop   DIR   fast shutdown (no error when it is not running)
 #   scripts/pg-cluster.sh restart DIR
 #   scripts/pg-cluster.sh status DIR   exit 0 when it accepts connections
-#   scripts/pg-cluster.sh env    DIR   the export lines a shell can eval or source
+#   scripts/pg-cluster.sh env    DIR   the export lines a shell can eval or source (ZHIBIAO_HOME, not a database
+#                                      URL: each command then logs in as its own role, see docs/roles.md)
 #
 # Layout: DIR/pg (data, 0700), DIR/sock (socket directory), DIR/pg.log. PostgreSQL refuses to run as root, so when
 # this runs as root the server runs as the "postgres" user that Debian's package creates, and owns DIR/pg and DIR/sock.
@@ -73,7 +74,7 @@ case "$command" in
     env)
         cat <<ENV
 export ZHIBIAO_HOME='$dir'
-export ZHIBIAO_DATABASE_URL='host=$sock dbname=zhibiao user=postgres'
+unset ZHIBIAO_DATABASE_URL
 export ZHIBIAO_SOCKET='$dir/report.sock'
 ENV
         ;;

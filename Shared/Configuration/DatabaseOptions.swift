@@ -7,13 +7,18 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
         name: .customLong("database-url"),
         help: ArgumentHelp(
             "libpq connection string or postgresql:// URI [env: ZHIBIAO_DATABASE_URL]",
-            discussion: "Unset: the embedded cluster under $ZHIBIAO_HOME (default ./.zhibiao). PG* variables apply."))
+            discussion: """
+                Unset: the embedded cluster under $ZHIBIAO_HOME (default ./.zhibiao), as the command's own role \
+                (migrate: postgres; other ingest commands: zhibiao_ingest; the reporting server: zhibiao_reporting). \
+                PG* variables apply.
+                """))
     public var databaseURL: String?
 
     public init() {}
 
-    /// The resolved target, tagged with this program's name for `pg_stat_activity`.
-    public func target(applicationName: String) -> ConnectionTarget {
-        ZhibiaoPaths().database(flag: databaseURL).setting("fallback_application_name", to: applicationName)
+    /// The resolved target (the embedded cluster logged in as `login` when none is configured), tagged with this
+    /// program's name for `pg_stat_activity`.
+    public func target(applicationName: String, login: ZhibiaoPaths.Login) -> ConnectionTarget {
+        ZhibiaoPaths().database(flag: databaseURL, login: login).setting("fallback_application_name", to: applicationName)
     }
 }

@@ -33,7 +33,7 @@ public struct LoggingOptions: ParsableArguments, Sendable {
         LoggingSystem.bootstrap { name in
             var handler: any LogHandler =
                 switch format {
-                case .text: StreamLogHandler.standardError(label: name)
+                case .text: EscapingLogHandler(StreamLogHandler.standardError(label: name))
                 case .json: JSONLogHandler(label: name)
                 }
             handler.logLevel = level

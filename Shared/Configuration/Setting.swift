@@ -51,25 +51,27 @@ public enum Setting {
                            environment: environment, parse: parse)
     }
 
-    /// An integer setting with a lower bound, from flag text or environment.
+    /// An integer setting with bounds, from flag text or environment.
     public static func integer(
         _ flagText: String?, flag flagName: String, variable: String, default defaultValue: Int, minimum: Int,
-        environment: [String: String] = Setting.environment
+        maximum: Int = .max, environment: [String: String] = Setting.environment
     ) throws -> Int {
         try value(flagText, flag: flagName, variable: variable, default: defaultValue,
-                  expected: "an integer ≥ \(minimum)", environment: environment) {
-            Int($0).flatMap { $0 >= minimum ? $0 : nil }
+                  expected: maximum == .max ? "an integer ≥ \(minimum)" : "an integer from \(minimum) to \(maximum)",
+                  environment: environment) {
+            Int($0).flatMap { (minimum...maximum).contains($0) ? $0 : nil }
         }
     }
 
-    /// A duration given in (fractional) seconds, with a lower bound, from flag text or environment.
+    /// A duration given in (fractional) seconds, with bounds (at most a day unless said otherwise: a larger value
+    /// is a typo, and a huge one would not fit a `Duration`), from flag text or environment.
     public static func seconds(
         _ flagText: String?, flag flagName: String, variable: String, default defaultValue: Duration,
-        minimum: Double, environment: [String: String] = Setting.environment
+        minimum: Double, maximum: Double = 86_400, environment: [String: String] = Setting.environment
     ) throws -> Duration {
         try value(flagText, flag: flagName, variable: variable, default: defaultValue,
-                  expected: "a number of seconds ≥ \(minimum)", environment: environment) { text in
-            Double(text).flatMap { $0 >= minimum && $0.isFinite ? Duration.milliseconds(Int64($0 * 1000)) : nil }
+                  expected: "a number of seconds from \(minimum) to \(maximum)", environment: environment) { text in
+            Double(text).flatMap { (minimum...maximum).contains($0) ? Duration.milliseconds(Int64($0 * 1000)) : nil }
         }
     }
 }

@@ -28,12 +28,67 @@ public struct ConnectionTarget: Sendable, Hashable, CustomStringConvertible {
         return copy
     }
 
+    /// The keywords whose values `description` shows: where the server is and who logs in, never a secret.
+    private static let shownKeywords = ["host", "hostaddr", "port", "dbname", "user"]
+
     /// The target as `host=… port=… dbname=… user=…`, never with a password, for messages and logs.
     public var description: String {
+        guard let values = parsedValues() else { return "<unreadable connection string>" }
+        let parts = Self.shownKeywords.compactMap { key in values[key].map { "\(key)=\($0)" } }
+        return parts.isEmpty ? "<PG* environment defaults>" : parts.joined(separator: " ")
+    }
+
+    /// A message from libpq about this target with whatever of the connection string it may echo removed.
+    ///
+    /// libpq quotes pieces of the connection string in its errors, and those of a string it cannot parse are
+    /// anything, the password included (`invalid percent-encoded token: "secret%zz"`, or the whole URI). Every
+    /// quoted piece longer than one character that occurs in the string is replaced by `"…"`, unless it is a keyword
+    /// or a value that `description` shows anyway (a host, a port, a database, a user); the password itself goes
+    /// wherever it appears.
+    public func redacting(_ message: String) -> String {
+        let values = parsedValues()
+        var kept = Set(ConnectionTarget.keywords)
+        for key in Self.shownKeywords {
+            for value in values?[key]?.split(separator: ",").map(String.init) ?? [] { kept.insert(value) }
+            if let value = values?[key] { kept.insert(value) }
+        }
+        let sources = [conninfo] + overrides.values
+        var redacted = ""
+        var rest = Substring(message)
+        while let open = rest.firstIndex(of: "\""),
+              let close = rest[rest.index(after: open)...].firstIndex(of: "\"")
+        {
+            let quoted = String(rest[rest.index(after: open)..<close])
+            let secret = quoted.count > 1 && !kept.contains(quoted) && sources.contains { $0.contains(quoted) }
+            redacted += String(rest[...open]) + (secret ? "…" : quoted) + "\""
+            rest = rest[rest.index(after: close)...]
+        }
+        redacted += rest
+        if let password = values?["password"], !password.isEmpty {
+            redacted = redacted.replacingOccurrences(of: password, with: "…")
+        }
+        return redacted
+    }
+
+    /// Every libpq connection keyword (`host`, `sslmode` …), from libpq itself.
+    private static let keywords: [String] = {
+        guard let defaults = PQconndefaults() else { return [] }
+        defer { PQconninfoFree(defaults) }
+        var names: [String] = []
+        var option = defaults
+        while let keyword = option.pointee.keyword {
+            names.append(String(cString: keyword))
+            option += 1
+        }
+        return names
+    }()
+
+    /// The connection string's values by keyword, with the overrides applied; nil when libpq cannot parse it.
+    private func parsedValues() -> [String: String]? {
         var error: UnsafeMutablePointer<CChar>?
         guard let options = PQconninfoParse(conninfo, &error) else {
             if let error { PQfreemem(error) }
-            return "<unreadable connection string>"
+            return nil
         }
         defer { PQconninfoFree(options) }
         var values: [String: String] = [:]
@@ -42,11 +97,7 @@ public struct ConnectionTarget: Sendable, Hashable, CustomStringConvertible {
             if let value = option.pointee.val { values[String(cString: keyword)] = String(cString: value) }
             option += 1
         }
-        values.merge(overrides) { _, override in override }
-        let parts = ["host", "hostaddr", "port", "dbname", "user"].compactMap { key in
-            values[key].map { "\(key)=\($0)" }
-        }
-        return parts.isEmpty ? "<PG* environment defaults>" : parts.joined(separator: " ")
+        return values.merging(overrides) { _, override in override }
     }
 
     /// Calls `body` with NULL-terminated keyword and value arrays for `PQconnectdbParams` (expand_dbname = 1).

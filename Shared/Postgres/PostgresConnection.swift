@@ -8,7 +8,7 @@ import Foundation
 /// serial queue. After the server went away, the next call reconnects (`PQreset`) before it runs.
 public final class PostgresConnection: @unchecked Sendable {
     public let target: ConnectionTarget
-    /// SQL run after every (re)connect, after Zhibiao's own session settings (`SET ROLE …`, `SET statement_timeout …`).
+    /// SQL run after every (re)connect, after Zhibiao's own session settings (`SET statement_timeout …`).
     public let sessionSetup: String?
     private var handle: OpaquePointer
     private let lock = NSRecursiveLock()
@@ -29,8 +29,7 @@ public final class PostgresConnection: @unchecked Sendable {
         self.queue = DispatchQueue(label: "zhibiao.postgres.connection")
         guard PQstatus(handle) == CONNECTION_OK else {
             // deinit runs on this throw (every stored property is set) and calls PQfinish.
-            let message = String(cString: PQerrorMessage(handle))
-            throw PostgresError(code: .connectionFailed, message: message, target: target.description)
+            throw PostgresError(code: .connectionFailed, message: libpqMessage, target: target.description)
         }
         PQsetNoticeProcessor(handle, { _, _ in }, nil)  // NOTICEs are not errors; keep stderr clean.
         try configureSession()
@@ -55,6 +54,20 @@ public final class PostgresConnection: @unchecked Sendable {
         lock.withLock { PQbackendPID(handle) }
     }
 
+    /// Notices, without a round trip, a session the server ended while this connection sat idle: a restarting or
+    /// stopping server sends a FATAL message and closes, which libpq only reads when asked. A zero-timeout `poll`
+    /// and, when something arrived, `PQconsumeInput` mark such a connection broken, so that its next statement
+    /// reconnects instead of failing. For connections that wait in a pool.
+    public func noticeIfClosedWhileIdle() {
+        lock.withLock {
+            guard transactionDepth == 0, PQstatus(handle) == CONNECTION_OK else { return }
+            let socket = PQsocket(handle)
+            guard socket >= 0 else { return }
+            var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+            if poll(&descriptor, 1, 0) > 0 { _ = PQconsumeInput(handle) }
+        }
+    }
+
     /// Re-establishes a broken connection. Called before each statement; cheap when the connection is fine.
     func reconnectIfNeeded() throws {
         guard PQstatus(handle) != CONNECTION_OK else { return }
@@ -65,8 +78,7 @@ public final class PostgresConnection: @unchecked Sendable {
         PQreset(handle)
         preparedNames.removeAll()
         guard PQstatus(handle) == CONNECTION_OK else {
-            throw PostgresError(code: .connectionFailed, message: String(cString: PQerrorMessage(handle)),
-                                target: target.description)
+            throw PostgresError(code: .connectionFailed, message: libpqMessage, target: target.description)
         }
         try configureSession()
     }
@@ -161,30 +173,39 @@ public final class PostgresConnection: @unchecked Sendable {
 
     func connectionError(sql: String?) -> PostgresError {
         PostgresError(code: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
-                      message: String(cString: PQerrorMessage(handle)), target: target.description, statement: sql)
+                      message: libpqMessage, target: target.description, statement: sql)
+    }
+
+    /// libpq's last error on this connection, without anything of the connection string it may echo.
+    private var libpqMessage: String {
+        target.redacting(String(cString: PQerrorMessage(handle)))
     }
 
     // MARK: Transactions
 
     /// Runs `body` in a transaction: COMMIT when it returns, ROLLBACK when it throws (the error is rethrown).
     /// Nested calls become savepoints.
+    ///
+    /// The depth counts this transaction until its COMMIT or ROLLBACK has run, and is lowered exactly once however
+    /// that ends: a COMMIT on a connection that broke must fail (not reconnect and "commit" on a new session), and
+    /// the next statement after it must reconnect.
     public func transaction<T>(_ body: (PostgresConnection) throws -> T) throws -> T {
         try lock.withLock {
             let savepoint = transactionDepth == 0 ? nil : "zhibiao_sp_\(transactionDepth)"
             try execute(savepoint.map { "SAVEPOINT \($0)" } ?? "BEGIN")
             transactionDepth += 1
+            defer { transactionDepth -= 1 }
+            let value: T
             do {
-                let value = try body(self)
-                transactionDepth -= 1
-                try execute(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
-                return value
+                value = try body(self)
             } catch {
-                transactionDepth -= 1
                 if PQstatus(handle) == CONNECTION_OK {
                     try? execute(savepoint.map { "ROLLBACK TO SAVEPOINT \($0)" } ?? "ROLLBACK")
                 }
                 throw error
             }
+            try execute(savepoint.map { "RELEASE SAVEPOINT \($0)" } ?? "COMMIT")
+            return value
         }
     }
 

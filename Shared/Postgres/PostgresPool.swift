@@ -4,6 +4,10 @@ import Foundation
 ///
 /// Connections open lazily up to `maxConnections`; a task that finds none free waits its turn (FIFO). A connection
 /// that broke is reconnected by its next statement, so the pool never hands out a different target.
+///
+/// After a server restart every idle connection holds a dead session. Each is checked as it is handed out (no round
+/// trip: see `PostgresConnection.noticeIfClosedWhileIdle`), and a body whose session still breaks under it runs once
+/// more on a new one, so that a database that is back never costs a caller an error.
 public actor PostgresPool {
     public let target: ConnectionTarget
     public let maxConnections: Int
@@ -20,17 +24,20 @@ public actor PostgresPool {
     }
 
     /// Runs blocking database work with a connection of the pool, off the cooperative thread pool.
+    ///
+    /// When the session breaks under `body` (not when connecting fails: the server is down, and trying again now
+    /// would fail the same), `body` runs once more on a new session. It must be safe to repeat: reads, or work whose
+    /// transaction the break rolled back (a break during COMMIT leaves its outcome unknown).
     public func withConnection<T: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) throws -> T
     ) async throws -> T {
         let connection = try await acquire()
+        defer { release(connection) }
+        connection.noticeIfClosedWhileIdle()
         do {
-            let value = try await connection.run(body)
-            release(connection)
-            return value
-        } catch {
-            release(connection)
-            throw error
+            return try await connection.run(body)
+        } catch let error as PostgresError where error.isConnectionProblem && error.code != .connectionFailed {
+            return try await connection.run(body)
         }
     }
 

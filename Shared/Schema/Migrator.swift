@@ -27,8 +27,66 @@ public struct Migrator: Sendable {
 
     /// Applies what is missing, up to `lastVersion` (tests stop at an older schema to upgrade it); returns the
     /// versions applied by this call (empty when up to date).
+    ///
+    /// Up to date, it only reads: the services log in as roles that may not change the schema, and every command
+    /// calls this at start. When something is missing and the login may not apply it, the error says to run
+    /// `zhibiao-ingest migrate` as the schema's owner.
     @discardableResult
     public func migrate(_ connection: PostgresConnection, through lastVersion: Int = .max) throws -> [Int] {
+        let wanted = migrations.filter { $0.version <= lastVersion }
+        let checksums = try self.checksums(of: wanted, on: connection)
+        if try missing(wanted, checksums: checksums, recorded: recorded(on: connection)).isEmpty { return [] }
+        do {
+            return try apply(wanted, checksums: checksums, on: connection)
+        } catch let error as PostgresError where error.sqlState == "42501" {
+            throw PostgresError(
+                code: .misuse, sqlState: error.sqlState,
+                message: "the schema lacks migrations and this login may not apply them (\(error.message)): "
+                    + "run `zhibiao-ingest migrate` as the schema's owner",
+                target: error.target)
+        }
+    }
+
+    /// The migrations recorded in the database with their checksums (empty before the first).
+    private func recorded(on connection: PostgresConnection) throws -> [Int: String] {
+        let exists = try connection.query("SELECT to_regclass('zhibiao.schema_migrations') IS NOT NULL")
+        guard try exists.first!.decode(Bool.self, at: 0) else { return [:] }
+        var recorded: [Int: String] = [:]
+        for row in try connection.query("SELECT version, checksum FROM zhibiao.schema_migrations") {
+            recorded[try row.decode(Int.self, at: 0)] = try row.decode(String.self, at: 1)
+        }
+        return recorded
+    }
+
+    /// The migrations of `wanted` not recorded yet. Versions recorded beyond them (a newer build migrated) are no
+    /// concern; a recorded one whose file changed since is an error, not something to run again.
+    private func missing(_ wanted: [Migration], checksums: [Int: String], recorded: [Int: String]) throws
+        -> [Migration]
+    {
+        try wanted.filter { migration in
+            guard let recorded = recorded[migration.version] else { return true }
+            guard recorded == checksums[migration.version] else {
+                throw PostgresError(code: .misuse, message: "migration \(migration.version) (\(migration.name)) "
+                    + "was changed after it was applied; add a new migration instead")
+            }
+            return false
+        }
+    }
+
+    /// Each migration's checksum as recorded: the hex SHA-256 of its SQL, computed by PostgreSQL.
+    private func checksums(of migrations: [Migration], on connection: PostgresConnection) throws -> [Int: String] {
+        var checksums: [Int: String] = [:]
+        for migration in migrations {
+            checksums[migration.version] = try connection.query(
+                "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [migration.sql]
+            ).first!.decode(String.self, at: 0)
+        }
+        return checksums
+    }
+
+    private func apply(_ wanted: [Migration], checksums: [Int: String], on connection: PostgresConnection) throws
+        -> [Int]
+    {
         try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
         try connection.execute("""
@@ -40,22 +98,11 @@ public struct Migrator: Sendable {
                 applied_at timestamptz NOT NULL DEFAULT now()
             )
             """)
-        var applied: [Int: String] = [:]
-        for row in try connection.query("SELECT version, checksum FROM zhibiao.schema_migrations") {
-            applied[try row.decode(Int.self, at: 0)] = try row.decode(String.self, at: 1)
-        }
+        // Again, under the lock: another process may have migrated meanwhile.
+        let missing = try missing(wanted, checksums: checksums, recorded: recorded(on: connection))
         var newlyApplied: [Int] = []
-        for migration in migrations where migration.version <= lastVersion {
-            let checksum = try connection.query(
-                "SELECT encode(sha256(convert_to($1, 'UTF8')), 'hex')", [migration.sql]
-            ).first!.decode(String.self, at: 0)
-            if let recorded = applied[migration.version] {
-                guard recorded == checksum else {
-                    throw PostgresError(code: .misuse, message: "migration \(migration.version) (\(migration.name)) "
-                        + "was changed after it was applied; add a new migration instead")
-                }
-                continue
-            }
+        for migration in missing {
+            let checksum = checksums[migration.version]!
             try connection.transaction { connection in
                 try connection.execute(migration.sql)
                 try connection.query(

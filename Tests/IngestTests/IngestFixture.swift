@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZhibiaoIngest
 import ZhibiaoPostgres
+import ZhibiaoSchema
 import ZhibiaoTestSupport
 
 /// A test's database, the `zhibiao-ingest` binary, and helpers to run it and watch the queue.
@@ -9,23 +10,27 @@ struct IngestFixture {
     let database: TestDatabase?
     let connection: PostgresConnection
     let binary: String
-    /// The database as a `--database-url` value.
+    /// The database as a `--database-url` value, logged in as the ingest role (the suite proves what it may do).
     let url: String
+    /// The same, logged in as the superuser that owns the schema (for `migrate`).
+    var ownerURL: String { url.replacingOccurrences(of: " user=zhibiao_ingest", with: " user=postgres") }
 
-    init() throws {
-        let database = try TestDatabase.create()
+    /// A new database with the migrations up to `version` (all by default).
+    init(migratedThrough version: Int = .max) throws {
+        let database = try TestDatabase.create(through: version)
         self.database = database
         connection = try database.connect()
         binary = try Repository.executable("zhibiao-ingest")
-        url = try TestDatabase.clusterTarget().conninfo + " dbname=\(database.name)"
+        url = try TestDatabase.clusterTarget().conninfo + " dbname=\(database.name) user=zhibiao_ingest"
     }
 
-    /// Uses another cluster (for tests that restart the server).
+    /// Uses another cluster (for tests that restart the server), migrated as its superuser.
     init(cluster: TemporaryCluster) throws {
         database = nil
         connection = try PostgresConnection(cluster.target)
+        try Migrator().migrate(connection)
         binary = try Repository.executable("zhibiao-ingest")
-        url = cluster.target.conninfo
+        url = cluster.target.conninfo + " user=zhibiao_ingest"
     }
 
     func drop() { database?.drop() }
@@ -48,6 +53,21 @@ struct IngestFixture {
 
     func doneCount() throws -> Int {
         try scalar("SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'")
+    }
+
+    /// Every document once: as many documents as done messages, each with its own document, the clean run's facts.
+    func expectExactlyOnce(documents: Int, expectedFacts: Int, sourceLocation: SourceLocation = #_sourceLocation)
+        throws
+    {
+        #expect(try scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == documents,
+                sourceLocation: sourceLocation)
+        #expect(try doneCount() == documents, sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self)
+                == documents, sourceLocation: sourceLocation)
+        #expect(try scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts,
+                sourceLocation: sourceLocation)
+        #expect(try danglingFactReferences(on: connection) == 0, sourceLocation: sourceLocation)
     }
 }
 

@@ -14,18 +14,6 @@ import ZhibiaoTestSupport
 struct QueueRobustnessTests {
     static let documents = 500
 
-    /// Every document once: 500 documents, 500 done messages each with its own document, the clean run's facts.
-    func expectExactlyOnce(_ fixture: IngestFixture, documents: Int, expectedFacts: Int) throws {
-        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == documents)
-        #expect(try fixture.doneCount() == documents)
-        #expect(
-            try fixture.scalar(
-                "SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self)
-                == documents)
-        #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts)
-        #expect(try danglingFactReferences(on: fixture.connection) == 0)
-    }
-
     @Test func killMinus9MidRunThenRestartIngestsEveryDocumentOnce() async throws {
         let fixture = try IngestFixture()
         defer { fixture.drop() }
@@ -51,7 +39,7 @@ struct QueueRobustnessTests {
         // Restart: the dead workers' messages are taken over after the claim grace, and the queue drains.
         let restarted = try fixture.run(["serve", "--once", "--workers", "3", "--claim-grace", "0.5"])
         #expect(restarted.exitCode == 0, "\(restarted.stderr)")
-        try expectExactlyOnce(fixture, documents: Self.documents, expectedFacts: expectedFacts)
+        try fixture.expectExactlyOnce(documents: Self.documents, expectedFacts: expectedFacts)
         #expect(
             try fixture.scalar(
                 "SELECT count(*) FROM zhibiao.ingest_queue WHERE state <> 'done'", Int.self) == 0)
@@ -122,7 +110,7 @@ struct QueueRobustnessTests {
         daemons.forEach { $0.signal(SIGTERM) }
         let codes = daemons.map { $0.wait() }
         #expect(codes == [0, 0], "\(daemons.map(\.stderr))")
-        try expectExactlyOnce(fixture, documents: Self.documents, expectedFacts: expectedFacts)
+        try fixture.expectExactlyOnce(documents: Self.documents, expectedFacts: expectedFacts)
         // "Processed" as the daemons saw it: one `ingested document` event per document across both.
         let ingested = daemons.map { $0.stderr.components(separatedBy: "ingested document").count - 1 }
         #expect(ingested.reduce(0, +) == Self.documents, "per daemon: \(ingested)")
@@ -208,7 +196,7 @@ struct QueueRobustnessTests {
         try await eventually("every document is done after the restart") {
             (try? fixture.doneCount()) == count
         }
-        try expectExactlyOnce(fixture, documents: count, expectedFacts: expectedFacts)
+        try fixture.expectExactlyOnce(documents: count, expectedFacts: expectedFacts)
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0)
         #expect(daemon.stderr.contains("listening again after reconnect"), "\(daemon.stderr.suffix(2000))")

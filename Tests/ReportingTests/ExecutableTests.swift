@@ -18,7 +18,10 @@ struct ExecutableTests {
         let socket = temporarySocketPath()
         // A stale socket file from a dead server: bound, then its owner went away.
         try await staleSocket(at: socket)
-        let environment = ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket]
+        let environment = [
+            "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
+            "ZHIBIAO_SOCKET": socket,
+        ]
         let server = try ChildProcess(binary, ["serve", "--socket-mode", "0600", "--row-cap", "5"],
                                       environment: environment)
         defer { server.signal(SIGKILL); server.wait() }

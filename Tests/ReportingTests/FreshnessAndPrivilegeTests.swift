@@ -42,8 +42,10 @@ struct FreshnessAndPrivilegeTests {
     @Test func reportingRoleReadsViewsOnlyAndWritesNothing() async throws {
         let database = try IngestedSeeds.database()
         defer { database.drop() }
-        let reporting = try database.connect(sessionSetup:
-            "SET ROLE zhibiao_reporting; SET default_transaction_read_only = on; SET statement_timeout = 5000")
+        // Logged in as the role itself, as the server does (no SET ROLE that a RESET ROLE could undo).
+        let login = database.target(loggedInAs: "zhibiao_reporting")
+        let reporting = try PostgresConnection(
+            login, sessionSetup: "SET default_transaction_read_only = on; SET statement_timeout = 5000")
         #expect(try reporting.query("SELECT count(*) FROM reporting.facts WHERE indicator IS NOT NULL").first?
             .decode(Int.self, at: 0) == 67)
         for statement in [
@@ -56,7 +58,7 @@ struct FreshnessAndPrivilegeTests {
             #expect(throws: PostgresError.self, "\(statement)") { try reporting.query(statement) }
         }
         // Even outside a read-only transaction, the role can write nothing: only the refresh function runs.
-        let maintenance = try database.connect(sessionSetup: "SET ROLE zhibiao_reporting")
+        let maintenance = try PostgresConnection(login)
         #expect(throws: PostgresError.self) { try maintenance.query("DELETE FROM zhibiao.facts") }
         #expect(throws: PostgresError.self) { try maintenance.query("CREATE TABLE reporting.mine (x int)") }
         #expect(throws: PostgresError.self) {

@@ -17,7 +17,10 @@ struct ObservabilityTests {
         let database = try IngestedSeeds.database()
         defer { database.drop() }
         let socket = temporarySocketPath()
-        let environment = ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket]
+        let environment = [
+            "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
+            "ZHIBIAO_SOCKET": socket,
+        ]
         let server = try ChildProcess(binary, ["serve", "--log-level", "debug", "--log-format", "json"],
                                       environment: environment)
         defer { server.signal(SIGKILL); server.wait() }

@@ -9,7 +9,8 @@ import Glibc
 #endif
 
 /// The whole pipeline on the seeds: `zhibiao-ingest submit` puts them in the queue, the `zhibiao-ingest serve`
-/// daemon stores them (`IngestedSeeds`), and the `zhibiao-report serve` process answers over its socket.
+/// daemon stores them (`IngestedSeeds`), and the `zhibiao-report serve` process answers over its socket; each logged
+/// in as its own role (`zhibiao_ingest`, `zhibiao_reporting`).
 @Suite("The seeds end to end: queue, ingest daemon, report server")
 struct SeedsEndToEndTests {
     @Test func theReportServerAnswersWithTheSeedsFigures() async throws {
@@ -18,7 +19,10 @@ struct SeedsEndToEndTests {
         let socket = temporarySocketPath()
         let server = try ChildProcess(
             try Repository.executable("zhibiao-report"), ["serve"],
-            environment: ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket])
+            environment: [
+                "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
+                "ZHIBIAO_SOCKET": socket,
+            ])
         defer {
             server.signal(SIGKILL)
             server.wait()

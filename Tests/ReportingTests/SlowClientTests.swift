@@ -54,7 +54,10 @@ struct SlowClientTests {
         let database = try IngestedSeeds.database()
         defer { database.drop() }
         let socket = temporarySocketPath()
-        let environment = ["ZHIBIAO_DATABASE_URL": database.target.description, "ZHIBIAO_SOCKET": socket]
+        let environment = [
+            "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
+            "ZHIBIAO_SOCKET": socket,
+        ]
         let server = try ChildProcess(binary, ["serve", "--max-connections", "4", "--socket-mode", "0666"],
                                       environment: environment)
         defer {

@@ -37,7 +37,8 @@ struct TestServer: Sendable {
     static func start(
         _ database: TestDatabase, _ configure: (inout ReportServerConfiguration) -> Void = { _ in }
     ) async throws -> TestServer {
-        var configuration = ReportServerConfiguration(socketPath: temporarySocketPath(), database: database.target)
+        var configuration = ReportServerConfiguration(
+            socketPath: temporarySocketPath(), database: database.target(loggedInAs: "zhibiao_reporting"))
         configuration.refreshDebounce = .milliseconds(20)
         configure(&configuration)
         var logger = Logger(label: "test.report")

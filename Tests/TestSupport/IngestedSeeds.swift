@@ -8,7 +8,7 @@ import Glibc
 /// The five seed reports (`seeds/`) as the real pipeline stores them: submitted through the queue by
 /// `zhibiao-ingest submit`, then consumed by a running `zhibiao-ingest serve` daemon until every message is done.
 ///
-/// That happens once per test process, into a template database; each caller gets its own copy of it, so a test that
+/// Both run as `zhibiao_ingest`. That happens once per test process, into a template database; each caller gets its own copy of it, so a test that
 /// writes sees only its own rows. The template is dropped when the process exits.
 public enum IngestedSeeds {
     /// A new database holding the ingested seeds, for one test (drop it with `drop()`).
@@ -34,7 +34,8 @@ public enum IngestedSeeds {
 
     private static func ingest(into database: TestDatabase) throws {
         let binary = try Repository.executable("zhibiao-ingest")
-        let url = database.target.description
+        // As the ingest login, as a deployment runs them (docs/roles.md).
+        let url = database.target(loggedInAs: "zhibiao_ingest").description
         let submitted = try Subprocess.run(binary, ["submit", "--database-url", url, Repository.path("seeds")])
         guard submitted.exitCode == 0, submitted.stdout.contains("queued 5, already known 0, rejected 0") else {
             throw TestSupportError("submitting the seeds failed (\(submitted.exitCode)): \(submitted.stdout)"

@@ -120,10 +120,27 @@ public final class ChildProcess: @unchecked Sendable {
             if let exitStatus { return exitStatus }
             var status: Int32 = 0
             while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
-            let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
-            exitStatus = code
-            return code
+            return recordExit(status)
         }
+    }
+
+    /// True once the child has ended (without waiting for it).
+    public var hasExited: Bool {
+        lock.withLock {
+            if exitStatus != nil { return true }
+            var status: Int32 = 0
+            guard waitpid(pid, &status, WNOHANG) == pid else { return false }
+            recordExit(status)
+            return true
+        }
+    }
+
+    /// Keeps the exit code of a `waitpid` status; call with the lock held.
+    @discardableResult
+    private func recordExit(_ status: Int32) -> Int32 {
+        let code = (status & 0x7f) == 0 ? (status >> 8) & 0xff : 128 + (status & 0x7f)
+        exitStatus = code
+        return code
     }
 
     /// Everything the child wrote to standard output, once it closed it (normally at exit).

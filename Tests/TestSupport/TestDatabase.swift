@@ -26,12 +26,37 @@ public struct TestDatabase: Sendable {
         return database
     }
 
+    /// The test database as another login, such as a service's (`zhibiao_reporting`): the cluster trusts its socket.
+    public func target(loggedInAs user: String) -> ConnectionTarget {
+        target.setting("user", to: user)
+    }
+
     /// Creates `zhibiao_test_<random>` as a copy of `template` (`CREATE DATABASE … TEMPLATE`: a file copy, fast),
     /// which nobody may be connected to meanwhile.
+    ///
+    /// The copy has the template's privileges on the database itself too: `CREATE DATABASE` copies the contents but
+    /// not `pg_database.datacl`, which the migrations set as well (0007 revokes `TEMPORARY` from `PUBLIC`).
     public static func copy(of template: TestDatabase) throws -> TestDatabase {
         let admin = try clusterTarget()
         let name = uniqueName()
-        try PostgresConnection(admin).execute("CREATE DATABASE \(name) TEMPLATE \(template.name)")
+        let connection = try PostgresConnection(admin)
+        try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template.name)")
+        try connection.execute("""
+            DO $$
+            DECLARE
+                item record;
+            BEGIN
+                IF (SELECT datacl FROM pg_database WHERE datname = '\(template.name)') IS NULL THEN RETURN; END IF;
+                REVOKE ALL ON DATABASE \(name) FROM PUBLIC;
+                FOR item IN
+                    SELECT a.privilege_type, a.grantee
+                    FROM pg_database d CROSS JOIN aclexplode(d.datacl) a WHERE d.datname = '\(template.name)'
+                LOOP
+                    EXECUTE format('GRANT %s ON DATABASE \(name) TO %s', item.privilege_type,
+                                   CASE item.grantee WHEN 0 THEN 'PUBLIC' ELSE item.grantee::regrole::text END);
+                END LOOP;
+            END $$
+            """)
         return TestDatabase(target: admin.withDatabase(name), name: name, admin: admin)
     }
 

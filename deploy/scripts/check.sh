@@ -3,7 +3,8 @@
 #   1. the image from deploy/docker/Dockerfile (build-image.sh), then inspected: size, non-root user, HEALTHCHECK,
 #      shared libraries of both executables, resource bundles beside them, no toolchain inside
 #   2. deploy/compose.yaml, unchanged, under podman-compose with generated env files and a private project name:
-#      PostgreSQL up, the one-shot migrate (twice: idempotent), the roles and tables it creates
+#      PostgreSQL up, the one-shot migrate (twice: idempotent), the roles and tables it creates, and each daemon
+#      logged in as its own role
 #   3. when the image's daemons have `serve` (the services are merged): ingest + spool watcher + reporting up,
 #      seeds submitted through a cli container, the queue drained, the reporting socket queried from the host
 #      through its named volume, a file dropped in the spool volume ingested, health checks run
@@ -120,9 +121,17 @@ trap 'exit 130' INT TERM
 # The committed compose file, unchanged, beside generated env files (never the developer's deploy/env/*.env).
 cp deploy/compose.yaml "$work/compose.yaml"
 mkdir -p "$work/env"
-password=$(head -c 18 /dev/urandom | base64 | tr -d '/+=')
+secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
+password=$(secret)
+ingest_password=$(secret)
+reporting_password=$(secret)
 sed "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$password/" deploy/env/postgres.env.example >"$work/env/postgres.env"
-sed "s/^PGPASSWORD=.*/PGPASSWORD=$password/" deploy/env/zhibiao.env.example >"$work/env/zhibiao.env"
+cp deploy/env/zhibiao.env.example "$work/env/zhibiao.env"
+sed -e "s/^PGPASSWORD=.*/PGPASSWORD=$password/" -e "s/^ZHIBIAO_INGEST_PASSWORD=.*/ZHIBIAO_INGEST_PASSWORD=$ingest_password/" \
+    -e "s/^ZHIBIAO_REPORTING_PASSWORD=.*/ZHIBIAO_REPORTING_PASSWORD=$reporting_password/" \
+    deploy/env/migrate.env.example >"$work/env/migrate.env"
+sed "s/^PGPASSWORD=.*/PGPASSWORD=$ingest_password/" deploy/env/ingest.env.example >"$work/env/ingest.env"
+sed "s/^PGPASSWORD=.*/PGPASSWORD=$reporting_password/" deploy/env/report.env.example >"$work/env/report.env"
 chmod 600 "$work/env/"*.env
 export ZHIBIAO_IMAGE ZHIBIAO_POSTGRES_IMAGE
 
@@ -262,6 +271,18 @@ if $ingest_ready; then
     else
         fail "the spool file was not moved to done/ within 60 s ($(find "$spool" -maxdepth 2 | tr '\n' ' '))"
     fi
+fi
+
+# Each daemon logs in as its own role (docs/roles.md).
+logins=$(psql_in_postgres "SELECT string_agg(DISTINCT application_name || '=' || usename, ' ' ORDER BY application_name || '=' || usename)
+    FROM pg_stat_activity WHERE application_name LIKE 'zhibiao-%'")
+expected_logins=""
+$ingest_ready && expected_logins="zhibiao-ingest serve=zhibiao_ingest"
+$report_ready && expected_logins="${expected_logins:+$expected_logins }zhibiao-report=zhibiao_reporting"
+if [ "$logins" = "$expected_logins" ]; then
+    ok "each daemon logs in as its own role: $logins"
+else
+    fail "daemon logins: '$logins', expected '$expected_logins'"
 fi
 
 if $report_ready && $ingest_ready; then

@@ -8,7 +8,7 @@ struct QueueOptions: ParsableArguments {
     @Option(help: "Largest report accepted, in bytes [env: ZHIBIAO_INGEST_MAX_BYTES; default: 10485760]")
     var maxBytes: String?
 
-    @Option(help: "Attempts before a message is discarded [env: ZHIBIAO_INGEST_MAX_ATTEMPTS; default: 5]")
+    @Option(help: "Attempts before a message is discarded, 1 to 100 [env: ZHIBIAO_INGEST_MAX_ATTEMPTS; default: 5]")
     var maxAttempts: String?
 
     /// Applies the resolved values to `settings`.
@@ -19,7 +19,7 @@ struct QueueOptions: ParsableArguments {
         settings.maxAttempts = try Setting.integer(
             maxAttempts, flag: "--max-attempts",
             variable: "ZHIBIAO_INGEST_MAX_ATTEMPTS",
-            default: settings.maxAttempts, minimum: 1)
+            default: settings.maxAttempts, minimum: 1, maximum: IngestSettings.maxAttemptsLimit)
     }
 }
 

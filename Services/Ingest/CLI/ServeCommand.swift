@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             let logger = Logger(label: "zhibiao.ingest")
             let daemon = IngestDaemon(
-                target: database.target(applicationName: "zhibiao-ingest serve"), parser: try ExtractionParser(),
+                target: database.target(applicationName: "zhibiao-ingest serve", login: .ingest), parser: try ExtractionParser(),
                 settings: settings, logger: logger)
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],

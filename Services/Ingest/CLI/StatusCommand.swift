@@ -20,7 +20,7 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest status"))
+            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest status", login: .ingest))
             try Migrator().migrate(connection)
             let status = try QueueStatus.read(on: connection)
             if metrics {

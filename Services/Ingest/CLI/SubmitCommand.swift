@@ -26,31 +26,33 @@ struct SubmitCommand: AsyncParsableCommand {
             var settings = IngestSettings()
             try queue.apply(to: &settings)
             let files = Submitter.files(in: paths)
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest submit"))
+            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest submit", login: .ingest))
             try Migrator().migrate(connection)
             let interactive = isatty(STDERR_FILENO) == 1
             let summary = try Submitter(maxBytes: settings.maxBytes, maxAttempts: settings.maxAttempts).submit(
                 files, on: connection
-            ) { event, done in
-                if interactive {
-                    let width = 30
-                    let filled = files.isEmpty ? width : width * done / files.count
-                    let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
-                    FileHandle.standardError.write(Data("\r[\(bar)] \(done)/\(files.count)".utf8))
-                    if done == files.count { FileHandle.standardError.write(Data("\n".utf8)) }
-                    if case .rejected(let path, let reason) = event {
-                        FileHandle.standardError.write(Data("\rrejected \(path): \(reason)\n".utf8))
-                    }
-                } else {
-                    switch event {
-                    case .queued(let path, let id): print("queued \(path) (message \(id))")
-                    case .alreadyKnown(let path): print("already known \(path)")
-                    case .rejected(let path, let reason): print("rejected \(path): \(reason)")
-                    }
+            ) { read in
+                guard interactive else { return }
+                let width = 30
+                let filled = files.isEmpty ? width : width * read / files.count
+                let bar = String(repeating: "#", count: filled) + String(repeating: " ", count: width - filled)
+                FileHandle.standardError.write(Data("\r[\(bar)] \(read)/\(files.count) read".utf8))
+                if read == files.count { FileHandle.standardError.write(Data("\n".utf8)) }
+            }
+            // After the commit: every line says what happened for good. Paths are escaped, one line each.
+            for event in summary.events {
+                switch event {
+                case .queued(let path, let id) where !interactive:
+                    print("queued \(path.escapingControlCharacters) (message \(id))")
+                case .alreadyKnown(let path) where !interactive:
+                    print("already known \(path.escapingControlCharacters)")
+                case .rejected(let path, let reason):
+                    print("rejected \(path.escapingControlCharacters): \(reason.escapingControlCharacters)")
+                default:
+                    break
                 }
             }
             print("queued \(summary.queued), already known \(summary.alreadyKnown), rejected \(summary.rejected.count)")
-            for (path, reason) in summary.rejected where interactive { print("  rejected \(path): \(reason)") }
             if !summary.rejected.isEmpty { throw ExitCode(1) }
         }
     }

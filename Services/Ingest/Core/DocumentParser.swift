@@ -62,9 +62,10 @@ public struct DocumentMetadata: Codable, Sendable, Hashable {
         return (try? String(decoding: encoder.encode(self), as: UTF8.self)) ?? "{}"
     }
 
-    /// Reads the queue's jsonb; unknown keys are ignored, an unreadable object is treated as empty.
-    public init(json: String) {
-        self = (try? JSONDecoder().decode(DocumentMetadata.self, from: Data(json.utf8))) ?? DocumentMetadata()
+    /// Reads the queue's jsonb; unknown keys are ignored. Throws `InvalidMetadata` naming a field that is not a
+    /// string or not plausible (MetadataValidation.swift).
+    public init(json: String) throws {
+        self = try Self.validated(json: json)
     }
 }
 

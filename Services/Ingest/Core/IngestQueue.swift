@@ -38,10 +38,20 @@ public enum IngestQueue {
         """
 
     /// Enqueues `submissions` in one transaction (all or none), which also delivers the wake-up NOTIFY at commit.
+    /// Throws `InvalidMetadata` (naming the report and the field), enqueueing nothing, when a submission's metadata
+    /// breaks the rules the workers check again at claim.
     public static func enqueue(
         _ submissions: [Submission], maxAttempts: Int, on connection: PostgresConnection
     ) throws -> [EnqueueOutcome] {
-        try connection.transaction { connection in
+        for submission in submissions {
+            do {
+                try submission.metadata.validate()
+            } catch var error as InvalidMetadata {
+                error.source = submission.sourceName
+                throw error
+            }
+        }
+        return try connection.transaction { connection in
             try submissions.map { submission in
                 let rows = try connection.query(
                     enqueueSQL,
@@ -60,8 +70,8 @@ public enum IngestQueue {
     public struct Claim: Sendable {
         public let id: Int64
         public let attempt: Int
-        /// False when the claim found a message whose worker died during its last allowed attempt: the claim
-        /// discarded it (with that in its error history) instead of running it again.
+        /// False when the claim found a message with no attempt left (its worker died during the last one): the
+        /// claim discarded it (with that in its error history) instead of running it again.
         public let runnable: Bool
     }
 
@@ -72,10 +82,14 @@ public enum IngestQueue {
     /// Messages never attempted are claimed together, up to `$1`, to be completed in one transaction. A message being
     /// retried or taken over is claimed alone: a report that kills its worker then costs no other message an attempt,
     /// and ends `discarded` by itself.
+    ///
+    /// No row can make this statement fail (and so stop every worker, the row being first in line): the table's
+    /// constraints (migration 0007) keep `attempt ≤ max_attempts ≤ 100` and every timestamp finite, and an attempt is
+    /// counted only below `max_attempts`. A message with none left — its worker died in its last one, or a producer
+    /// wrote it so — is discarded with that in its history.
     static let claimSQL = """
         WITH candidate AS (
-            SELECT id, run_at, attempt, state = 'running' AS orphaned,
-                   state = 'running' AND attempt >= max_attempts AS exhausted
+            SELECT id, run_at, attempt, state = 'running' AS orphaned, attempt >= max_attempts AS exhausted
             FROM zhibiao.ingest_queue
             WHERE state IN ('available', 'running')
               AND ((state = 'available' AND run_at <= now())
@@ -95,6 +109,9 @@ public enum IngestQueue {
             errors = CASE WHEN next.orphaned THEN q.errors || jsonb_build_array(jsonb_build_object(
                         'attempt', q.attempt, 'at', now(), 'worker', q.locked_by,
                         'error', 'the worker stopped during this attempt (killed, crashed or disconnected)'))
+                     WHEN next.exhausted THEN q.errors || jsonb_build_array(jsonb_build_object(
+                        'attempt', q.attempt, 'at', now(), 'worker', $2::text,
+                        'error', format('no attempt left (attempt %s of max_attempts %s)', q.attempt, q.max_attempts)))
                      ELSE q.errors END,
             locked_by = CASE WHEN next.exhausted THEN NULL ELSE $2::text END,
             locked_at = CASE WHEN next.exhausted THEN NULL ELSE now() END,
@@ -130,7 +147,7 @@ public enum IngestQueue {
             let parameters: [any PostgresBindable] =
                 ids.map { ["{" + $0.map(String.init).joined(separator: ",") + "}"] } ?? []
             let retried = try connection.query(sql, parameters).map { try $0.decode(Int64.self, at: 0) }
-            if !retried.isEmpty { try connection.notify(channel) }
+            if !retried.isEmpty { try connection.query("SELECT zhibiao.wake_ingest()") }
             return retried.sorted()
         }
     }

@@ -10,13 +10,17 @@ public struct IngestSettings: Sendable {
     public var batchSize: Int = 16
     /// How often an idle worker looks at the queue even without a NOTIFY.
     public var pollInterval: Duration = .seconds(1)
-    /// Attempts before a message is discarded (stored per message at enqueue).
+    /// Attempts before a message is discarded (stored per message at enqueue; the queue allows 1 to 100).
     public var maxAttempts: Int = 5
+    /// The most `maxAttempts` may be (the queue's `max_attempts` constraint).
+    public static let maxAttemptsLimit = 100
     /// The largest report `submit` and `--watch` accept.
     public var maxBytes: Int = 10 * 1024 * 1024
-    /// Retry delay: `backoffBase × attempt⁴` plus up to `backoffJitter` × that (River's and Que's curve).
+    /// Retry delay: `backoffBase × attempt⁴` plus up to `backoffJitter` × that (River's and Que's curve), at most
+    /// `backoffLimit`.
     public var backoffBase: Duration = .seconds(1)
     public var backoffJitter: Double = 0.1
+    public var backoffLimit: Duration = .seconds(7 * 86_400)
     /// How long a `running` message may be unlocked before another worker takes it over.
     ///
     /// The row lock of the completing transaction is the lease; this only covers the one round trip between the
@@ -32,10 +36,12 @@ public struct IngestSettings: Sendable {
 
     public init() {}
 
-    /// The delay before attempt `attempt + 1`, after attempt `attempt` failed.
+    /// The delay before attempt `attempt + 1`, after attempt `attempt` failed. Computed in seconds and capped before
+    /// it becomes a `Duration`, which traps on overflow.
     public func backoff(afterAttempt attempt: Int) -> Duration {
-        let base = backoffBase * Double(pow(Double(max(attempt, 1)), 4))
-        return base + base * Double.random(in: 0...max(backoffJitter, 0))
+        let base = backoffBase.seconds * pow(Double(max(attempt, 1)), 4)
+        let delay = min(base + base * Double.random(in: 0...max(backoffJitter, 0)), backoffLimit.seconds)
+        return .milliseconds(Int64(delay * 1000))
     }
 }
 

@@ -55,7 +55,7 @@ public struct MessageProcessor: Sendable {
             for claim in claims where !claim.runnable {
                 metrics.discarded.increment()
                 logger.error(
-                    "discarded message: its worker died during the last attempt",
+                    "discarded message: no attempt left",
                     metadata: ["message": "\(claim.id)", "attempt": "\(claim.attempt)"])
             }
             let runnable = claims.filter(\.runnable)
@@ -121,8 +121,9 @@ public struct MessageProcessor: Sendable {
                     continue
                 }
                 let name = try row.decode(String.self, at: 2)
-                let metadata = DocumentMetadata(json: try row.decode(String.self, at: 3))
+                let metadataJSON = try row.decode(String.self, at: 3)
                 do {
+                    let metadata = try DocumentMetadata(json: metadataJSON)
                     let bytes = [UInt8](try row.decode(Data.self, at: 1))
                     guard bytes.count <= settings.maxBytes else {
                         throw ReportTooLarge(bytes: bytes.count, limit: settings.maxBytes)
@@ -247,8 +248,9 @@ public struct MessageProcessor: Sendable {
     }
 
     /// Records a failed attempt: back to `available` after the backoff, or `discarded` after the last attempt, with
-    /// the error appended to the message's history. A permanent failure is discarded at once: it fails the same way
-    /// at every attempt. Only while the message is still this worker's claim; `.lost` otherwise.
+    /// the error appended to the message's history. A `PermanentFailure` (bytes that are not text, a report over the
+    /// size limit, invalid metadata) is discarded at once: it fails the same way at every attempt. Only while the
+    /// message is still this worker's claim; `.lost` otherwise.
     private func recordFailure(
         of claim: IngestQueue.Claim, worker: String, error: any Error, on connection: PostgresConnection
     ) throws -> Outcome {

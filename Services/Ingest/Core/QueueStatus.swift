@@ -1,4 +1,5 @@
 import Foundation
+import ZhibiaoConfiguration
 import ZhibiaoPostgres
 
 /// `zhibiao-ingest status`: what the queue holds, who works it, and what went wrong lately.
@@ -121,6 +122,7 @@ public struct QueueStatus: Codable, Sendable {
                         + "\(error.at): \(firstLine)")
             }
         }
-        return lines.joined(separator: "\n")
+        // Names, errors and times come from producers: escaped, so that each stays on its own line.
+        return lines.map(\.escapingControlCharacters).joined(separator: "\n")
     }
 }

@@ -39,20 +39,28 @@ public enum SubmissionFile {
     }
 }
 
-/// `zhibiao-ingest submit PATH...`: files, and directories walked recursively, enqueued in one transaction.
+/// `zhibiao-ingest submit PATH...`: files, and directories walked recursively, enqueued in one transaction, in the
+/// order given (the queue's order, and so the order in which they are ingested).
+///
+/// Submits may run at once over overlapping folders. Two transactions inserting the same report wait on each other
+/// (the queue's unique `sha256`), and two submits inserting each other's reports in their own orders could deadlock:
+/// so a submit first takes a transaction-scoped advisory lock that every submit takes, and inserts only while it holds
+/// it; the other waits its turn, holding nothing. A deadlock with any other writer (plain SQL holds no such lock)
+/// still rolls the transaction back, and it is run again. Outcomes are reported only once committed, so nothing is
+/// said "queued" that a rollback took back.
 public struct Submitter: Sendable {
-    public struct Summary: Sendable, Equatable {
-        public var queued = 0
-        public var alreadyKnown = 0
-        public var rejected: [(path: String, reason: String)] = []
+    /// What became of each file, in the order the files were given.
+    public struct Summary: Sendable {
+        public var events: [Event] = []
 
-        public static func == (lhs: Summary, rhs: Summary) -> Bool {
-            lhs.queued == rhs.queued && lhs.alreadyKnown == rhs.alreadyKnown
-                && lhs.rejected.map(\.path) == rhs.rejected.map(\.path)
+        public var queued: Int { events.filter { if case .queued = $0 { true } else { false } }.count }
+        public var alreadyKnown: Int { events.filter { if case .alreadyKnown = $0 { true } else { false } }.count }
+        public var rejected: [(path: String, reason: String)] {
+            events.compactMap { if case .rejected(let path, let reason) = $0 { (path, reason) } else { nil } }
         }
     }
 
-    /// One event per file, for progress output.
+    /// The outcome of one file.
     public enum Event: Sendable {
         case queued(path: String, id: Int64)
         case alreadyKnown(path: String)
@@ -61,6 +69,10 @@ public struct Submitter: Sendable {
 
     public let maxBytes: Int
     public let maxAttempts: Int
+    /// How many times a transaction that lost a deadlock (or a serialization conflict) is run.
+    static let transactionAttempts = 5
+    /// The advisory lock every submit holds while it inserts (any key unique to Zhibiao; the migrations' is `…01`).
+    static let lockKey: Int64 = 0x5A48_4942_4941_4F02
 
     public init(maxBytes: Int, maxAttempts: Int) {
         self.maxBytes = maxBytes
@@ -95,32 +107,48 @@ public struct Submitter: Sendable {
         return files
     }
 
-    /// Reads and enqueues `files` in one transaction (the NOTIFY goes out at its commit). Blocking.
-    public func submit(
-        _ files: [String], on connection: PostgresConnection, progress: (Event, Int) -> Void = { _, _ in }
-    ) throws -> Summary {
-        try connection.transaction { connection in
-            var summary = Summary()
-            for (index, path) in files.enumerated() {
-                let name = (path as NSString).lastPathComponent
-                let event: Event
-                switch SubmissionFile.read(path: path, name: name, maxBytes: maxBytes) {
-                case .rejected(let reason):
-                    summary.rejected.append((path, reason))
-                    event = .rejected(path: path, reason: reason)
-                case .accepted(let submission):
-                    switch try IngestQueue.enqueue([submission], maxAttempts: maxAttempts, on: connection)[0] {
-                    case .queued(let id):
-                        summary.queued += 1
-                        event = .queued(path: path, id: id)
-                    case .alreadyKnown:
-                        summary.alreadyKnown += 1
-                        event = .alreadyKnown(path: path)
-                    }
-                }
-                progress(event, index + 1)
+    /// Reads and enqueues `files` in one transaction (the NOTIFY goes out at its commit), in their order. `progress`
+    /// is called with the number of files read so far (from 0 again when the transaction is run again). Blocking.
+    ///
+    /// Memory holds one report at a time.
+    public func submit(_ files: [String], on connection: PostgresConnection, progress: (Int) -> Void = { _ in })
+        throws -> Summary
+    {
+        var attempt = 1
+        while true {
+            do {
+                return Summary(events: try enqueue(files, on: connection, progress: progress))
+            } catch let error as PostgresError
+                where (error.sqlState == "40P01" || error.sqlState == "40001") && attempt < Self.transactionAttempts
+            {
+                attempt += 1
+                Thread.sleep(forTimeInterval: .random(in: 0.01...0.1))  // let the other transaction finish first
             }
-            return summary
         }
     }
+
+    /// One transaction: the submit lock, then each file read and enqueued in turn.
+    private func enqueue(_ files: [String], on connection: PostgresConnection, progress: (Int) -> Void) throws
+        -> [Event]
+    {
+        try connection.transaction { connection in
+            try connection.query("SELECT pg_advisory_xact_lock($1)", [Self.lockKey])
+            var events: [Event] = []
+            for (index, path) in files.enumerated() {
+                switch SubmissionFile.read(path: path, name: Self.name(of: path), maxBytes: maxBytes) {
+                case .rejected(let reason):
+                    events.append(.rejected(path: path, reason: reason))
+                case .accepted(let submission):
+                    switch try IngestQueue.enqueue([submission], maxAttempts: maxAttempts, on: connection)[0] {
+                    case .queued(let id): events.append(.queued(path: path, id: id))
+                    case .alreadyKnown: events.append(.alreadyKnown(path: path))
+                    }
+                }
+                progress(index + 1)
+            }
+            return events
+        }
+    }
+
+    private static func name(of path: String) -> String { (path as NSString).lastPathComponent }
 }

@@ -158,7 +158,7 @@ struct DocumentLayout: Sendable {
 
     /// "本报讯(…)" or "本报X专电/电(…)": the datelines of a newspaper's own articles.
     static func isNewspaperDateline(_ s: [UInt32], _ range: Range<Int>) -> Bool {
-        guard ScalarSearch.hasPrefix(s[range], dateline) else { return false }
+        guard s[range].starts(with: dateline) else { return false }
         return s[range].prefix(10).contains { datelineEnds.contains($0) }
     }
 
@@ -172,7 +172,7 @@ struct DocumentLayout: Sendable {
         for i in head.prefix(20) where datelineEnds.contains(s[i]) {
             let next = i + 1 < head.upperBound ? s[i + 1] : Scalar.space
             if next == Scalar.space || next == Scalar.openParen || next == Scalar.colon || Scalar.isHan(next) {
-                let opens = ScalarSearch.hasPrefix(s[head], dateline) || s[head.lowerBound..<i].contains(Scalar.day)
+                let opens = s[head].starts(with: dateline) || s[head.lowerBound..<i].contains(Scalar.day)
                 return opens ? i + 1 : nil
             }
         }

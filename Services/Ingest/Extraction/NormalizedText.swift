@@ -128,7 +128,6 @@ struct NormalizedText: Sendable {
         withBytes { bytes in Self.string(bytes, utf8Offset(range.lowerBound, bytes)..<utf8Offset(range.upperBound, bytes)) }
     }
 
-    func normalizedString(_ range: Range<Int>) -> String { String(scalarValues: scalars[range]) }
 
     /// Evidence for a normalized range: the original text, cut to the one line holding `anchor` when a joined line
     /// break falls inside (evidence is always a single-line substring).
@@ -188,51 +187,6 @@ enum UTF8Reader {
         let value = (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
             | UInt32(bytes[k + 3] & 0x3F)
         return (value, 4)
-    }
-}
-
-/// Small helpers for searching scalar arrays (no String in hot loops).
-enum ScalarSearch {
-    static func contains(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Bool {
-        firstIndex(haystack, needle) != nil
-    }
-
-    static func firstIndex(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32], from: Int? = nil) -> Int? {
-        guard !needle.isEmpty else { return nil }
-        var i = from ?? haystack.startIndex
-        let last = haystack.endIndex - needle.count
-        let first = needle[0]
-        while i <= last {
-            if haystack[i] == first {
-                var k = 1
-                while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
-            }
-            i += 1
-        }
-        return nil
-    }
-
-    static func lastIndex(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Int? {
-        guard !needle.isEmpty, haystack.count >= needle.count else { return nil }
-        var i = haystack.endIndex - needle.count
-        while i >= haystack.startIndex {
-            if haystack[i] == needle[0] {
-                var k = 1
-                while k < needle.count, haystack[i + k] == needle[k] { k += 1 }
-                if k == needle.count { return i }
-            }
-            i -= 1
-        }
-        return nil
-    }
-
-    static func hasSuffix(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Bool {
-        haystack.count >= needle.count && haystack.suffix(needle.count).elementsEqual(needle)
-    }
-
-    static func hasPrefix(_ haystack: ArraySlice<UInt32>, _ needle: [UInt32]) -> Bool {
-        haystack.count >= needle.count && haystack.prefix(needle.count).elementsEqual(needle)
     }
 }
 

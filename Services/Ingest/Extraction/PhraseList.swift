@@ -20,12 +20,6 @@ struct PhraseList: Sendable {
         self.lasts = ScalarSet(phrases.compactMap(\.scalars.last))
     }
 
-    /// For tests and code-defined lists: phrases without values.
-    init(words: [String]) {
-        self.init(words.map { Phrase(scalars: $0.scalarValues, value: "") })
-    }
-
-    var isEmpty: Bool { phrases.isEmpty }
 
     /// The longest phrase starting at `i` and ending by `end`.
     @inline(__always) func match(_ s: [UInt32], at i: Int, end: Int) -> Phrase? {

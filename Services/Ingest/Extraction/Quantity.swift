@@ -25,7 +25,6 @@ struct Quantity: Sendable {
     var isMoney: Bool { unitClass == .cny || unitClass == .usd }
     /// Money, written with its currency or as a bare 亿 (the money view counts both).
     var isAnyMoney: Bool { isMoney || implied == .cny }
-    var isPercentagePoints: Bool { unit == "个百分点" }
     /// Only 万/亿 was written: the figure takes its indicator's class (persons for 13.7万 of population, yuan for
     /// 0.48亿 of output).
     var isMultiplierOnly: Bool { unitClass == nil }

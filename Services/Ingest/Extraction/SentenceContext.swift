@@ -358,28 +358,29 @@ struct SentenceContext {
         let q = qs[k]
         let window = windowStarts[k]..<q.start
         let previousIndex = drafts.lastIndex(where: { $0 != nil })
-        guard let previous = previousIndex.flatMap({ drafts[$0] }) ?? earlier, let indicator = previous.indicator else {
-            return false
-        }
-        let fillersOnly = reader.onlyFillers(s, window) || measureWordsOnly(window)
-        let countIndicator = reader.taxonomy.indicators[indicator].unitClass == .count
         // The investment words must speak of the count before, not of a thing after ("总投资35亿元的80项工程"), and
-        // name no other indicator ("招商引资到位固定资产投资").
+        // name no other indicator ("招商引资到位固定资产投资"). After a figure outside the table
+        // ("其中工业项目4个，预计总投资1亿元") the investment is that figure's, not the count's before it.
+        let counted = previousIndex.flatMap { drafts[$0] } ?? earlier
         let investmentBefore = words.investment.occurs(s, in: window) && !describesWhatFollows(k)
-        if q.isMoney, countIndicator, !previous.growthOnly, investmentBefore || investmentAfter(k),
-            reader.taxonomy.matcher.matches(s, window).allSatisfy({ $0.indicator == indicator }),
-            let investment = reader.investmentIndicator(of: indicator)
+        if q.isMoney, let count = counted, let countIndicator = count.indicator,
+            reader.taxonomy.indicators[countIndicator].unitClass == .count, !count.growthOnly,
+            investmentBefore || investmentAfter(k),
+            reader.taxonomy.matcher.matches(s, window).allSatisfy({ $0.indicator == countIndicator }),
+            let investment = reader.investmentIndicator(of: countIndicator)
         {
             let match = LabelMatcher.Match(
                 range: window, indicator: investment,
                 name: IndicatorTaxonomy.Name(text: "", indicator: investment, unitClass: nil, isFallback: false))
             assign(match, to: &draft, between: q.start..<q.start, of: k)
             draft.rule = .investment
-            draft.label = previous.label
-            if previousIndex == nil { draft.region = previous.region }  // the count's place, already decided
+            draft.label = count.label
+            if previousIndex == nil { draft.region = count.region }  // the count's place, already decided
             return true
         }
-        guard let previousIndex, fillersOnly, let name = previous.name else { return false }
+        guard let previousIndex, let previous = drafts[previousIndex], let indicator = previous.indicator,
+            reader.onlyFillers(s, window) || measureWordsOnly(window), let name = previous.name
+        else { return false }
         let match = LabelMatcher.Match(range: window, indicator: indicator, name: name)
         guard reader.compatible(match, q), !q.isPercent else { return false }
         if previous.growthOnly {

@@ -42,8 +42,6 @@ struct ServeCommand: AsyncParsableCommand {
     var cacheBytes: String?
     @Option(help: "ms to wait after a NOTIFY before refreshing [env: ZHIBIAO_REFRESH_DEBOUNCE_MS; default: 200]")
     var refreshDebounceMs: String?
-    @Option(help: "role the sessions SET ROLE to [env: ZHIBIAO_REPORTING_ROLE; default: zhibiao_reporting]")
-    var role: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
@@ -51,7 +49,9 @@ struct ServeCommand: AsyncParsableCommand {
     func run() async throws {
         let configuration = try await reportingErrors("zhibiao-report") {
             try logging.bootstrap(label: "zhibiao.report")
-            return try resolve()
+            let configuration = try resolve()
+            try ReadOnlyLogin.verify(configuration.database)
+            return configuration
         }
         ZhibiaoMetrics.bootstrap()
         let logger = Logger(label: "zhibiao.report")
@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     func resolve() throws -> ReportServerConfiguration {
         var configuration = ReportServerConfiguration(
             socketPath: ZhibiaoPaths().reportSocket(flag: socket),
-            database: database.target(applicationName: "zhibiao-report"))
+            database: database.target(applicationName: "zhibiao-report", login: .reporting))
         configuration.socketMode = try Setting.value(
             socketMode, flag: "--socket-mode", variable: "ZHIBIAO_SOCKET_MODE", default: configuration.socketMode,
             expected: "octal permission bits such as 0660"
@@ -108,9 +108,6 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.refreshDebounce = .milliseconds(try Setting.integer(
             refreshDebounceMs, flag: "--refresh-debounce-ms", variable: "ZHIBIAO_REFRESH_DEBOUNCE_MS",
             default: 200, minimum: 0))
-        configuration.role = try Setting.resolve(
-            flag: role, variable: "ZHIBIAO_REPORTING_ROLE", default: "zhibiao_reporting", expected: "a role name",
-            parse: { $0 })
         return configuration
     }
 }

@@ -27,10 +27,10 @@ public struct ReportServerConfiguration: Sendable {
     public var maxOffset: Int = 10_000
     /// A result larger than this (UTF-8 bytes) is replaced by a `-32007` error.
     public var maxReplyBytes: Int = 16 << 20
-    /// The database, connected as its configured user; every session then `SET ROLE`s to `role`.
+    /// The database, logged in as the reporting role itself (`zhibiao_reporting`): what keeps the server from
+    /// writing is that login's privileges, not a `SET ROLE` that an injected `RESET ROLE` would undo.
+    /// `zhibiao-report serve` refuses a login that can write (`ReadOnlyLogin`).
     public var database: ConnectionTarget
-    /// The least-privilege role the sessions act as.
-    public var role: String = "zhibiao_reporting"
     /// `statement_timeout` of query sessions, in milliseconds.
     public var statementTimeoutMilliseconds: Int = 5000
     /// Database sessions for queries.
@@ -50,22 +50,17 @@ public struct ReportServerConfiguration: Sendable {
         self.database = database
     }
 
-    /// SQL run on every query session after (re)connecting: least privilege, read-only, bounded statements. No JIT:
-    /// the planner's estimates over the recursive region views are large enough to trigger it, and compiling cost
+    /// SQL run on every query session after (re)connecting: read-only, bounded statements. No JIT: the
+    /// planner's estimates over the recursive region views are large enough to trigger it, and compiling cost
     /// seconds (2.3 s of a 2.3 s `regions` page on the seeds) for queries that run in milliseconds.
     var querySessionSetup: String {
-        "SET ROLE \(Self.quoteIdentifier(role)); SET default_transaction_read_only = on; "
-            + "SET statement_timeout = \(statementTimeoutMilliseconds); SET jit = off"
+        "SET default_transaction_read_only = on; SET statement_timeout = \(statementTimeoutMilliseconds); "
+            + "SET jit = off"
     }
 
-    /// The listener/refresher session: the same role (which can write nothing but may call the refresh function),
-    /// not read-only because REFRESH needs a read-write transaction.
+    /// The listener/refresher session: not read-only because REFRESH needs a read-write transaction (the login's
+    /// privileges still forbid any write but the refresh function's).
     var maintenanceSessionSetup: String {
-        "SET ROLE \(Self.quoteIdentifier(role)); SET statement_timeout = \(max(statementTimeoutMilliseconds, 60_000))"
-    }
-
-    /// A role name is an identifier, not a parameter: quote it as PostgreSQL does.
-    static func quoteIdentifier(_ name: String) -> String {
-        "\"" + name.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+        "SET statement_timeout = \(max(statementTimeoutMilliseconds, 60_000))"
     }
 }
