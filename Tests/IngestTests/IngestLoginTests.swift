@@ -60,7 +60,8 @@ struct IngestLoginTests {
         ).map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
         #expect(privileges == [
             "articles DELETE,INSERT,SELECT", "documents INSERT,SELECT,UPDATE", "facts DELETE,INSERT,SELECT",
-            "indicators INSERT,SELECT,UPDATE", "ingest_queue INSERT,SELECT,UPDATE", "regions INSERT,SELECT",
+            "indicators INSERT,SELECT,UPDATE", "ingest_daemons DELETE,INSERT,SELECT,UPDATE",
+            "ingest_queue INSERT,SELECT,UPDATE", "regions INSERT,SELECT",
             "schema_migrations SELECT",
         ])
         let regionColumns = try admin.query(
