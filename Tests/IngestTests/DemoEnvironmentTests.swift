@@ -6,7 +6,8 @@ import ZhibiaoTestSupport
 @Suite("the demo's env file")
 struct DemoEnvironmentTests {
     @Test func sourcingTheEnvFilePutsBothBinariesOnPath() throws {
-        let binaries = URL(fileURLWithPath: try Repository.executable("zhibiao-ingest")).deletingLastPathComponent().path
+        let binaries = URL(fileURLWithPath: try Repository.executable("zhibiao-ingest"))
+            .deletingLastPathComponent().path
         let home = NSTemporaryDirectory() + "zhibiao-env-" + UUID().uuidString.prefix(8)
         defer { try? FileManager.default.removeItem(atPath: home) }
         let written = try Subprocess.run(

@@ -57,8 +57,10 @@ struct TableAndCSVTests {
         // An answer that is one object: field and value lines, nested objects summarised.
         let explain = Self.json(#"{"fact":{"id":1,"display":"42.5 亿元"},"sentence":"第一行\n第二行","other_sources":[]}"#)
         let lines = TextTable.render(ResultRows(explain, method: "explain"), width: 100).split(separator: "\n")
-        #expect(lines.map(String.init) == ["field          value", "-------------  -------------", "fact           42.5 亿元",
-                                           "sentence       第一行 第二行", "other_sources"])
+        #expect(lines.map(String.init) == [
+            "field          value", "-------------  -------------", "fact           42.5 亿元",
+            "sentence       第一行 第二行", "other_sources",
+        ])
     }
 
     @Test func csvIsRFC4180WithEveryField() {

@@ -65,7 +65,8 @@ struct AnalystCLITests {
                 #expect(run.exitCode == 0, "\(run.stderr)")
                 #expect(run.stdout.range(of: summary, options: .regularExpression) != nil, "\(run.stdout)")
                 let svg = try String(contentsOfFile: file, encoding: .utf8)
-                #expect(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
+                #expect(svg.hasPrefix(
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
                 #expect(svg.contains("高新技术企业") || svg.contains("目标与实际"))
             }
         }

@@ -110,7 +110,10 @@ struct BrowserPageTests {
                           start + evidence.unicodeScalars.count, sentence])
             }
             try connection.query(
-                "SELECT pg_notify('zhibiao_facts', json_build_object('document_id', $1::bigint, 'facts', 2, 'reason', 'ingested')::text)",
+                """
+                SELECT pg_notify('zhibiao_facts',
+                                 json_build_object('document_id', $1::bigint, 'facts', 2, 'reason', 'ingested')::text)
+                """,
                 [id])
         }
     }

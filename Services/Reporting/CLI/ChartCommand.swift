@@ -19,16 +19,17 @@ struct ChartOptions: ParsableArguments {
     @Option(help: "socket path [env: ZHIBIAO_SOCKET; default: $ZHIBIAO_HOME/report.sock]") var socket: String?
 
     /// Asks the server for the chart's data (`draw` builds the SVG from it), writes the file and says what it drew.
-    func write(method: String, _ draw: (ServerSession, [(String, JSONValue)]) async throws -> (svg: String, what: String))
-        async throws
-    {
+    func write(
+        method: String, _ draw: (ServerSession, [(String, JSONValue)]) async throws -> (svg: String, what: String)
+    ) async throws {
         let (svg, what) = try await ServerSession.with(socket: ZhibiaoPaths().reportSocket(flag: socket)) { session in
             try await draw(session, try await parameters.members(for: method, session: session))
         }
         do {
             try Data(svg.utf8).write(to: URL(fileURLWithPath: output))
         } catch {
-            FileHandle.standardError.write(Data("zhibiao-report: cannot write \(output): \(error.localizedDescription)\n".utf8))
+            let reason = error.localizedDescription
+            FileHandle.standardError.write(Data("zhibiao-report: cannot write \(output): \(reason)\n".utf8))
             throw ExitCode.failure
         }
         print("wrote \(output): \(what)")
@@ -53,9 +54,12 @@ struct SeriesChartCommand: AsyncParsableCommand {
             let indicator = params[parameter: "indicator"]?.stringValue ?? ""  // required: the server checked it
             var targetParams: [(String, JSONValue)] = [("indicator", .string(indicator)), ("subregions", .bool(false))]
             targetParams += params.filter { $0.0 == "region" }
-            let years = (params[parameter: "year_from"]?.intValue ?? .min)...(params[parameter: "year_to"]?.intValue ?? .max)
-            let targets = try await session.all("targets", targetParams).rows
-                .filter { years.contains($0["year"]?.intValue ?? 0) }
+            let first = params[parameter: "year_from"]?.intValue ?? .min
+            let last = params[parameter: "year_to"]?.intValue ?? .max
+            let targets = try await session.all("targets", targetParams).rows.filter {
+                let year = $0["year"]?.intValue ?? 0
+                return year >= first && year <= last
+            }
             let name = try await session.indicatorNames().first { $0.id == indicator }?.name ?? indicator
             let chart = SeriesChart(title: "\(name)（\(indicator)）", subtitle: "数据截至 \(asOf)", series: rows,
                                     targets: targets)

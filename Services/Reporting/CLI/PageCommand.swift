@@ -31,7 +31,8 @@ struct PageCommand: AsyncParsableCommand {
             try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
             try Data(page.html.utf8).write(to: file)
         } catch {
-            FileHandle.standardError.write(Data("zhibiao-report: cannot write \(file.path): \(error.localizedDescription)\n".utf8))
+            let reason = error.localizedDescription
+            FileHandle.standardError.write(Data("zhibiao-report: cannot write \(file.path): \(reason)\n".utf8))
             throw ExitCode.failure
         }
         let below = report.tree.count - 1

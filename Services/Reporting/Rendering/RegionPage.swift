@@ -182,8 +182,9 @@ public struct RegionPage: Sendable {
                         fact["label"]?.stringValue, fact["kind"]?.stringValue == "target" ? "目标" : nil]
                 .compactMap { $0 }.joined(separator: " ")
             let document = fact["document_id"]?.intValue
-            let source = document.map { "<a href=\"#doc-\($0)\">\((fact["doc"]?.stringValue ?? "文件 \($0)").markupEscaped)</a>" }
-                ?? ""
+            let source = document.map { id in
+                "<a href=\"#doc-\(id)\">\((fact["doc"]?.stringValue ?? "文件 \(id)").markupEscaped)</a>"
+            } ?? ""
             return "<li id=\"fact-\(id)\"><p><span class=\"figure\">\(value.markupEscaped)</span> "
                 + "\(what.markupEscaped)</p><blockquote>\(quoted)</blockquote><p class=\"source\">出自 \(source)</p></li>"
         }

@@ -40,7 +40,8 @@ enum SVG {
     static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
                      dash: String? = nil) -> String {
         "<line x1=\"\(number(x1))\" y1=\"\(number(y1))\" x2=\"\(number(x2))\" y2=\"\(number(y2))\" "
-            + "stroke=\"\(stroke)\" stroke-width=\"\(number(width))\"" + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")
+            + "stroke=\"\(stroke)\" stroke-width=\"\(number(width))\""
+            + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")
             + "/>"
     }
 

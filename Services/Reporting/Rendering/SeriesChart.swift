@@ -156,8 +156,9 @@ public struct SeriesChart: Sendable {
             }
             for (position, point) in line.actuals.enumerated() {
                 content.append("<circle class=\"zb-actual\" data-region=\"\(line.region.markupEscaped)\" "
-                    + "data-year=\"\(point.year)\" cx=\"\(SVG.number(x(point.year)))\" cy=\"\(SVG.number(y(point.value)))\" "
-                    + "r=\"4.5\" fill=\"\(color)\"><title>\(("\(line.region) \(point.year)：\(point.label)").markupEscaped)"
+                    + "data-year=\"\(point.year)\" cx=\"\(SVG.number(x(point.year)))\" "
+                    + "cy=\"\(SVG.number(y(point.value)))\" r=\"4.5\" fill=\"\(color)\">"
+                    + "<title>\("\(line.region) \(point.year)：\(point.label)".markupEscaped)"
                     + "</title></circle>")
                 if labelEveryPoint || position == line.actuals.count - 1 {
                     content.append(SVG.text(point.label, x: x(point.year), y: y(point.value) - 10, size: 11,
@@ -169,8 +170,8 @@ public struct SeriesChart: Sendable {
                     content.append(SVG.line(x(last.year), y(last.value), x(target.year), y(target.value),
                                             stroke: color, width: 1.5, dash: "5 4"))
                 }
-                content.append(Self.diamond(x: x(target.year), y: y(target.value), color: color,
-                                            data: " data-region=\"\(line.region.markupEscaped)\" data-year=\"\(target.year)\""))
+                let data = " data-region=\"\(line.region.markupEscaped)\" data-year=\"\(target.year)\""
+                content.append(Self.diamond(x: x(target.year), y: y(target.value), color: color, data: data))
                 content.append(SVG.text(target.label, x: x(target.year), y: y(target.value) + 20, size: 11,
                                         anchor: "middle", fill: color, className: "zb-label zb-target-label"))
             }
