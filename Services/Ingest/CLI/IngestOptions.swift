@@ -23,3 +23,17 @@ struct QueueOptions: ParsableArguments {
     }
 }
 
+
+/// The extraction settings: an indicator table merged over the built-in one. Resolved here, in the executable;
+/// the engine only receives the path.
+struct ExtractionOptions: ParsableArguments {
+    @Option(help: "Indicator TSV merged over the built-in table [env: ZHIBIAO_INDICATORS]")
+    var indicators: String?
+
+    /// The table's path: the flag, else `$ZHIBIAO_INDICATORS`, else none.
+    var indicatorsPath: String? {
+        indicators ?? Setting.environment["ZHIBIAO_INDICATORS"].flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    func parser() throws -> ExtractionParser { try ExtractionParser(indicatorsPath: indicatorsPath) }
+}

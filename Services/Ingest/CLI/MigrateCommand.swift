@@ -18,12 +18,13 @@ struct MigrateCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var extraction: ExtractionOptions
 
     func run() async throws {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest migrate", login: .owner))
-            let applied = try SchemaSetup.prepare(connection, indicators: try ExtractionParser().indicators)
+            let applied = try SchemaSetup.prepare(connection, indicators: try extraction.parser().indicators)
             print(applied.isEmpty ? "schema up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
             for (variable, login) in [("ZHIBIAO_INGEST_PASSWORD", ZhibiaoPaths.Login.ingest),
                                       ("ZHIBIAO_REPORTING_PASSWORD", .reporting)] {

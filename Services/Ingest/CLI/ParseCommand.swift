@@ -16,7 +16,7 @@ struct ParseCommand: ParsableCommand {
     @Option(help: "The publication date (YYYY-MM-DD), used when a text carries no date line.") var publishedOn: String?
     @Option(help: "A place the reports are about (name or gazetteer code), used when a text names none.")
     var regionHint: String?
-    @Option(help: "Indicator TSV merged over the built-in table (default: $ZHIBIAO_INDICATORS).") var indicators: String?
+    @OptionGroup var extraction: ExtractionOptions
 
     func validate() throws {
         if let publishedOn, CalendarDate(iso: publishedOn) == nil {
@@ -27,7 +27,7 @@ struct ParseCommand: ParsableCommand {
     func run() throws {
         let extractor: Extractor
         do {
-            extractor = try Extractor(indicatorsPath: indicators)
+            extractor = try Extractor(indicatorsPath: extraction.indicatorsPath)
         } catch {
             FileHandle.standardError.write(Data("zhibiao-ingest parse: \(error)\n".utf8))
             throw ExitCode(2)

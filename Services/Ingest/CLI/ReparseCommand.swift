@@ -13,6 +13,7 @@ struct ReparseCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var extraction: ExtractionOptions
 
     @Argument(help: "Document ids (default: every document whose parser version differs)") var ids: [Int64] = []
     @Flag(help: "Every document, whatever parser version made it") var all = false
@@ -21,7 +22,7 @@ struct ReparseCommand: AsyncParsableCommand {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest reparse", login: .ingest))
-            let parser = try ExtractionParser()
+            let parser = try extraction.parser()
             try SchemaSetup.prepare(connection, indicators: parser.indicators)
             let summary = try Reparser(parser: parser, logger: Logger(label: "zhibiao.ingest")).reparse(
                 ids: ids.isEmpty ? nil : ids, all: all, on: connection)

@@ -11,6 +11,7 @@ struct ServeCommand: AsyncParsableCommand {
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
+    @OptionGroup var extraction: ExtractionOptions
     @OptionGroup var queue: QueueOptions
 
     @Option(help: "Concurrent workers [env: ZHIBIAO_INGEST_WORKERS; default: 2]")
@@ -70,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
 
             let logger = Logger(label: "zhibiao.ingest")
             let daemon = IngestDaemon(
-                target: database.target(applicationName: "zhibiao-ingest serve", login: .ingest), parser: try ExtractionParser(),
+                target: database.target(applicationName: "zhibiao-ingest serve", login: .ingest), parser: try extraction.parser(),
                 settings: settings, logger: logger)
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],

@@ -11,8 +11,8 @@ public struct ExtractionParser: DocumentParser {
     public let version = "zhibiao-extraction-2"
     let extractor: Extractor
 
-    /// Loads the lexicon, the gazetteer and the indicator taxonomy once (`indicatorsPath` or `$ZHIBIAO_INDICATORS`
-    /// merged over the built-in table).
+    /// Loads the lexicon, the gazetteer and the indicator taxonomy once (`indicatorsPath` merged over the built-in
+    /// table).
     public init(indicatorsPath: String? = nil) throws {
         extractor = try Extractor(indicatorsPath: indicatorsPath)
     }

@@ -8,7 +8,7 @@ public struct Extractor: Sendable {
     let factExtractor: FactExtractor
     let moneyExtractor: MoneyExtractor
 
-    /// `indicatorsPath` (or `$ZHIBIAO_INDICATORS`) is merged over the built-in indicator table; `budget` bounds the
+    /// `indicatorsPath` is merged over the built-in indicator table; `budget` bounds the
     /// work one document may ask for.
     public init(indicatorsPath: String? = nil, budget: ExtractionBudget = .standard) throws {
         let lexicon = try Lexicon.loadBundled()

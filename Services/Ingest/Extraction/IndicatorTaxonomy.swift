@@ -31,14 +31,13 @@ public struct IndicatorTaxonomy: Sendable {
     /// All names (quotes removed) → indicator index, for `LabelMatcher`.
     let matcher: LabelMatcher
 
-    /// The built-in table, with `userFile` (or `$ZHIBIAO_INDICATORS`) merged over it when given.
+    /// The built-in table, with `userFile` merged over it when given.
     public static func load(userFile: String? = nil) throws -> IndicatorTaxonomy {
         guard let url = Bundle.module.url(forResource: "indicators", withExtension: "tsv", subdirectory: "Resources"),
             let data = FileManager.default.contents(atPath: url.path)
         else { throw ExtractionError(.unreadable, file: "indicators.tsv", detail: "built-in indicator table missing") }
         var rows = try parse(String(decoding: data, as: UTF8.self), file: "indicators.tsv")
-        let path = userFile ?? ProcessInfo.processInfo.environment["ZHIBIAO_INDICATORS"]
-        if let path, !path.isEmpty {
+        if let path = userFile, !path.isEmpty {
             guard let user = FileManager.default.contents(atPath: path) else {
                 throw ExtractionError(.unreadable, file: path, detail: "cannot read the indicator file")
             }

@@ -81,7 +81,7 @@ struct NormalizedText: Sendable {
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
                 let joined = previous.length >= NormalizedText.brokenLineMinimum
-                    && !NormalizedText.endsSentence(previous.last) && previous.prose && trimmed.first != 0x23
+                    && !NormalizedText.completesLine(previous.last) && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
                     origin.append(max(0, lineOrigin[0] - 1))
@@ -108,7 +108,9 @@ struct NormalizedText: Sendable {
         return slice
     }
 
-    static func endsSentence(_ value: UInt32) -> Bool {
+    /// Whether a line ending in `value` is complete (a sentence end, a colon, a closing quote): the next line is not
+    /// its continuation.
+    static func completesLine(_ value: UInt32) -> Bool {
         switch value {
         case 0x3002, 0x21, 0x3F, 0x3B, 0x3A, 0x2026, 0x300D, 0x300F: return true  // 。 ! ? ; : … 」 』
         default: return false
@@ -169,59 +171,5 @@ struct NormalizedText: Sendable {
 
     private static func string(_ bytes: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> String {
         String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
-    }
-}
-
-/// Reads one scalar of UTF-8 (the document's bytes, the gazetteer's CSVs).
-enum UTF8Reader {
-    /// The scalar starting at `k` and its length in bytes; nil at `end` or when the sequence is cut off by it.
-    @inline(__always) static func scalar(_ bytes: UnsafeBufferPointer<UInt8>, at k: Int, end: Int) -> (UInt32, Int)? {
-        guard k < end else { return nil }
-        let b = UInt32(bytes[k])
-        if b < 0x80 { return (b, 1) }
-        if b < 0xE0, k + 1 < end { return ((b & 0x1F) << 6 | UInt32(bytes[k + 1] & 0x3F), 2) }
-        if b < 0xF0, k + 2 < end {
-            return ((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F), 3)
-        }
-        guard k + 3 < end else { return nil }
-        let value = (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
-            | UInt32(bytes[k + 3] & 0x3F)
-        return (value, 4)
-    }
-}
-
-extension String {
-    /// The string's scalar values, for matching against normalized text.
-    var scalarValues: [UInt32] { unicodeScalars.map(\.value) }
-
-    /// Text from scalar values (a value that is not a scalar becomes a space), encoded straight into the string's
-    /// UTF-8 storage: one allocation, where appending to a `UnicodeScalarView` grows and checks per scalar.
-    init(scalarValues values: some Collection<UInt32>) {
-        self.init(unsafeUninitializedCapacity: values.count * 4) { buffer in
-            var n = 0
-            for value in values {
-                let v = Unicode.Scalar(value)?.value ?? 0x20
-                if v < 0x80 {
-                    buffer[n] = UInt8(v)
-                    n += 1
-                } else if v < 0x800 {
-                    buffer[n] = UInt8(0xC0 | v >> 6)
-                    buffer[n + 1] = UInt8(0x80 | v & 0x3F)
-                    n += 2
-                } else if v < 0x10000 {
-                    buffer[n] = UInt8(0xE0 | v >> 12)
-                    buffer[n + 1] = UInt8(0x80 | v >> 6 & 0x3F)
-                    buffer[n + 2] = UInt8(0x80 | v & 0x3F)
-                    n += 3
-                } else {
-                    buffer[n] = UInt8(0xF0 | v >> 18)
-                    buffer[n + 1] = UInt8(0x80 | v >> 12 & 0x3F)
-                    buffer[n + 2] = UInt8(0x80 | v >> 6 & 0x3F)
-                    buffer[n + 3] = UInt8(0x80 | v & 0x3F)
-                    n += 4
-                }
-            }
-            return n
-        }
     }
 }
