@@ -42,6 +42,7 @@ struct DocumentDate: Sendable {
     /// prefix at the very start of a text).
     static func date(_ s: [UInt32], at i: Int, end: Int, shortYear: Bool) -> (value: CalendarDate, end: Int)? {
         if i < end, ChineseNumber.yearDigit(s[i]) != nil { return chineseDate(s, at: i, end: end) }
+        if let date = dayMonthYear(s, at: i, end: end) { return date }
         guard let (year, afterYear, digits) = number(s, at: i, end: end), digits == 4 || (shortYear && digits == 2),
             afterYear < end
         else { return nil }
@@ -61,6 +62,16 @@ struct DocumentDate: Sendable {
             afterDay < end, s[afterDay] == Scalar.day, let date = CalendarDate(year: fullYear, month: month, day: day)
         else { return nil }
         return (date, afterDay + 1)
+    }
+
+    /// D.M.YYYY ("26.07.2016"), as some pages date their stories.
+    static func dayMonthYear(_ s: [UInt32], at i: Int, end: Int) -> (value: CalendarDate, end: Int)? {
+        guard let (day, afterDay, _) = number(s, at: i, end: end), afterDay < end, s[afterDay] == Scalar.dot,
+            let (month, afterMonth, _) = number(s, at: afterDay + 1, end: end), afterMonth < end, s[afterMonth] == Scalar.dot,
+            let (year, afterYear, digits) = number(s, at: afterMonth + 1, end: end), digits == 4, years.contains(year),
+            let date = CalendarDate(year: year, month: month, day: day)
+        else { return nil }
+        return (date, afterYear)
     }
 
     /// 二〇二四年一月十五日, as formal reports date themselves.

@@ -362,7 +362,9 @@ struct SentenceContext {
         // name no other indicator ("招商引资到位固定资产投资"). After a figure outside the table
         // ("其中工业项目4个，预计总投资1亿元") the investment is that figure's, not the count's before it.
         let counted = previousIndex.flatMap { drafts[$0] } ?? earlier
-        let investmentBefore = words.investment.occurs(s, in: window) && !describesWhatFollows(k)
+        let investmentBefore =
+            words.investment.occurs(s, in: window) && words.investmentPhrase.covers(s, window, ignoring: SentenceWords.isNoise)
+            && !describesWhatFollows(k)
         if q.isMoney, let count = counted, let countIndicator = count.indicator,
             reader.taxonomy.indicators[countIndicator].unitClass == .count, !count.growthOnly,
             investmentBefore || investmentAfter(k),

@@ -20,6 +20,9 @@ struct SentenceWords: Sendable {
     let added: PhraseList
     let levelMarkers: PhraseList
     let investment: PhraseList
+    /// Investment words with what may lead them (fillers, a goal, a time, the count's noun): all a figure's own words
+    /// may be to give its count's investment ("、吸金超", "力争年内投资总规模突破"; not "实现产业投资").
+    let investmentPhrase: PhraseList
     let investmentSuffixes: [String]
     let respectively: PhraseList
     let each: PhraseList
@@ -44,6 +47,8 @@ struct SentenceWords: Sendable {
         added = lexicon[.measureAdded]
         levelMarkers = lexicon[.measureLevel]
         investment = lexicon[.investmentWord]
+        investmentPhrase = investment + lexicon[.levelFiller] + lexicon[.qualifierPrefix] + lexicon[.targetMarker]
+            + lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.quantityThresholdNoun]
         investmentSuffixes = lexicon[.investmentSuffix].phrases.map { String(scalarValues: $0.scalars) }
         respectively = lexicon[.listRespectively]
         each = lexicon[.listEach]
