@@ -107,15 +107,19 @@ struct DocumentLayout: Sendable {
         }
     }
 
-    /// The headline among an article's leading heading lines: the longest that is not a page mark or a line holding
-    /// a date ("第A03版：综合新闻", "2022年04月15日", "发布时间:2021年02月02日").
+    /// The headline among an article's leading heading lines: the first of some length that is not a page mark or a
+    /// line holding a date ("第A03版：综合新闻", "2022年04月15日", "发布时间:2021年02月02日").
     private func title(_ s: [UInt32], among candidates: Range<Int>) -> Int? {
-        candidates.filter { k in
+        let eligible = candidates.filter { k in
             let r = Self.trimmed(s, lines[k].range)
             return !r.isEmpty && !ChineseNumber.isDigit(s[r.lowerBound]) && !(s[r.lowerBound] == Scalar.ordinal && s[r].contains(Self.edition))
                 && !r.contains { DocumentDate.date(s, at: $0, end: r.upperBound, shortYear: false) != nil }
-        }.max { lines[$0].range.count < lines[$1].range.count }
+        }
+        return eligible.first { Self.trimmed(s, lines[$0].range).count >= Self.titleMinimum } ?? eligible.first
     }
+
+    /// A kicker ("上街区：") is shorter than a headline: the first eligible line this long is the title.
+    static let titleMinimum = 5
 
     /// 版, in a newspaper's page mark ("第A03版").
     static let edition: UInt32 = 0x7248

@@ -4,6 +4,7 @@
 ///   sentence; comparisons ("较2017年", "比去年") set nothing;
 /// - 今年/去年/明年 count from the document's date; a part of a year with no year of its own ("上半年", "一季度")
 ///   means the document's year;
+/// - a review heading without a year ("工作回顾") reviews the year before the document's;
 /// - 五年来 resolves to the span's last year; 十三五期间 too, for its sentence; 近年来 to the year before the
 ///   document, for its paragraph.
 /// Never the machine's clock: without a written year or a document date, a figure has no year.
@@ -33,6 +34,7 @@ struct YearResolver: Sendable {
         let horizon: PhraseList
         let spanAfter: PhraseList
         let spanEnd: PhraseList
+        let review: PhraseList
         let comparison: ScalarSet
         /// Characters that may start one of the phrases above, to skip the rest cheaply.
         let firsts: ScalarSet
@@ -46,6 +48,7 @@ struct YearResolver: Sendable {
             horizon = lexicon[.yearHorizon]
             spanAfter = lexicon[.yearSpanAfter]
             spanEnd = lexicon[.yearSpanEnd]
+            review = lexicon[.sectionReview]
             comparison = lexicon[.comparison].characters
             firsts = ScalarSet(
                 [relative, period, recent, fiveYears, planSpan].flatMap { $0.phrases.compactMap(\.scalars.first) })
@@ -114,6 +117,17 @@ struct YearResolver: Sendable {
             i += 1
         }
         events.sort { $0.position < $1.position }
+        // A review heading without a year of its own ("工作回顾", "20XX年工作回顾"): the year before the document's.
+        if let documentYear {
+            let sorted = events
+            for line in layout.lines[layout.lineRange(of: article)]
+            where line.isHeading && words.review.occurs(s, in: line.range) && !words.period.occurs(s, in: line.range) {
+                let next = sorted.partition { $0.position < line.range.lowerBound }
+                guard next == sorted.count || sorted[next].position >= line.range.upperBound else { continue }
+                events.append(Event(position: line.range.lowerBound, year: documentYear - 1, scope: .context))
+            }
+            events.sort { $0.position < $1.position }
+        }
         var running: Int? = nil
         for event in events {
             if event.scope == .context { running = event.year }
