@@ -148,7 +148,9 @@ struct YearResolver: Sendable {
             guard i == 0 || ChineseNumber.yearDigit(s[i - 1]) == nil else { return nil }
             var value = 0
             for k in 0..<4 {
-                guard let d = ChineseNumber.yearDigit(s[i + k]) else { return nil }
+                // Digit by digit, Chinese or (mixed in, as some papers print it: 二00四年) Arabic.
+                let c = s[i + k]
+                guard let d = ChineseNumber.yearDigit(c) ?? (ChineseNumber.isDigit(c) ? Int(c - 0x30) : nil) else { return nil }
                 value = value * 10 + d
             }
             year = value
