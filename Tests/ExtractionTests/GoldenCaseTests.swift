@@ -17,13 +17,36 @@ struct GoldenCaseTests {
         var testDescription: String { name }
     }
 
-    enum JSONValue: Sendable, Equatable {
-        case null, string(String), number(Double)
+    /// An expected field: numbers are decoded as exact decimals (0.48 stays 0.48) and compared exactly.
+    enum JSONValue: Sendable, Equatable, Decodable {
+        case null, string(String), number(Decimal)
+
+        init(from decoder: any Decoder) throws {
+            let container = try decoder.singleValueContainer()
+            if container.decodeNil() {
+                self = .null
+            } else if let text = try? container.decode(String.self) {
+                self = .string(text)
+            } else {
+                self = .number(try container.decode(Decimal.self))
+            }
+        }
+    }
+
+    /// A case file as written.
+    struct File: Decodable {
+        var name: String?
+        var text: String
+        var facts: [[String: JSONValue]]
+        var exhaustive: Bool?
+        var published_on: String?
+        var region_hint: String?
     }
 
     struct UnreadableCase: Error, CustomStringConvertible {
         var file: String
-        var description: String { "\(file): not a golden case ({name, text, facts: [{…}]})" }
+        var reason: String
+        var description: String { "\(file): not a golden case ({name, text, facts: [{…}]}): \(reason)" }
     }
 
     static func caseFiles() throws -> [URL] {
@@ -33,21 +56,15 @@ struct GoldenCaseTests {
     }
 
     static func read(_ file: URL) throws -> Case {
-        guard let object = try JSONSerialization.jsonObject(with: Data(contentsOf: file)) as? [String: Any],
-            let text = object["text"] as? String, let facts = object["facts"] as? [[String: Any]]
-        else { throw UnreadableCase(file: file.lastPathComponent) }
-        let converted = try facts.map { fact in
-            try fact.mapValues { value -> JSONValue in
-                if value is NSNull { return .null }
-                if let s = value as? String { return .string(s) }
-                if let n = value as? NSNumber { return .number(n.doubleValue) }
-                throw UnreadableCase(file: file.lastPathComponent)
-            }
+        let written: File
+        do {
+            written = try JSONDecoder().decode(File.self, from: Data(contentsOf: file))
+        } catch {
+            throw UnreadableCase(file: file.lastPathComponent, reason: "\(error)")
         }
         return Case(
-            name: object["name"] as? String ?? file.lastPathComponent, text: text, facts: converted,
-            exhaustive: object["exhaustive"] as? Bool ?? true, publishedOn: object["published_on"] as? String,
-            regionHint: object["region_hint"] as? String)
+            name: written.name ?? file.lastPathComponent, text: written.text, facts: written.facts,
+            exhaustive: written.exhaustive ?? true, publishedOn: written.published_on, regionHint: written.region_hint)
     }
 
     static func loadCases() -> [Case] { (try? caseFiles().compactMap { try? read($0) }) ?? [] }
@@ -75,20 +92,15 @@ struct GoldenCaseTests {
     }
 
     func matches(_ fact: Fact, _ expected: [String: JSONValue]) -> Bool {
-        expected.allSatisfy { key, value in field(fact, key) == value || closeNumbers(field(fact, key), value) }
-    }
-
-    func closeNumbers(_ a: JSONValue, _ b: JSONValue) -> Bool {
-        guard case .number(let x) = a, case .number(let y) = b else { return false }
-        return abs(x - y) <= 1e-9 * max(1, abs(x), abs(y))
+        expected.allSatisfy { key, value in field(fact, key) == value }
     }
 
     func field(_ f: Fact, _ key: String) -> JSONValue {
-        func n(_ d: Decimal?) -> JSONValue { d.map { .number(NSDecimalNumber(decimal: $0).doubleValue) } ?? .null }
+        func n(_ d: Decimal?) -> JSONValue { d.map { .number($0) } ?? .null }
         func s(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
         switch key {
         case "region": return s(f.region)
-        case "year": return f.year.map { .number(Double($0)) } ?? .null
+        case "year": return f.year.map { .number(Decimal($0)) } ?? .null
         case "kind": return .string(f.kind.rawValue)
         case "indicator": return s(f.indicator)
         case "value": return n(f.value)
