@@ -5,12 +5,13 @@
 // Layout (one job per module):
 //   Shared/CLibPQ          system library: libpq's C API (only ZhibiaoPostgres imports it)
 //   Shared/Postgres        ZhibiaoPostgres: the one Swift wrapper of libpq
-//   Shared/Models          ZhibiaoModels: value types both services exchange (facts, queue messages, RPC envelopes)
 //   Shared/Configuration   ZhibiaoConfiguration: database URL / embedded cluster / socket resolution, shared flags
 //   Shared/Schema          ZhibiaoSchema: versioned SQL migrations and their runner
-//   Services/Ingest        ZhibiaoExtraction (text → facts), ZhibiaoIngest (queue, workers), zhibiao-ingest
-//   Services/Reporting     ZhibiaoRendering (figures in their units, tables, CSV, SVG charts, the region page),
-//                          ZhibiaoReporting (socket server, methods, queries), zhibiao-report
+//   Services/Ingest        ZhibiaoFacts (the fact types), ZhibiaoExtraction (text → facts), ZhibiaoIngest (queue,
+//                          workers), zhibiao-ingest
+//   Services/Reporting     ZhibiaoProtocol (JSONValue, RPC envelopes), ZhibiaoRendering (figures in their units,
+//                          tables, CSV, SVG charts, the region page), ZhibiaoReporting (socket server, methods,
+//                          queries), zhibiao-report
 import PackageDescription
 
 let package = Package(
@@ -47,10 +48,6 @@ let package = Package(
             path: "Shared/Postgres"
         ),
         .target(
-            name: "ZhibiaoModels",
-            path: "Shared/Models"
-        ),
-        .target(
             name: "ZhibiaoConfiguration",
             dependencies: [
                 "ZhibiaoPostgres",
@@ -72,9 +69,14 @@ let package = Package(
         ),
 
         // MARK: Ingest service
+        // The facts the engine emits and the ingest stores (nothing else uses them: the services share only SQL).
+        .target(
+            name: "ZhibiaoFacts",
+            path: "Services/Ingest/Facts"
+        ),
         .target(
             name: "ZhibiaoExtraction",
-            dependencies: ["ZhibiaoModels"],
+            dependencies: ["ZhibiaoFacts"],
             path: "Services/Ingest/Extraction",
             resources: [.copy("Resources")]
         ),
@@ -82,7 +84,7 @@ let package = Package(
             name: "ZhibiaoIngest",
             dependencies: [
                 "ZhibiaoExtraction",
-                "ZhibiaoModels",
+                "ZhibiaoFacts",
                 "ZhibiaoPostgres",
                 "ZhibiaoSchema",
                 "ZhibiaoConfiguration",
@@ -106,15 +108,20 @@ let package = Package(
         ),
 
         // MARK: Reporting service
+        // The protocol's values and envelopes: JSONValue and its parser/writer, RPC requests, responses and errors.
+        .target(
+            name: "ZhibiaoProtocol",
+            path: "Services/Reporting/Protocol"
+        ),
         .target(
             name: "ZhibiaoRendering",
-            dependencies: ["ZhibiaoModels"],
+            dependencies: ["ZhibiaoProtocol"],
             path: "Services/Reporting/Rendering"
         ),
         .target(
             name: "ZhibiaoReporting",
             dependencies: [
-                "ZhibiaoModels",
+                "ZhibiaoProtocol",
                 "ZhibiaoRendering",
                 "ZhibiaoPostgres",
                 "ZhibiaoConfiguration",
@@ -133,7 +140,7 @@ let package = Package(
                 "ZhibiaoReporting",
                 "ZhibiaoRendering",
                 "ZhibiaoConfiguration",
-                "ZhibiaoModels",
+                "ZhibiaoProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -161,7 +168,7 @@ let package = Package(
         // The report server's request parser, the same way.
         .executableTarget(
             name: "ZhibiaoProtocolFuzz",
-            dependencies: ["ZhibiaoModels", "ZhibiaoFuzzSupport"],
+            dependencies: ["ZhibiaoProtocol", "ZhibiaoFuzzSupport"],
             path: "Fuzz/ProtocolFuzzer"
         ),
 
@@ -178,7 +185,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ExtractionTests",
-            dependencies: ["ZhibiaoExtraction", "ZhibiaoModels"],
+            dependencies: ["ZhibiaoExtraction", "ZhibiaoFacts"],
             path: "Tests/ExtractionTests",
             resources: [.copy("Gold"), .copy("Cases")]
         ),
@@ -189,13 +196,13 @@ let package = Package(
         ),
         .testTarget(
             name: "RenderingTests",
-            dependencies: ["ZhibiaoRendering", "ZhibiaoModels"],
+            dependencies: ["ZhibiaoRendering", "ZhibiaoProtocol"],
             path: "Tests/RenderingTests"
         ),
         .testTarget(
             name: "ReportingTests",
             dependencies: [
-                "ZhibiaoReporting", "ZhibiaoRendering", "ZhibiaoModels", "ZhibiaoTestSupport", "ZhibiaoPostgres",
+                "ZhibiaoReporting", "ZhibiaoRendering", "ZhibiaoProtocol", "ZhibiaoTestSupport", "ZhibiaoPostgres",
                 .product(name: "NIOCore", package: "swift-nio"),
             ],
             path: "Tests/ReportingTests"

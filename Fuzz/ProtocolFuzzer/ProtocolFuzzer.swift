@@ -1,6 +1,6 @@
 import Foundation
 import ZhibiaoFuzzSupport
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// Parses one input as a request line with the report server's limits, and stops the process when what it accepts
 /// does not survive a round trip (encoded and parsed again, it must be the same value) — libFuzzer records the input

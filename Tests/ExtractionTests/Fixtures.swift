@@ -1,6 +1,6 @@
 import Foundation
 import ZhibiaoExtraction
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// One extractor for the whole test run (loading the gazetteer once), and the repository root for the seeds.
 enum Fixtures {

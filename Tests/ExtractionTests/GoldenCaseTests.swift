@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZhibiaoExtraction
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// Runs every `Cases/*.json` ({name, text, facts[, exhaustive][, published_on][, region_hint]}): each expected fact
 /// (only the fields it lists) must be extracted, and unless `exhaustive` is false no other fact with an indicator may

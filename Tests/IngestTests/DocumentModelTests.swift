@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 import ZhibiaoIngest
-import ZhibiaoModels
+import ZhibiaoFacts
 import ZhibiaoPostgres
 import ZhibiaoTestSupport
 

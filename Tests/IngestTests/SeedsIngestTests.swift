@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import ZhibiaoExtraction
 import ZhibiaoIngest
-import ZhibiaoModels
+import ZhibiaoFacts
 import ZhibiaoPostgres
 import ZhibiaoTestSupport
 

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoRendering
 
 /// Tables for a terminal and CSV for spreadsheets, from answers as the server sends them.

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoTestSupport
 
 /// The region page and a chart as a person sees them: written by the real binary from a real server (on the seeds,

@@ -1,7 +1,7 @@
 import Foundation
 import Synchronization
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoReporting
 
 #if canImport(Glibc)

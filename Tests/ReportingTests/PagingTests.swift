@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoReporting
 
 /// Issue 13, items 4 and 9: every list pages by cursor (keyset) as well as by a bounded offset, `document` pages its

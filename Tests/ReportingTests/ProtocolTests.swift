@@ -1,7 +1,7 @@
 import Foundation
 import NIOCore
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoReporting
 
 /// One case per protocol error, limits, pipelining and a flood of clients (systemd's varlink tests, roughly).

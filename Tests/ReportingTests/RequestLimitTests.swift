@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoReporting
 
 /// Issue 13, item 3: a request line is parsed in time linear in its length, and its structure is capped. A line

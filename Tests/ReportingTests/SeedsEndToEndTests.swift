@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoReporting
 import ZhibiaoTestSupport
 

@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoPostgres
 import ZhibiaoReporting
 import ZhibiaoTestSupport

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// The seam between the queue and the extraction engine: bytes in, decoded text, articles and facts out.
 ///

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 import ZhibiaoPostgres
 
 /// Writes parsed reports' rows: regions, articles and facts. Runs inside the caller's transaction.

@@ -1,6 +1,6 @@
 import Foundation
 import ZhibiaoExtraction
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// The adapter from the extraction engine to `DocumentParser`: the only file in ZhibiaoIngest that touches
 /// ZhibiaoExtraction. The engine decodes (UTF-8, UTF-16 with BOM, GB18030) and reads the text into a document —

@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// What a producer knows about a report besides its text: the engine's fallbacks when the text is silent.
 /// The text's own date line wins over `publishedOn`; a region the text names wins over `regionHint`.

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// The module's entry point: loads the lexicon, the gazetteer and the indicator taxonomy once, then turns documents
 /// (bytes or text) into facts and money amounts. A value type, safe to share between tasks.

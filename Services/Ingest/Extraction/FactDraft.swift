@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// A figure on its way to becoming a `Fact`: what the sentence rules decided, still in normalized offsets.
 struct FactDraft: Sendable {

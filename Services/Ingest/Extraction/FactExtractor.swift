@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// The pipeline from decoded text to a document: normalize and lay out, read the document's date, find its places,
 /// then per article read each sentence's figures (`SentenceReader`) and give each its year, kind and place. A figure

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// What every fact the engine emits must satisfy, whatever the input: its span lies inside the decoded text and
 /// holds exactly its evidence, its base value is its value scaled by a unit factor, its year is sane.

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// The canonical indicators (ids, unit class, the names the texts use), read from `indicators.tsv`: the built-in
 /// table bundled with the module, with a user table merged over it (same id replaces, new ids add), so analysts can

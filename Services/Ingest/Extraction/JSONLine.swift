@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// One JSON object per line with exact decimals (7.07, 4250000000 — never 4.25e9 or 7.0699999) and every field
 /// written, nulls included, in the gold file's order. `tier` tells indicator facts ("indicator") from figures outside

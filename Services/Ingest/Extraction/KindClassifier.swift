@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// Actual or target. A figure is a target when
 /// - its sentence announces a goal before it (预期目标, 力争, 拟, 计划, 确保, future 将 …; `target.marker`);

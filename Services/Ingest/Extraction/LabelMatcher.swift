@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// Finds indicator names in the short stretch of text before (or right after) a number. A trie over the names'
 /// scalars walked from each position: cheap enough to run for every quantity of a 10 MB input. A name may hold a gap

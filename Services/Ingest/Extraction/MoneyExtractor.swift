@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// Every amount of money in a document, each occurrence once (headline repeats included): the tier-B view that
 /// search and totals use. Shares `QuantityScanner` with the fact pipeline, so "9000余万元" or "近120⏎万元" read the

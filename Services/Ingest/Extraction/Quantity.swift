@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// One number with its unit as found in the normalized text, before any meaning is attached to it.
 struct Quantity: Sendable {

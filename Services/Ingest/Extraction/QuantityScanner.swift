@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// Finds the quantities of a stretch of normalized text: a number (Arabic, Chinese or mixed), 余/多, a multiplier,
 /// a unit from `UnitCatalog`, and the qualifiers around them (`quantities.tsv`). Years (2023年), dates (3月19日),

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// One sentence being read by `SentenceReader`: its quantities, what each has become, and the shapes applied in
 /// order (lists first, then growth rates, then single figures).

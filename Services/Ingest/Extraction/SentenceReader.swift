@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// Reads the quantities of one sentence into fact drafts. The shapes it knows, each a `FactDraft.Rule`:
 /// - a label before its figure ("工业产值完成42.5亿元"), or glued to it ("GDP1955.9亿元"), or a name right after a

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoFacts
 
 /// The units and multipliers a figure can carry (`quantities.tsv`), with their class and factor to the class's base
 /// unit (SCHEMA.md): money to yuan or dollars, areas to m², km² or 亩, counts and persons to a plain number. Matching

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZhibiaoConfiguration
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoRendering
 
 /// `zhibiao-report chart series|compare|targets --param … --output FILE.svg`: a chart of one method's answer as an

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 import ZhibiaoConfiguration
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoRendering
 import ZhibiaoReporting
 

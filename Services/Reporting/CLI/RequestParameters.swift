@@ -1,5 +1,5 @@
 import ArgumentParser
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// `--param key=value` (repeatable), `--param key:=JSON` and `--json OBJECT`: a request's parameters from the
 /// command line, shared by `query` and `chart`.

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoReporting
 
 /// A connection to the reporting server for the CLI's commands: one clean line when no server is there, and whole

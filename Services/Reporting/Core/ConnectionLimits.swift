@@ -1,6 +1,6 @@
 import NIOConcurrencyHelpers
 import NIOCore
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 #if canImport(Glibc)
 import Glibc

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoRendering
 
 /// The display forms answers carry beside their exact numbers (docs/protocol.md, "Display forms"): `42.5 亿元` next

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// Keeps answers fresh: counts changes announced by NOTIFY, refreshes the consolidated view (debounced, or at once
 /// when a request needs it), and holds the result cache, which a change empties.

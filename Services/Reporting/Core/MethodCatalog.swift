@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// The protocol's methods: names, parameters and errors, as `describe` reports them and docs/protocol.md lists
 /// them. Names are stable; changes are additive.

@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// A parameter of a method, as `describe` lists it and `Params` checks it.
 struct ParamSpec: Sendable {

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// A column (or expression) a list is ordered by (ascending). A list's keys are never null and unique together, so the
 /// last row's keys say exactly where the next page starts: that is the cursor.

@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// A request's parameters, checked against the method's `ParamSpec`s: unknown names, wrong types and missing
 /// required parameters are `-32602` errors whose `data.param` names the parameter.

@@ -1,6 +1,6 @@
 import NIOCore
 import NIOPosix
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// A client connection to the reporting socket, for the CLI and tests: send lines, read reply lines.
 ///

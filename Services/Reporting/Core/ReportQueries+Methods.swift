@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoPostgres
 
 extension ReportQueries {

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoPostgres
 
 /// The SQL behind the methods: each reads the `reporting` views through the pool, with bound parameters, and

@@ -4,7 +4,7 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoPostgres
 
 /// The reporting daemon: line-delimited JSON requests on a Unix socket, answered from the `reporting` views.

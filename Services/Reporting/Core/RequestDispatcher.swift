@@ -1,7 +1,7 @@
 import Foundation
 import Logging
 import ZhibiaoConfiguration
-import ZhibiaoModels
+import ZhibiaoProtocol
 import ZhibiaoPostgres
 
 /// Turns one request line into one reply line: parsing, validation, cache, freshness, the method, error mapping.

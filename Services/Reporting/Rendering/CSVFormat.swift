@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// An answer's rows as CSV for spreadsheets (RFC 4180): a header row of every field, CRLF line ends, fields holding
 /// a comma, a quote or a line break quoted with inner quotes doubled. Every field is kept: exact numbers as

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// A ranked bar chart of one indicator in one year: a horizontal bar per region, largest first, its value written at
 /// the bar's end. Values when regions state them, else growth rates (an indicator reported only as growth).

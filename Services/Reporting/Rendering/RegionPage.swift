@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// One self-contained static HTML page about a region and its sub-regions: a summary table, each region's indicators
 /// by year, targets against actuals, a line chart per indicator, and the evidence of every number shown — the

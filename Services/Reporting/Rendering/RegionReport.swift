@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// What a region's page shows, as the reporting service answered it (rows of its methods, display forms included).
 public struct RegionReport: Sendable {

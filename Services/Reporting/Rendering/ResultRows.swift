@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// The rows of an answer, as tables and CSV show them: a list's `rows`, a document's `facts`, describe's `methods`,
 /// or the answer itself as one row. For a person (`columns`), each method's rows show the display forms in place of

@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// A line chart of one indicator over the years: a line per region (filled points for actuals), years on x, the
 /// indicator's unit on y, and targets drawn apart as hollow diamonds joined to the last actual by a dashed line.

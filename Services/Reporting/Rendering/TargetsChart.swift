@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// Targets against actuals, one row each (region, year, indicator): a bar for the actual in the colour of its status
 /// and a black mark at the target, on the row's own scale (indicators differ in unit). Growth targets compare

@@ -1,4 +1,4 @@
-import ZhibiaoModels
+import ZhibiaoProtocol
 
 /// An answer as an aligned text table for a terminal: as wide as the terminal at most (the widest columns give way,
 /// their cells cut with `…`), nested values summarised on one line, "no rows" for an empty list, and an answer that

@@ -2,7 +2,7 @@ import Foundation
 
 /// One amount of money as written in a document (the gold money format), kept apart from `Fact` because every
 /// occurrence counts here, headline repeats included, whatever indicator it belongs to.
-public struct MoneyAmount: Codable, Sendable, Hashable {
+public struct MoneyAmount: Sendable, Hashable {
     public var doc: String
     /// The number as written (36.5 for 36.5亿元).
     public var value: Decimal

@@ -1,13 +1,13 @@
 import Foundation
 
 /// Whether a figure was achieved or is a goal (预期目标, 力争, 计划 …).
-public enum FactKind: String, Codable, Sendable, CaseIterable {
+public enum FactKind: String, Sendable, CaseIterable {
     case actual
     case target
 }
 
 /// How the text qualifies a figure: 余/近/约/多/左右 → approx, 以上/超过/突破/逾 → atLeast, 以内/控制在/不超过 → atMost.
-public enum Qualifier: String, Codable, Sendable, CaseIterable {
+public enum Qualifier: String, Sendable, CaseIterable {
     case exact
     case approx
     case atLeast = "at_least"
@@ -16,13 +16,13 @@ public enum Qualifier: String, Codable, Sendable, CaseIterable {
 
 /// For indicators whose flow is `level` (a stock: enterprises, population, a rate): whether a figure is the stock
 /// itself or what the period added to it ("新增高新技术企业5家,累计达到25家" → 5 added, 25 level).
-public enum Measure: String, Codable, Sendable, CaseIterable {
+public enum Measure: String, Sendable, CaseIterable {
     case level
     case added
 }
 
 /// The class of a unit, which fixes the base unit of `baseValue` (see the gold SCHEMA).
-public enum UnitClass: String, Codable, Sendable, CaseIterable {
+public enum UnitClass: String, Sendable, CaseIterable {
     /// Chinese yuan.
     case cny = "CNY"
     /// US dollars.
@@ -49,7 +49,7 @@ public enum UnitClass: String, Codable, Sendable, CaseIterable {
 ///
 /// Encodes with exactly the gold SCHEMA's fields (snake_case, nulls written out) plus `label`, `span`, `sentence`,
 /// `article` and `region_code`.
-public struct Fact: Codable, Sendable, Hashable {
+public struct Fact: Sendable, Hashable {
     /// The document's name (its file's base name).
     public var doc: String
     /// The most specific region the figure is about, as written (城关镇, 高新区 …); nil when unknown.
@@ -110,40 +110,5 @@ public struct Fact: Codable, Sendable, Hashable {
         self.sentence = sentence
         self.article = article
         self.rule = rule
-    }
-
-    enum CodingKeys: String, CodingKey {
-        case doc, region, year, kind, indicator, value, unit
-        case baseValue = "base_value"
-        case unitClass = "unit_class"
-        case qualifier
-        case growthPct = "growth_pct"
-        case measure
-        case evidence, label, span, sentence, article, rule
-        case regionCode = "region_code"
-    }
-
-    /// Writes every SCHEMA field, `null` included, so consumers see a fixed shape.
-    public func encode(to encoder: any Encoder) throws {
-        var container = encoder.container(keyedBy: CodingKeys.self)
-        try container.encode(doc, forKey: .doc)
-        try container.encode(region, forKey: .region)
-        try container.encode(year, forKey: .year)
-        try container.encode(kind, forKey: .kind)
-        try container.encode(indicator, forKey: .indicator)
-        try container.encode(value, forKey: .value)
-        try container.encode(unit, forKey: .unit)
-        try container.encode(baseValue, forKey: .baseValue)
-        try container.encode(unitClass, forKey: .unitClass)
-        try container.encode(qualifier, forKey: .qualifier)
-        try container.encode(growthPct, forKey: .growthPct)
-        try container.encodeIfPresent(measure, forKey: .measure)
-        try container.encode(evidence, forKey: .evidence)
-        try container.encode(label, forKey: .label)
-        try container.encode(span, forKey: .span)
-        try container.encode(sentence, forKey: .sentence)
-        try container.encode(article, forKey: .article)
-        try container.encodeIfPresent(regionCode, forKey: .regionCode)
-        try container.encodeIfPresent(rule, forKey: .rule)
     }
 }
