@@ -9,6 +9,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 trap 'echo "fuzz: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 seconds=${1:-60}
+# Swift's own crash handler keeps SIGILL/SIGTRAP (libFuzzer does not replace a handler it finds), and its
+# swift-backtrace helper hangs on a fuzzer binary: a Swift trap then never ends the run (a CI run waited 80 minutes).
+# Off, the trap reaches libFuzzer, which saves the input and exits at once.
+export SWIFT_BACKTRACE=enable=no
 scratch=.build-fuzz
 mkdir -p fuzz-artifacts
 
@@ -28,15 +32,19 @@ run() {
     local name=$1 fuzzer=$2 corpus=$3 max_len=$4 status=0
     echo "fuzz: $name, $seconds s on $(find "$corpus" -type f | wc -l) corpus inputs"
     # libFuzzer's own exit code decides (a crash, a leak, running out of memory, or not starting at all), and so do
-    # the inputs it saves. `|| status=…` keeps the pipeline's first exit code: `… || true` would leave PIPESTATUS 0.
-    "$fuzzer" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
-        -artifact_prefix="fuzz-artifacts/$name-" -print_final_stats=1 2>&1 | tee "$scratch/last-$name.log" \
-        | { grep -E "INITED|DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" || true; } \
-        || status=${PIPESTATUS[0]}
+    # the inputs it saves. Its output goes to a file, not a pipe, so that nothing it leaves behind holds a reader
+    # open; `timeout` bounds the run whatever happens (the corpus is read before -max_total_time starts counting).
+    timeout --kill-after=10 $((seconds * 3 + 120)) \
+        "$fuzzer" "$corpus" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+        -artifact_prefix="fuzz-artifacts/$name-" -print_final_stats=1 >"$scratch/last-$name.log" 2>&1 || status=$?
+    grep -E "INITED|DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" \
+        "$scratch/last-$name.log" || true
     local saved
     saved=$(find fuzz-artifacts -maxdepth 1 -type f -name "$name-*" | sort)
     if [ -n "$saved" ]; then
-        echo "fuzz: failing inputs saved: $(tr '\n' ' ' <<<"$saved")" >&2
+        echo "fuzz: failing inputs saved: $(tr '\n' ' ' <<<"$saved"); the report:" >&2
+        # The report names the input in base64 too: a CI machine's files are gone once the run ends.
+        grep -A 40 -m 1 -E "^==[0-9]+==|deadly signal|Fatal error|ALARM|out-of-memory" "$scratch/last-$name.log" >&2 || true
         exit 1
     fi
     if [ "$status" -ne 0 ]; then
