@@ -5,7 +5,8 @@ import Foundation
 /// keeps them in the unit as written (9000余万元 → 9000, 万元).
 enum ChineseNumber {
     /// An Arabic number starting at `start`: its value and the index after it. Thousands separators are accepted
-    /// only as `,ddd` groups followed by a non-digit, so "10个,总投资" is not read as a separator.
+    /// only as `,ddd` groups followed by a non-digit, so "10个,总投资" is not read as a separator. The value is NaN
+    /// when the run has more digits than a figure has (`maxDigits`).
     static func arabic(_ s: [UInt32], at start: Int, end: Int) -> (value: Decimal, end: Int)? {
         var i = start
         var significand: UInt64 = 0
@@ -42,9 +43,15 @@ enum ChineseNumber {
                 i += 1
             }
         }
+        // Past `maxDigits` a run of digits is no figure (a code, a hash, noise), and its exponent could leave
+        // Decimal's range: NaN says so, and the scanner reads nothing there.
+        guard digits + overflowScale <= maxDigits else { return (.nan, i) }
         let value = Decimal(sign: .plus, exponent: overflowScale - fraction, significand: Decimal(significand))
         return (value, i)
     }
+
+    /// The most significant digits a figure has (a yuan amount in the trillions has 13–15).
+    static let maxDigits = 30
 
     @inline(__always) static func isDigit(_ c: UInt32) -> Bool { c >= 0x30 && c <= 0x39 }
 

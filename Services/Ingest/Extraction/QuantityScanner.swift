@@ -36,7 +36,9 @@ struct QuantityScanner: Sendable {
                 i = q.end
             } else if ChineseNumber.isDigit(c) {
                 let parsed = ChineseNumber.arabic(s, at: i, end: end)!
-                if let q = quantity(s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: true) {
+                if !parsed.value.isNaN,
+                    let q = quantity(s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: true)
+                {
                     result.append(q)
                     i = q.end
                 } else {
@@ -75,7 +77,7 @@ struct QuantityScanner: Sendable {
         } else {
             parsed = ChineseNumber.chineseDecimal(s, at: numberStart, end: end)
         }
-        guard let parsed else { return nil }
+        guard let parsed, !parsed.value.isNaN else { return nil }
         var qualifier = Qualifier.exact
         var after = parsed.end
         if let suffix = suffixes.match(s, at: after, end: end) {
