@@ -47,6 +47,19 @@ public struct Migrator: Sendable {
         }
     }
 
+    /// Throws unless every migration is applied: for the commands that only use the schema (`submit`, `status`,
+    /// `retry`), which must not change it — an operator with a read-only login can run them, and only `migrate`
+    /// and the daemons' start apply DDL.
+    public func requireCurrent(_ connection: PostgresConnection) throws {
+        let lacking = try missing(
+            migrations, checksums: checksums(of: migrations, on: connection), recorded: recorded(on: connection))
+        guard !lacking.isEmpty else { return }
+        throw PostgresError(
+            code: .misuse,
+            message: "the schema lacks migrations \(lacking.map { "\($0.version) (\($0.name))" }.joined(separator: ", ")), "
+                + "which only `migrate` and the daemons apply: run `zhibiao-ingest migrate` as the schema's owner")
+    }
+
     /// The migrations recorded in the database with their checksums (empty before the first).
     private func recorded(on connection: PostgresConnection) throws -> [Int: String] {
         let exists = try connection.query("SELECT to_regclass('zhibiao.schema_migrations') IS NOT NULL")

@@ -77,7 +77,8 @@ struct IngestLoginTests {
             == false)
     }
 
-    /// A service login on a schema that lacks migrations: one clear line saying who can apply them; the owner does.
+    /// A schema that lacks migrations: `status` (like `submit` and `retry`) changes nothing, whoever runs it, and
+    /// says in one clear line who can apply them; the owner's `migrate` does.
     @Test func aServiceLoginCannotMigrateAndSaysWhoCan() throws {
         // A database at the document model's schema (0006), before the hardening (0007).
         let fixture = try IngestFixture(migratedThrough: 6)
@@ -85,8 +86,14 @@ struct IngestLoginTests {
         try fixture.connection.execute("ALTER ROLE zhibiao_ingest LOGIN")  // 0007's, as another database left it
         let status = try fixture.run(["status"])
         #expect(status.exitCode == 1)
-        #expect(status.stderr.contains("this login may not apply them"), "\(status.stderr)")
+        #expect(status.stderr.contains("the schema lacks migrations 7 (hardening)"), "\(status.stderr)")
         #expect(status.stderr.contains("run `zhibiao-ingest migrate` as the schema's owner"), "\(status.stderr)")
+        for command in [["status"], ["retry", "--all-discarded"]] {
+            let asOwner = try Subprocess.run(fixture.binary, [command[0], "--database-url", fixture.ownerURL]
+                + command.dropFirst())
+            #expect(asOwner.exitCode == 1 && asOwner.stderr.contains("the schema lacks migrations"), "\(asOwner)")
+        }
+        #expect(try fixture.scalar("SELECT max(version) FROM zhibiao.schema_migrations", Int.self) == 6)
 
         let owner = try Subprocess.run(fixture.binary, ["migrate", "--database-url", fixture.ownerURL])
         #expect(owner.exitCode == 0, "\(owner.stderr)")

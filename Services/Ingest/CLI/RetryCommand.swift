@@ -25,7 +25,7 @@ struct RetryCommand: AsyncParsableCommand {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest retry", login: .ingest))
-            try Migrator().migrate(connection)
+            try Migrator().requireCurrent(connection)
             let retried = try IngestQueue.retry(ids: allDiscarded ? nil : ids, on: connection)
             print(
                 "made available: \(retried.count)"

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ZhibiaoConfiguration
 import ZhibiaoIngest
+import ZhibiaoObservability
 import ZhibiaoPostgres
 import ZhibiaoSchema
 
@@ -21,7 +22,7 @@ struct StatusCommand: AsyncParsableCommand {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest status", login: .ingest))
-            try Migrator().migrate(connection)
+            try Migrator().requireCurrent(connection)
             let status = try QueueStatus.read(on: connection)
             if metrics {
                 ZhibiaoMetrics.bootstrap()

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import ZhibiaoConfiguration
 import ZhibiaoIngest
+import ZhibiaoObservability
 import ZhibiaoPostgres
 import ZhibiaoSchema
 
@@ -27,7 +28,7 @@ struct SubmitCommand: AsyncParsableCommand {
             try queue.apply(to: &settings)
             let files = Submitter.files(in: paths)
             let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest submit", login: .ingest))
-            try Migrator().migrate(connection)
+            try Migrator().requireCurrent(connection)
             let interactive = isatty(STDERR_FILENO) == 1
             let summary = try Submitter(maxBytes: settings.maxBytes, maxAttempts: settings.maxAttempts).submit(
                 files, on: connection
