@@ -5,7 +5,9 @@
 // Layout (one job per module):
 //   Shared/CLibPQ          system library: libpq's C API (only ZhibiaoPostgres imports it)
 //   Shared/Postgres        ZhibiaoPostgres: the one Swift wrapper of libpq
+//   Shared/Observability   ZhibiaoObservability: log handlers and the metrics registry (what a process emits)
 //   Shared/Configuration   ZhibiaoConfiguration: database URL / embedded cluster / socket resolution, shared flags
+//                          (command-line parsing: only the executables import it)
 //   Shared/Schema          ZhibiaoSchema: versioned SQL migrations and their runner
 //   Services/Ingest        ZhibiaoFacts (the fact types), ZhibiaoExtraction (text → facts), ZhibiaoIngest (queue,
 //                          workers), zhibiao-ingest
@@ -47,14 +49,24 @@ let package = Package(
             dependencies: ["CLibPQ"],
             path: "Shared/Postgres"
         ),
+        // What a process emits: its log handlers (JSON, escaped text) and its metrics registry. Libraries use it;
+        // command-line parsing stays in ZhibiaoConfiguration, which only the executables import.
+        .target(
+            name: "ZhibiaoObservability",
+            dependencies: [
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+            ],
+            path: "Shared/Observability"
+        ),
         .target(
             name: "ZhibiaoConfiguration",
             dependencies: [
                 "ZhibiaoPostgres",
+                "ZhibiaoObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
-                .product(name: "Metrics", package: "swift-metrics"),
-                .product(name: "Prometheus", package: "swift-prometheus"),
             ],
             path: "Shared/Configuration"
         ),
@@ -87,7 +99,7 @@ let package = Package(
                 "ZhibiaoFacts",
                 "ZhibiaoPostgres",
                 "ZhibiaoSchema",
-                "ZhibiaoConfiguration",
+                "ZhibiaoObservability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -100,6 +112,7 @@ let package = Package(
                 "ZhibiaoIngest",
                 "ZhibiaoExtraction",
                 "ZhibiaoConfiguration",
+                "ZhibiaoObservability",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -124,7 +137,7 @@ let package = Package(
                 "ZhibiaoProtocol",
                 "ZhibiaoRendering",
                 "ZhibiaoPostgres",
-                "ZhibiaoConfiguration",
+                "ZhibiaoObservability",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -140,6 +153,7 @@ let package = Package(
                 "ZhibiaoReporting",
                 "ZhibiaoRendering",
                 "ZhibiaoConfiguration",
+                "ZhibiaoObservability",
                 "ZhibiaoProtocol",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
@@ -191,7 +205,9 @@ let package = Package(
         ),
         .testTarget(
             name: "IngestTests",
-            dependencies: ["ZhibiaoIngest", "ZhibiaoExtraction", "ZhibiaoTestSupport", "ZhibiaoPostgres"],
+            dependencies: [
+                "ZhibiaoIngest", "ZhibiaoExtraction", "ZhibiaoObservability", "ZhibiaoTestSupport", "ZhibiaoPostgres",
+            ],
             path: "Tests/IngestTests"
         ),
         .testTarget(

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import ZhibiaoObservability
 
 /// The exit code of a command given an invalid setting (a flag or environment variable it cannot use).
 public let invalidSettingExitCode: Int32 = 2

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import ZhibiaoObservability
 
 /// `--log-level` and `--log-format`, shared by both services (environment: `ZHIBIAO_LOG_LEVEL`, `ZHIBIAO_LOG_FORMAT`).
 public struct LoggingOptions: ParsableArguments, Sendable {

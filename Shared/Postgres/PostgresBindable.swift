@@ -108,12 +108,6 @@ extension Optional: PostgresBindable where Wrapped: PostgresBindable {
     public var postgresParameter: PostgresParameter? { self?.postgresParameter }
 }
 
-/// A SQL NULL of no particular type, for `$n` parameters whose type the statement fixes.
-public struct PostgresNull: PostgresBindable {
-    public init() {}
-    public var postgresParameter: PostgresParameter? { nil }
-}
-
 /// A one-dimensional array parameter in PostgreSQL's text form (`{"a","b",NULL}`), for `unnest($n::text[], …)`:
 /// several rows in one statement. Elements are the text forms of their values, `nil` is NULL; the statement's cast
 /// (`::int[]`, `::numeric[]` …) gives them their type.

@@ -44,11 +44,6 @@ public final class PostgresConnection: @unchecked Sendable {
         if let sessionSetup { try execute(sessionSetup) }
     }
 
-    /// True while libpq believes the connection is usable.
-    public var isConnected: Bool {
-        lock.withLock { PQstatus(handle) == CONNECTION_OK }
-    }
-
     /// The backend's process id (useful in tests and logs).
     public var backendPID: Int32 {
         lock.withLock { PQbackendPID(handle) }

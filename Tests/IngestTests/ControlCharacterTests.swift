@@ -2,6 +2,7 @@ import Foundation
 import Testing
 import ZhibiaoConfiguration
 import ZhibiaoIngest
+import ZhibiaoObservability
 import ZhibiaoTestSupport
 
 /// Issue 13, item 13 (names): a file name holding a newline and a terminal escape must not forge a line of

@@ -87,13 +87,16 @@ struct PagingTests {
         }
     }
 
-    /// A page past the end (or of an empty list) still says how long the list is, also when a parameter is used
+    /// A page past the end (or of an empty list, or of `limit: 0`) still says how long the list is, also when a parameter is used
     /// only by the answer's columns (`unindexed` on `regions` chooses what `facts` counts).
     @Test func aPagePastTheEndCountsTheList() async throws {
         try await TestServer.with { server in
             for unindexed in [false, true] {
                 let past = try await server.result("regions", ["offset": 20, "unindexed": .bool(unindexed)])
                 #expect(past["total"] == .int(12) && past.rows.isEmpty && past["next_offset"] == .null)
+                // `limit: 0` asks for the count alone.
+                let counted = try await server.result("regions", ["limit": 0, "unindexed": .bool(unindexed)])
+                #expect(counted["total"] == .int(12) && counted.rows.isEmpty && counted["next_offset"] == .null)
                 let none = try await server.result(
                     "regions", ["root": "登封市", "level": "township", "unindexed": .bool(unindexed)])
                 #expect(none["total"] == .int(0) && none.rows.isEmpty)

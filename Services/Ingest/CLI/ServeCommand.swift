@@ -3,6 +3,7 @@ import Logging
 import ServiceLifecycle
 import ZhibiaoConfiguration
 import ZhibiaoIngest
+import ZhibiaoObservability
 
 /// `zhibiao-ingest serve`: consume the queue until SIGTERM/SIGINT (or, with `--once`, until it is drained).
 struct ServeCommand: AsyncParsableCommand {

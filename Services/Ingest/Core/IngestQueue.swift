@@ -6,8 +6,6 @@ import ZhibiaoPostgres
 public enum IngestQueue {
     /// The channel the queue's INSERT trigger and `retry` notify; daemons LISTEN on it.
     public static let channel = "zhibiao_ingest"
-    /// The channel a finished document is announced on, for the reporting service.
-    public static let factsChannel = "zhibiao_facts"
 
     /// One report to enqueue.
     public struct Submission: Sendable {

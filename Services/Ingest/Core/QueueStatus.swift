@@ -1,5 +1,5 @@
 import Foundation
-import ZhibiaoConfiguration
+import ZhibiaoObservability
 import ZhibiaoPostgres
 
 /// `zhibiao-ingest status`: what the queue holds, who works it, and what went wrong lately.

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import ZhibiaoConfiguration
+import ZhibiaoObservability
 import ZhibiaoReporting
 
 /// `zhibiao-report serve`: runs the reporting daemon until SIGTERM or SIGINT.

@@ -1,6 +1,6 @@
 import Foundation
 import Logging
-import ZhibiaoConfiguration
+import ZhibiaoObservability
 import ZhibiaoProtocol
 import ZhibiaoPostgres
 

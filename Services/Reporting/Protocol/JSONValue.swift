@@ -30,10 +30,6 @@ public enum JSONValue: Sendable, Equatable {
 
     public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
-    public static func decimal(_ value: Decimal) -> JSONValue {
-        .number(NSDecimalNumber(decimal: value).description(withLocale: Locale(identifier: "en_US_POSIX")))
-    }
-
     /// An object from key-value pairs, in this order.
     public static func object(_ pairs: KeyValuePairs<String, JSONValue>) -> JSONValue {
         .object(pairs.map { ($0.key, $0.value) })
