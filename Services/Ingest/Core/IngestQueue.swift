@@ -136,15 +136,15 @@ public enum IngestQueue {
     /// stays. `ids == nil` means every discarded message. Returns the ids made available.
     public static func retry(ids: [Int64]?, on connection: PostgresConnection) throws -> [Int64] {
         try connection.transaction { connection in
-            let sql = """
+            let retried = try connection.query(
+                """
                 UPDATE zhibiao.ingest_queue SET state = 'available', attempt = 0, run_at = now(), locked_by = NULL,
                        locked_at = NULL, finished_at = NULL, updated_at = now()
-                WHERE \(ids == nil ? "state = 'discarded'" : "id = ANY($1::bigint[]) AND state IN ('discarded', 'available')")
+                WHERE CASE WHEN $1::bigint[] IS NULL THEN state = 'discarded'
+                           ELSE id = ANY($1::bigint[]) AND state IN ('discarded', 'available') END
                 RETURNING id
-                """
-            let parameters: [any PostgresBindable] =
-                ids.map { ["{" + $0.map(String.init).joined(separator: ",") + "}"] } ?? []
-            let retried = try connection.query(sql, parameters).map { try $0.decode(Int64.self, at: 0) }
+                """, [ids.map { PostgresArray($0.map(String.init)) }]
+            ).map { try $0.decode(Int64.self, at: 0) }
             if !retried.isEmpty { try connection.query("SELECT zhibiao.wake_ingest()") }
             return retried.sorted()
         }

@@ -22,16 +22,10 @@ public enum SchemaSetup {
                            zhibiao.indicators.note)
                         IS DISTINCT FROM (EXCLUDED.unit_class, EXCLUDED.flow, EXCLUDED.names, EXCLUDED.note)
                     """,
-                    [indicator.id, indicator.unitClass, indicator.flow, Self.arrayLiteral(indicator.names),
+                    [indicator.id, indicator.unitClass, indicator.flow, PostgresArray(indicator.names),
                      indicator.note])
             }
         }
         return applied
-    }
-
-    /// A `text[]` literal: every element double-quoted, with `"` and `\` escaped.
-    static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import ZhibiaoPostgres
 import ZhibiaoProtocol
 import ZhibiaoRendering
 
@@ -136,7 +137,7 @@ extension ReportQueries {
         let consolidated = keys.isEmpty ? [] : try await self.rows("""
             SELECT * FROM reporting.consolidated
             WHERE (region_code, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
-            """, [Self.arrayLiteral(keys.map(\.0)), "{" + keys.map { String($0.1) }.joined(separator: ",") + "}"])
+            """, [PostgresArray(keys.map(\.0)), PostgresArray(keys.map { String($0.1) })])
         var figures: [String: [String: DisplayForms.Figure]] = [:]
         for row in consolidated {
             guard let region = row["region_code"]?.stringValue, let year = row["year"]?.intValue,

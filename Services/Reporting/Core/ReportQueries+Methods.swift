@@ -12,7 +12,7 @@ extension ReportQueries {
             ($1::text[] IS NULL OR code IN (SELECT code FROM reporting.region_closure
                                             WHERE ancestor_code = ANY($1::text[])))
               AND ($2::text IS NULL OR level = $2)
-            """, [roots.map(Self.arrayLiteral), params.string("level"), params.bool("unindexed") ?? false],
+            """, [roots.map { PostgresArray($0) }, params.string("level"), params.bool("unindexed") ?? false],
             keys: [.textArray("path")], params: params
         ).json
     }
@@ -35,7 +35,7 @@ extension ReportQueries {
               AND ($8::bigint IS NULL OR document_id = $8)
               AND ($9::text IS NULL OR measure = $9) AND ($10::boolean OR indicator IS NOT NULL)
             """,
-            [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.string("indicator"),
+            [codes.map { PostgresArray($0) }, params.bool("subregions") ?? true, params.string("indicator"),
              params.string("kind"), yearFrom, yearTo, params.string("q").map(Self.containsPattern),
              params.int("document"), params.string("measure"), params.bool("unindexed") ?? false],
             keys: Self.factKeys, params: params
@@ -52,7 +52,7 @@ extension ReportQueries {
             indicator = $1 AND ($2::text[] IS NULL OR region_code = ANY($2::text[]))
               AND ($3::int IS NULL OR year >= $3) AND ($4::int IS NULL OR year <= $4)
               AND ($5::text IS NULL OR measure = $5)
-            """, [params.string("indicator")!, codes.map(Self.arrayLiteral), params.int("year_from"),
+            """, [params.string("indicator")!, codes.map { PostgresArray($0) }, params.int("year_from"),
                   params.int("year_to"), params.string("measure")],
             // A flow indicator's measure is NULL: keyed as '', it sorts first (as NULLS FIRST did) and compares.
             keys: [.text("region_code"), .nullableText("measure"), .integer("year")], params: params
@@ -75,7 +75,7 @@ extension ReportQueries {
                AND coalesce(measure, 'level') = $6
             ) ranked
             """, [params.string("indicator")!, params.int("year")!, params.string("kind") ?? "actual",
-                  params.string("level"), within.map(Self.arrayLiteral), params.string("measure") ?? "level"],
+                  params.string("level"), within.map { PostgresArray($0) }, params.string("measure") ?? "level"],
             // A region can have a NULL-measure row (stored before measure existed) and a `level` one: fact_id,
             // one per consolidated row, keeps the keys unique.
             keys: [.integer("rank"), .text("region_code"), .integer("fact_id")], params: params
@@ -93,7 +93,7 @@ extension ReportQueries {
             \(Self.regionFilter("region_code", codes: 1, subregions: 2))
               AND ($3::int IS NULL OR year = $3) AND ($4::text IS NULL OR indicator = $4)
               AND ($5::text IS NULL OR status = $5)
-            """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
+            """, [codes.map { PostgresArray($0) }, params.bool("subregions") ?? true, params.int("year"),
                   params.string("indicator"), params.string("status")],
             // A stock indicator has a `level` and an `added` target for one year; a flow indicator's NULL measure is
             // keyed as '' (first).
@@ -112,7 +112,7 @@ extension ReportQueries {
             """, from: "reporting.summary", where: """
             \(Self.regionFilter("region_code", codes: 1, subregions: 2))
               AND ($3::int IS NULL OR year = $3) AND ($4::boolean OR facts > 0)
-            """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
+            """, [codes.map { PostgresArray($0) }, params.bool("subregions") ?? true, params.int("year"),
                   params.bool("unindexed") ?? false],
             keys: [.text("region_code"), .integer("year")], params: params
         ).json
@@ -136,7 +136,7 @@ extension ReportQueries {
                   AND \(Self.regionFilter("f.region_code", codes: 1, subregions: 2))))
               AND ($3::int IS NULL OR $3 = ANY(CASE WHEN $5 THEN years ELSE indicator_years END))
               AND ($4::text IS NULL OR name LIKE $4)
-            """, [codes.map(Self.arrayLiteral), params.bool("subregions") ?? true, params.int("year"),
+            """, [codes.map { PostgresArray($0) }, params.bool("subregions") ?? true, params.int("year"),
                   params.string("q").map(Self.containsPattern), params.bool("unindexed") ?? false],
             keys: [.integer("id")], params: params
         ).json

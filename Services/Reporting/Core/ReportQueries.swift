@@ -80,7 +80,7 @@ struct ReportQueries: Sendable {
         let found = try await pool.withConnection { connection in
             try connection.query(
                 "SELECT code, name FROM reporting.regions WHERE code = ANY($1::text[]) OR name = ANY($1::text[])",
-                [Self.arrayLiteral(names)]
+                [PostgresArray(names)]
             ).map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
         }
         for name in names where !found.contains(where: { $0.0 == name || $0.1 == name }) {
@@ -100,12 +100,6 @@ struct ReportQueries: Sendable {
             throw RPCError(code: .invalidParams, message: "unknown indicator \(id.debugDescription) (see `indicators`)",
                            data: .object([("param", .string(param)), ("value", .string(id))]))
         }
-    }
-
-    /// A text[] literal for binding a list as one parameter (`$1::text[]`).
-    static func arrayLiteral(_ values: [String]) -> String {
-        "{" + values.map { "\"" + $0.replacingOccurrences(of: "\\", with: "\\\\")
-            .replacingOccurrences(of: "\"", with: "\\\"") + "\"" }.joined(separator: ",") + "}"
     }
 
     /// A LIKE pattern matching text that contains `text` literally: `%`, `_` and the escape character `\` in it
