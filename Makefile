@@ -87,7 +87,8 @@ load: deps
 chaos: build
 	scripts/chaos.sh
 
-## fuzz: the extraction engine under libFuzzer + AddressSanitizer for SECONDS (default 60)
+## fuzz: the extraction engine and the protocol parser under libFuzzer + AddressSanitizer, SECONDS each (default
+## 60); FUZZ_SEED=N repeats a run
 SECONDS ?= 60
 fuzz: deps
 	scripts/fuzz.sh $(SECONDS)
