@@ -201,6 +201,7 @@ let package = Package(
             name: "ExtractionTests",
             dependencies: ["ZhibiaoExtraction", "ZhibiaoFacts"],
             path: "Tests/ExtractionTests",
+            exclude: ["FuzzRegressions"],  // read from the repository by path, like the fuzzer's corpus
             resources: [.copy("Gold"), .copy("Cases")]
         ),
         .testTarget(
