@@ -66,8 +66,17 @@ struct ParamSpec: Sendable {
                                    "for stock indicators: the stock (level) or what the period added (added)")
 }
 
-/// A method of the protocol: its name, parameters, errors, and whether it reads the consolidated view.
+/// A method of the protocol: its name, parameters, errors, whether it reads the consolidated view, and what
+/// answers it. `describe` is generated from these, and the dispatcher looks nothing else up.
 struct MethodSpec: Sendable {
+    /// What answers a method.
+    enum Handler: Sendable {
+        /// The server itself, from nothing the database holds: not cached, no `as_of`.
+        case server(@Sendable (RequestDispatcher) -> JSONValue)
+        /// A query over the `reporting` views: cached until new facts arrive, stamped with `as_of`.
+        case query(@Sendable (ReportQueries, Params) async throws -> JSONValue)
+    }
+
     let name: String
     let summary: String
     let params: [ParamSpec]
@@ -76,10 +85,12 @@ struct MethodSpec: Sendable {
     /// True when its answers come from the materialized view (their `as_of` is the view's refresh time).
     let consolidated: Bool
     let paginated: Bool
+    let handler: Handler
 
     init(_ name: String, _ summary: String, params: [ParamSpec] = [], errors: [RPCError.Code] = [],
-         consolidated: Bool = false, paginated: Bool = false) {
+         consolidated: Bool = false, paginated: Bool = false, _ handler: Handler) {
         self.name = name
+        self.handler = handler
         self.summary = summary
         self.params = paginated ? params + [.limit, .offset, .cursor] : params
         self.errors = errors

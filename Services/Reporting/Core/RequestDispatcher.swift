@@ -1,6 +1,5 @@
 import Foundation
 import Logging
-import ZhibiaoObservability
 import ZhibiaoProtocol
 import ZhibiaoPostgres
 
@@ -72,11 +71,10 @@ struct RequestDispatcher: Sendable {
                 + "(see `describe`)", data: .object([("method", .string(request.method))]))
         }
         let params = try Params(request.params, spec: spec)
-        switch spec.name {
-        case "ping": return JSONValue.object([("pong", .bool(true))]).encoded()
-        case "describe": return describe().encoded()
-        case "metrics": return JSONValue.object([("text", .string(ZhibiaoMetrics.exposition()))]).encoded()
-        default: break
+        let query: @Sendable (ReportQueries, Params) async throws -> JSONValue
+        switch spec.handler {
+        case .server(let answer): return answer(self).encoded()
+        case .query(let handler): query = handler
         }
         let (generation, consolidatedAsOf) = try await freshness.current()
         let key = spec.name + "?" + params.canonical
@@ -86,7 +84,7 @@ struct RequestDispatcher: Sendable {
         }
         ReportMetrics.cacheMisses.increment()
         let asOf = spec.consolidated ? consolidatedAsOf : Self.timestamp(Date())
-        let body = try await queries.addingDisplayForms(spec.name, to: try await run(spec.name, params))
+        let body = try await queries.addingDisplayForms(spec.name, to: try await query(queries, params))
         var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
         if case .object(let fields) = body { members += fields } else { members.append(("value", body)) }
         let encoded = JSONValue.object(members).encoded()
@@ -98,22 +96,6 @@ struct RequestDispatcher: Sendable {
         }
         await freshness.store(key, encoded, generation: generation)
         return encoded
-    }
-
-    private func run(_ method: String, _ params: Params) async throws -> JSONValue {
-        switch method {
-        case "regions": try await queries.regions(params)
-        case "indicators": try await queries.indicators(params)
-        case "facts": try await queries.facts(params)
-        case "series": try await queries.series(params)
-        case "compare": try await queries.compare(params)
-        case "targets": try await queries.targets(params)
-        case "summary": try await queries.summary(params)
-        case "documents": try await queries.documents(params)
-        case "document": try await queries.document(params)
-        case "explain": try await queries.explain(params)
-        default: throw RPCError(code: .methodNotFound, message: "unknown method \(method.debugDescription)")
-        }
     }
 
     func describe() -> JSONValue {
