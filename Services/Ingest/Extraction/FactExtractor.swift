@@ -86,6 +86,9 @@ struct FactExtractor: Sendable {
                     var d = sentenceDrafts[k]
                     let q = d.quantity
                     d.year = years.year(at: q.numberStart, localFrom: d.evidence.lowerBound) ?? fallbackYear
+                    if d.indicator != nil, isNoYearsFigure(s, sentence: sentence, figure: q.start, years: years) {
+                        d.indicator = nil
+                    }
                     d.kind = kinds.kind(
                         s, sentenceUpToFigure: paragraph.statementStart..<q.start, position: q.start, year: d.year,
                         plans: plans, documentYear: documentYear)
@@ -145,6 +148,15 @@ struct FactExtractor: Sendable {
 
     /// The clauses of a figure's sentence, for its place: where its own starts, where the first ends, and the
     /// starts of those in between.
+    /// A figure that is no year's value of its indicator: a projection ("建成后…可实现产值5亿元") before it in its
+    /// sentence, or, in an article about a multi-year span, a sum over it ("五年共实施…") before it in its clause.
+    func isNoYearsFigure(_ s: [UInt32], sentence: Range<Int>, figure: Int, years: YearResolver) -> Bool {
+        let words = reader.words
+        if words.projection.occurs(s, in: sentence.lowerBound..<figure) { return true }
+        guard years.spanYears != nil else { return false }
+        return words.spanSum.occurs(s, in: clauses(s, sentence, figure: figure).figureStart..<figure)
+    }
+
     func clauses(_ s: [UInt32], _ sentence: Range<Int>, figure: Int) -> RegionResolver.SentenceClauses {
         let delimiters = reader.words.clauseDelimiters
         var starts = [sentence.lowerBound]

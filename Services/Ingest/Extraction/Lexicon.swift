@@ -29,6 +29,8 @@ public struct Lexicon: Sendable {
         case targetAfterYao = "target.after_yao"
         case targetFalseFriend = "target.false_friend"
         case estimateMarker = "estimate.marker"
+        case projectionMarker = "projection.marker"
+        case spanSum = "span.sum"
         case planOpener = "plan.opener"
         case sectionPlan = "section.plan"
         case sectionReview = "section.review"

@@ -24,6 +24,10 @@ struct SentenceWords: Sendable {
     /// may be to give its count's investment ("、吸金超", "力争年内投资总规模突破"; not "实现产业投资").
     let investmentPhrase: PhraseList
     let investmentSuffixes: [String]
+    /// What a place will have once a project is done: no actual, no goal.
+    let projection: PhraseList
+    /// A sum over a multi-year span, in an article about one.
+    let spanSum: PhraseList
     let respectively: PhraseList
     let each: PhraseList
     let listSeparators: PhraseList
@@ -50,6 +54,8 @@ struct SentenceWords: Sendable {
         investmentPhrase = investment + lexicon[.levelFiller] + lexicon[.qualifierPrefix] + lexicon[.targetMarker]
             + lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.quantityThresholdNoun]
         investmentSuffixes = lexicon[.investmentSuffix].phrases.map { String(scalarValues: $0.scalars) }
+        projection = lexicon[.projectionMarker]
+        spanSum = lexicon[.spanSum]
         respectively = lexicon[.listRespectively]
         each = lexicon[.listEach]
         listSeparators = lexicon[.listSeparator]
