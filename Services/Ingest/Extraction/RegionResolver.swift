@@ -143,6 +143,9 @@ struct RegionResolver: Sendable {
             } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound) {
                 if let word, word <= pattern.range.lowerBound { continue }
                 found.append(pattern)
+            } else if let renamed = renamedCounty(s, at: i, gazetteer: gazetteer) {
+                if let word, word <= renamed.range.lowerBound { continue }
+                found.append(renamed)
             }
         }
         // A headline like "昆山:…" names a place without its suffix.
@@ -344,6 +347,27 @@ struct RegionResolver: Sendable {
             )
         }
         return nil
+    }
+
+    /// The suffixes of a county-level name, which a place keeps or changes when it is reorganized (撤县设区: 栾城县
+    /// became 栾城区; 撤县设市).
+    static let countySuffixes = ScalarSet(["县", "市", "区", "旗"].map { $0.scalarValues[0] })
+
+    /// A county under the name it had before a reorganization ("栾城县" in an older report, 栾城区 in the gazetteer):
+    /// the short name of exactly one county-level entry, then another county suffix. It keeps the name as written,
+    /// with the entry's code and parents.
+    static func renamedCounty(_ s: [UInt32], at i: Int, gazetteer: Gazetteer) -> Found? {
+        guard countySuffixes.contains(s[i]), i >= 2,
+            let match = gazetteer.shortNames.longestName(in: s, endingAt: i - 1, lowerBound: max(0, i - 5), in: gazetteer),
+            i - match.start >= 2
+        else { return nil }
+        let counties = match.entries.filter { gazetteer.entries[Int($0)].level == .county }
+        guard counties.count == 1, let entry = counties.first else { return nil }
+        let written = String(scalarValues: s[match.start...i])
+        return (
+            match.start..<(i + 1), [entry],
+            Region(name: written, code: gazetteer.codeString(Int(entry)), level: .county, entry: entry)
+        )
     }
 
     static let headlineSuffixes = ["市", "县", "区"].map(\.scalarValues)
