@@ -76,9 +76,11 @@ struct DocumentLayout: Sendable {
     }
 
     private mutating func findArticles(_ s: [UInt32]) {
+        // A newspaper page: several of its own datelines, or one under a page mark ("第二版") near the top.
         let datelines = lines.filter { Self.isNewspaperDateline(s, $0.range) }.count
+        let pageMark = lines.prefix(Self.mastheadLines).contains { $0.isHeading && Self.hasPageMark(s, $0.range) }
         var starts = [0]
-        if datelines >= 2 {
+        if datelines >= 2 || (datelines == 1 && pageMark) {
             var k = 1
             while k < lines.count {
                 // A run of headings followed by body text opens a new article.
@@ -116,6 +118,14 @@ struct DocumentLayout: Sendable {
                 && !r.contains { DocumentDate.date(s, at: $0, end: r.upperBound, shortYear: false) != nil }
         }
         return eligible.first { Self.trimmed(s, lines[$0].range).count >= Self.titleMinimum } ?? eligible.first
+    }
+
+    /// How many lines from the top a newspaper's masthead and page mark may take.
+    static let mastheadLines = 3
+
+    /// "第二版", "第A03版": 第, then within a few characters 版.
+    static func hasPageMark(_ s: [UInt32], _ range: Range<Int>) -> Bool {
+        range.contains { i in s[i] == Scalar.ordinal && s[(i + 1)..<min(range.upperBound, i + 6)].contains(edition) }
     }
 
     /// A kicker ("上街区：") is shorter than a headline: the first eligible line this long is the title.
@@ -183,6 +193,21 @@ struct DocumentLayout: Sendable {
         }
         return nil
     }
+
+    /// The dateline alone at the start of its line: through its 讯 or 电 and the bracket right after it
+    /// ("本报讯(记者 李明)"), without the body that follows on the same line.
+    static func datelineRange(_ s: [UInt32], _ range: Range<Int>) -> Range<Int>? {
+        guard var end = datelineEnd(s, range) else { return nil }
+        if end < range.upperBound, s[end] == Scalar.openParen,
+            let close = s[end..<min(range.upperBound, end + bracketReach)].firstIndex(of: Scalar.closeParen)
+        {
+            end = close + 1
+        }
+        return trimmed(s, range).lowerBound..<end
+    }
+
+    /// How far a dateline's bracket (the reporters' names) may run.
+    static let bracketReach = 40
 
     /// Whether `range` lies in the dateline of its line (the place a report was filed from: "本报深圳专电").
     func isInDateline(_ range: Range<Int>, _ s: [UInt32]) -> Bool {

@@ -47,10 +47,12 @@ struct FactExtractor: Sendable {
         var seen: [FactKey: Range<Int>] = [:]
         var sentenceIndex = 0
         var figures = 0
+        // An article that names no place of its own ("农民收入持续增长" on a county paper's page) is about the page's.
+        let pageSubject = layout.articles.count > 1 ? regions.subject(of: 0..<s.count, in: s) : nil
         for (ordinal, article) in layout.articles.enumerated() {
             let years = YearResolver(
                 s, article: article.range, layout: layout, documentYear: documentYear, words: yearWords)
-            let subject = regions.subject(of: article.range, in: s)
+            let subject = regions.subject(of: article.range, in: s) ?? pageSubject
             let fallbackYear = documentYear ?? years.firstContextYear
             let plans = kinds.plans(s, article: article.range, layout: layout) { position in
                 years.year(at: position, localFrom: position) ?? fallbackYear
@@ -294,7 +296,9 @@ struct FactExtractor: Sendable {
         }
         return ExtractedArticle(
             ordinal: ordinal, span: norm.originalRange(article.range), title: lineText(article.titleLine),
-            dateline: lineText(article.datelineLine), subject: subject.map { RegionReference(name: $0.name, code: $0.code) },
+            dateline: article.datelineLine.flatMap { DocumentLayout.datelineRange(prepared.scalars, prepared.layout.lines[$0].range) }
+                .map { norm.originalString(norm.originalRange($0)) },
+            subject: subject.map { RegionReference(name: $0.name, code: $0.code) },
             year: year, setsTargets: setsTargets)
     }
 
