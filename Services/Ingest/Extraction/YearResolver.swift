@@ -73,6 +73,14 @@ struct YearResolver: Sendable {
         let end = article.upperBound
         while i < end {
             if ChineseNumber.isDigit(s[i]) || ChineseNumber.yearDigit(s[i]) != nil, let year = Self.writtenYear(s, at: i, end: end) {
+                // A dated header line ("2023年3月20日" under a communiqué's title): the document's date, which the
+                // figures fall back to anyway, not the year they are of.
+                if layout.line(containing: i)?.isHeading == true,
+                    DocumentDate.date(s, at: i, end: lineEnd(i), shortYear: false) != nil
+                {
+                    i += 5
+                    continue
+                }
                 addWritten(s, at: i, length: 5, year: year, article: article, words: words, sentenceEnd: sentenceEnd(i))
                 i += 5
                 continue
