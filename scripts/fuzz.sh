@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 trap 'echo "fuzz: line $LINENO failed (exit $?): $BASH_COMMAND" >&2' ERR
 seconds=${1:-60}
 # FUZZ_SEED=N makes a run repeatable (CI uses a fixed one: what it explores, a developer reproduces); 0 is random.
-seed=${FUZZ_SEED:-0}
+fuzz_seed=${FUZZ_SEED:-0}
 # Swift's own crash handler keeps SIGILL/SIGTRAP (libFuzzer does not replace a handler it finds), and its
 # swift-backtrace helper hangs on a fuzzer binary: a Swift trap then never ends the run (a CI run waited 80 minutes).
 # Off, the trap reaches libFuzzer, which saves the input and exits at once.
@@ -32,12 +32,12 @@ build() {
 # run NAME FUZZER CORPUS MAX_LEN: one target for $seconds; fails on a saved input or a fuzzer that did not run.
 run() {
     local name=$1 fuzzer=$2 corpus=$3 max_len=$4 status=0
-    echo "fuzz: $name, $seconds s on $(find "$corpus" -type f | wc -l) corpus inputs (seed $seed)"
+    echo "fuzz: $name, $seconds s on $(find "$corpus" -type f | wc -l) corpus inputs (seed $fuzz_seed)"
     # libFuzzer's own exit code decides (a crash, a leak, running out of memory, or not starting at all), and so do
     # the inputs it saves. Its output goes to a file, not a pipe, so that nothing it leaves behind holds a reader
     # open; `timeout` bounds the run whatever happens (the corpus is read before -max_total_time starts counting).
     timeout --kill-after=10 $((seconds * 3 + 120)) \
-        "$fuzzer" "$corpus" -seed="$seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
+        "$fuzzer" "$corpus" -seed="$fuzz_seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
         -artifact_prefix="fuzz-artifacts/$name-" -print_final_stats=1 >"$scratch/last-$name.log" 2>&1 || status=$?
     grep -E "INITED|DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" \
         "$scratch/last-$name.log" || true
