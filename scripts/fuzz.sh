@@ -37,8 +37,8 @@ run() {
     # the inputs it saves. Its output goes to a file, not a pipe, so that nothing it leaves behind holds a reader
     # open; `timeout` bounds the run whatever happens (the corpus is read before -max_total_time starts counting).
     timeout --kill-after=10 $((seconds * 3 + 120)) \
-        "$fuzzer" "$corpus" -seed="$fuzz_seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 -max_len="$max_len" \
-        -artifact_prefix="fuzz-artifacts/$name-" -print_final_stats=1 >"$scratch/last-$name.log" 2>&1 || status=$?
+        "$fuzzer" "$corpus" -seed="$fuzz_seed" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+        -max_len="$max_len" -artifact_prefix="fuzz-artifacts/$name-" -print_final_stats=1 >"$scratch/last-$name.log" 2>&1 || status=$?
     grep -E "INITED|DONE|stat::number_of_executed_units|stat::peak_rss|ERROR|SUMMARY|Test unit written" \
         "$scratch/last-$name.log" || true
     local saved
