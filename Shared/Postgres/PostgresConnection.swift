@@ -206,6 +206,18 @@ public final class PostgresConnection: @unchecked Sendable {
 
     // MARK: Async bridge
 
+    /// Connects from async code: connecting blocks on the network, so it happens on a dispatch thread, never on one
+    /// of Swift's cooperative threads.
+    public static func connect(_ target: ConnectionTarget, sessionSetup: String? = nil) async throws
+        -> PostgresConnection
+    {
+        try await withCheckedThrowingContinuation { continuation in
+            DispatchQueue.global().async {
+                continuation.resume(with: Result { try PostgresConnection(target, sessionSetup: sessionSetup) })
+            }
+        }
+    }
+
     /// Runs blocking work with this connection on its own serial queue, so that waiting on the server never
     /// occupies one of Swift's cooperative threads.
     public func run<T: Sendable>(_ body: @escaping @Sendable (PostgresConnection) throws -> T) async throws -> T {

@@ -52,7 +52,7 @@ public actor PostgresPool {
         if opened < maxConnections {
             opened += 1
             do {
-                return try await Self.connect(target, sessionSetup: sessionSetup)
+                return try await PostgresConnection.connect(target, sessionSetup: sessionSetup)
             } catch {
                 opened -= 1
                 throw error
@@ -69,12 +69,4 @@ public actor PostgresPool {
         }
     }
 
-    /// Connecting blocks on the network: do it on a dispatch thread, not on the actor's executor.
-    private static func connect(_ target: ConnectionTarget, sessionSetup: String?) async throws -> PostgresConnection {
-        try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try PostgresConnection(target, sessionSetup: sessionSetup) })
-            }
-        }
-    }
 }

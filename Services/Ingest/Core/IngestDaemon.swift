@@ -81,13 +81,7 @@ public struct IngestDaemon: Service {
     static func connectAll(_ target: ConnectionTarget, count: Int) async throws -> [PostgresConnection] {
         try await withThrowingTaskGroup(of: PostgresConnection.self) { group in
             for _ in 0..<count {
-                group.addTask {
-                    try await withCheckedThrowingContinuation { continuation in
-                        DispatchQueue.global().async {
-                            continuation.resume(with: Result { try PostgresConnection(target) })
-                        }
-                    }
-                }
+                group.addTask { try await PostgresConnection.connect(target) }
             }
             return try await group.reduce(into: []) { $0.append($1) }
         }

@@ -26,12 +26,6 @@ final class MaintenanceConnection: Sendable {
 
     /// A new connection for the listener (connecting blocks, so it happens off the cooperative pool).
     func listenerConnection() async throws -> PostgresConnection {
-        let target = self.target
-        let setup = self.sessionSetup
-        return try await withCheckedThrowingContinuation { continuation in
-            DispatchQueue.global().async {
-                continuation.resume(with: Result { try PostgresConnection(target, sessionSetup: setup) })
-            }
-        }
+        try await PostgresConnection.connect(target, sessionSetup: sessionSetup)
     }
 }
