@@ -205,7 +205,8 @@ let package = Package(
                 "ZhibiaoReporting", "ZhibiaoRendering", "ZhibiaoProtocol", "ZhibiaoTestSupport", "ZhibiaoPostgres",
                 "ZhibiaoSchema", .product(name: "NIOCore", package: "swift-nio"),
             ],
-            path: "Tests/ReportingTests"
+            path: "Tests/ReportingTests",
+            exclude: ["Golden"]
         ),
     ]
 )

@@ -70,7 +70,7 @@ ingest_load=$load_average
     > "$work/sizes.txt"
 facts=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.facts")
 documents=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.documents")
-columns="document_id, article, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence"
+columns="document_id, article, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence, evidence_offset, span_start, span_end, sentence_ordinal"
 "${psql_[@]}" -c "\\copy (SELECT $columns FROM zhibiao.facts) TO '$work/facts.copy'"
 printf 'BEGIN;\n\\copy zhibiao.facts (%s) FROM %s\nROLLBACK;\n' "$columns" "'$work/facts.copy'" > "$work/copy.sql"
 t0=$(now); "${psql_[@]}" -f "$work/copy.sql"; copy_s=$(elapsed "$t0" "$(now)")
