@@ -57,6 +57,14 @@ struct SeedsIngestTests {
             FROM reporting.facts f JOIN zhibiao.documents d ON d.id = f.document_id
             """)
         #expect(evidenceMatches)
+        // The seeds are UTF-8: their bytes are their text's, stored once (`raw` NULL), and given back whole.
+        let bytesKept: String = try fixture.scalar(
+            """
+            SELECT count(*) FILTER (WHERE d.raw IS NULL) || ' '
+                   || count(*) FILTER (WHERE coalesce(d.raw, convert_to(d.text, 'UTF8')) = q.bytes)
+            FROM zhibiao.documents d JOIN zhibiao.ingest_queue q ON q.document_id = d.id
+            """)
+        #expect(bytesKept == "5 5")
         // Every place is stored with its parents up to the province, so the region tree has no orphan.
         let orphans: Int = try fixture.scalar(
             "SELECT count(*) FROM zhibiao.regions WHERE (parent_code IS NULL) <> (level = 'province')")

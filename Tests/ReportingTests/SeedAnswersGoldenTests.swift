@@ -27,8 +27,14 @@ struct SeedAnswersGoldenTests {
         defer { database.drop() }
         let source = try seeded.connect()
         let target = try database.connect()
-        // Each table's rows as JSON, into the columns the table had then; facts with the prose `reporting.facts` serves.
-        for (table, rows) in [("indicators", "zhibiao.indicators"), ("documents", "zhibiao.documents"),
+        // Each table's rows as JSON, into the columns the table had then: facts with the prose `reporting.facts`
+        // serves, documents with their bytes.
+        let documents = """
+            (SELECT id, sha256, source_name, coalesce(raw, convert_to(text, 'UTF8')) AS raw, text, encoding,
+                    source_url, published_on, region_hint, received_at, parsed_at, parser_version
+             FROM zhibiao.documents)
+            """
+        for (table, rows) in [("indicators", "zhibiao.indicators"), ("documents", documents),
                               ("regions", "zhibiao.regions"), ("articles", "zhibiao.articles"),
                               ("facts", "reporting.facts")] {
             let json = try source.query("SELECT coalesce(json_agg(t), '[]')::text FROM \(rows) t").first!

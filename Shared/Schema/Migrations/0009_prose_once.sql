@@ -9,6 +9,7 @@
 --   - `evidence`: NULL, except for a fact whose evidence is not such a substring of its sentence, which keeps it whole.
 -- The sentence is not cut out of `documents.text` instead: that text is TOASTed (LZ4), and every fact read would
 -- fetch and decompress its whole document. `reporting.facts` serves `sentence` and `evidence` exactly as before.
+-- And a UTF-8 report's bytes are no longer stored a second time beside its text (4.). Measured in docs/ingest.md.
 
 -- 1. The sentences. No foreign key to documents: a key checks each row inserted (see 0004); the writers delete a
 -- document's sentences with its facts (a reparse), and the trigger below when a document is deleted.
@@ -213,3 +214,9 @@ LEFT JOIN indicators i ON i.region_code = s.region_code AND i.year = s.year;
 
 GRANT SELECT ON reporting.facts, reporting.consolidated, reporting.series, reporting.targets, reporting.summary
     TO zhibiao_reporting;
+
+-- 4. A report's bytes once. Most reports are UTF-8 without a byte order mark or a CR: their bytes are exactly their
+-- text's, and were stored twice (`raw` and `text`, each compressed in TOAST: a third of a document's WAL). `raw` is
+-- now NULL when it equals convert_to(text, 'UTF8'); readers take coalesce(raw, convert_to(text, 'UTF8')).
+ALTER TABLE zhibiao.documents ALTER COLUMN raw DROP NOT NULL;
+UPDATE zhibiao.documents SET raw = NULL WHERE raw = convert_to(text, 'UTF8');
