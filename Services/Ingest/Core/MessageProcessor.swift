@@ -6,10 +6,10 @@ import ZhibiaoPostgres
 ///
 /// One transaction completes what one claim took: a message that is being retried or taken over alone, or up to
 /// `batchSize` messages never attempted before (see `IngestQueue.claimSQL`). The transaction locks the message rows
-/// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles
-/// and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in seven
-/// round trips after the claim's whatever the batch's size (BEGIN, lock, documents, articles, COPY of the facts in
-/// two, COMMIT).
+/// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles,
+/// sentences and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in
+/// nine round trips after the claim's whatever the batch's size (BEGIN, lock, documents, articles, COPY of the
+/// sentences in two, COPY of the facts in two, COMMIT).
 ///
 /// - A worker that dies rolls the transaction back; its messages are still `running` with their attempt counted,
 ///   and the next claims take them over, one at a time, after the short grace.
