@@ -220,9 +220,10 @@ let package = Package(
             name: "ReportingTests",
             dependencies: [
                 "ZhibiaoReporting", "ZhibiaoRendering", "ZhibiaoProtocol", "ZhibiaoTestSupport", "ZhibiaoPostgres",
-                .product(name: "NIOCore", package: "swift-nio"),
+                "ZhibiaoSchema", .product(name: "NIOCore", package: "swift-nio"),
             ],
-            path: "Tests/ReportingTests"
+            path: "Tests/ReportingTests",
+            exclude: ["Golden"]
         ),
     ]
 )

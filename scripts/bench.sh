@@ -5,7 +5,10 @@
 #            gazetteer + taxonomy load time, peak RSS for one 10 MB input
 #   ingest   2,000 documents (the seeds with varied figures) through the queue: documents/s and facts/s of
 #            `serve --once` (defaults, and one worker with one message per transaction), against `parse` alone on the
-#            same files and a raw COPY of the same fact rows
+#            same files and a raw COPY of the same fact rows; WAL bytes per document written by that `serve --once`
+#            (after a CHECKPOINT, so full-page images count alike) and the stored bytes per document and per fact;
+#            the CPU seconds of each (parse: the process; ingest: the daemon and the PostgreSQL backends it used),
+#            which other work on the machine changes far less than the elapsed times
 #   query    `series` over the socket at 1/16/64 connections (median of 3 runs) against pgbench running the
 #            same SQL over the same PostgreSQL socket; the daemons' peak memory
 set -euo pipefail
@@ -41,23 +44,45 @@ taskset -c 0 "$bin/zhibiao-bench" parse seeds/*.txt --corpus-bytes 10000000 --ru
 
 echo "bench: ingest ($DOCUMENTS documents)" >&2
 python3 scripts/make_documents.py "$work/docs" "$DOCUMENTS"
-t0=$(now); "$bin/zhibiao-ingest" parse "$work"/docs/*.txt > "$work/parsed.jsonl"; parse_s=$(elapsed "$t0" "$(now)")
-# ingest SECONDS_VAR SERVE-OPTIONS...: a fresh database, the documents submitted, then timed `serve --once`.
+t0=$(now)
+/usr/bin/time -f '%U %S' -o "$work/parse.cpu" "$bin/zhibiao-ingest" parse "$work"/docs/*.txt > "$work/parsed.jsonl"
+parse_s=$(elapsed "$t0" "$(now)")
+# CPU seconds of the server's exited backends: the postmaster's reaped children (utime and stime of /proc/PID/stat).
+backends_cpu() {
+    awk -v hz="$(getconf CLK_TCK)" '{ print ($16 + $17) / hz }' "/proc/$(head -n 1 "$work/pg/postmaster.pid")/stat"
+}
+# ingest SECONDS_VAR WAL_VAR SERVE-OPTIONS...: a fresh database, the documents submitted, then timed `serve --once`,
+# with the WAL it wrote (bytes) and the machine's load average when it ended (`uptime`: other work skews the time,
+# not the bytes).
 ingest() {
     psql -X -q -h "$work/sock" -U postgres -d postgres -c "DROP DATABASE IF EXISTS zhibiao" -c "CREATE DATABASE zhibiao"
     "$bin/zhibiao-ingest" migrate >/dev/null
     t0=$(now); "$bin/zhibiao-ingest" submit "$work/docs" >/dev/null; submit_s=$(elapsed "$t0" "$(now)")
+    "${psql_[@]}" -c "CHECKPOINT"
+    lsn=$("${psql_[@]}" -tAc "SELECT pg_current_wal_lsn()")
+    backends_before=$(backends_cpu)
     t0=$(now)
-    /usr/bin/time -f '%M' -o "$work/ingest.maxrss" "$bin/zhibiao-ingest" serve --once "${@:2}" >/dev/null 2>&1
+    /usr/bin/time -f '%M %U %S' -o "$work/ingest.time" "$bin/zhibiao-ingest" serve --once "${@:3}" >/dev/null 2>&1
     printf -v "$1" '%s' "$(elapsed "$t0" "$(now)")"
+    printf -v "$2" '%s' "$("${psql_[@]}" -tAc "SELECT pg_wal_lsn_diff(pg_current_wal_lsn(), '$lsn')::bigint")"
+    load_average=$(cut -d ' ' -f 1 /proc/loadavg)
+    sleep 0.5  # the daemon's backends end as it disconnects; the postmaster counts them once it has reaped them
+    backends_s=$(python3 -c "print(round($(backends_cpu) - $backends_before, 2))")
 }
 # One transaction per message on one worker first (the strictest setting), then the defaults (2 workers, batches of
 # up to 16 fresh messages) whose database the rest of the bench uses.
-ingest strict_s --workers 1 --batch-size 1
-ingest ingest_s
+ingest strict_s strict_wal --workers 1 --batch-size 1
+ingest ingest_s ingest_wal
+ingest_load=$load_average
+ingest_backends_s=$backends_s
+# Bytes stored per table (heap, TOAST and indexes) after the default run: the tables a fact's row and prose live in.
+"${psql_[@]}" -tAc "SELECT c.relname || ' ' || pg_total_relation_size(c.oid) FROM pg_class c
+    JOIN pg_namespace n ON n.oid = c.relnamespace
+    WHERE n.nspname = 'zhibiao' AND c.relname IN ('documents', 'articles', 'sentences', 'facts') ORDER BY 1" \
+    > "$work/sizes.txt"
 facts=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.facts")
 documents=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.documents")
-columns="document_id, article, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class, qualifier, growth_pct, evidence, span_start, span_end, sentence"
+columns="document_id, article, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence, evidence_offset, span_start, span_end, sentence_ordinal"
 "${psql_[@]}" -c "\\copy (SELECT $columns FROM zhibiao.facts) TO '$work/facts.copy'"
 printf 'BEGIN;\n\\copy zhibiao.facts (%s) FROM %s\nROLLBACK;\n' "$columns" "'$work/facts.copy'" > "$work/copy.sql"
 t0=$(now); "${psql_[@]}" -f "$work/copy.sql"; copy_s=$(elapsed "$t0" "$(now)")
@@ -114,6 +139,9 @@ med = statistics.median
 facts, documents = int("$facts"), int("$documents")
 parse_s, ingest_s, copy_s, submit_s = float("$parse_s"), float("$ingest_s"), float("$copy_s"), float("$submit_s")
 strict_s = float("$strict_s")
+daemon = (work / "ingest.time").read_text().split()[-3:]
+parse_cpu = sum(float(x) for x in (work / "parse.cpu").read_text().split()[-2:])
+sizes = {name: int(size) for name, size in (line.split() for line in (work / "sizes.txt").read_text().split("\n") if line)}
 query = {}
 for c in (1, 16, 64):
     runs = [r for r in load if r["connections"] == c]
@@ -136,7 +164,15 @@ result = {
         "one_per_transaction_1_worker_s": strict_s, "one_per_transaction_1_worker_documents_per_s": documents / strict_s,
         "ratio_one_per_transaction_1_worker_vs_parse": parse_s / strict_s,
         "raw_copy_s": copy_s, "raw_copy_rows_per_s": facts / copy_s,
-        "daemon_peak_rss_mb": int((work / "ingest.maxrss").read_text().split()[-1]) / 1024,
+        "daemon_peak_rss_mb": int(daemon[0]) / 1024,
+        "parse_only_cpu_s": parse_cpu, "daemon_cpu_s": float(daemon[1]) + float(daemon[2]),
+        "backends_cpu_s": float("$ingest_backends_s"),
+        "load_average_1min": float("$ingest_load"),
+        "wal_bytes": int("$ingest_wal"), "wal_bytes_per_document": int("$ingest_wal") / documents,
+        "wal_bytes_per_fact": int("$ingest_wal") / facts,
+        "one_per_transaction_1_worker_wal_bytes_per_document": int("$strict_wal") / documents,
+        "stored_bytes": sizes, "stored_bytes_per_document": sum(sizes.values()) / documents,
+        "fact_bytes_per_fact": (sizes["facts"] + sizes.get("sentences", 0)) / facts,
     },
     "query": {str(c): v for c, v in query.items()},
     "report_daemon_peak_rss_mb": int("$report_hwm_kb") / 1024,
@@ -150,7 +186,11 @@ rows = [
     ("parse", "peak RSS, 10 MB input", f"{parse['peak_resident_mb']:.0f} MB"),
     ("ingest", f"{documents} docs through the queue", f"{i['documents_per_s']:.0f} docs/s, {i['facts_per_s']:.0f} facts/s ({facts} facts; 2 workers, batches of 16)"),
     ("ingest", "parse only, same docs", f"{i['parse_only_documents_per_s']:.0f} docs/s"),
-    ("ingest", "ingest / parse-only", f"{100*i['ratio_ingest_vs_parse']:.0f} %"),
+    ("ingest", "ingest / parse-only", f"{100*i['ratio_ingest_vs_parse']:.0f} % (load average {i['load_average_1min']:.2f})"),
+    ("ingest", "WAL bytes per document", f"{i['wal_bytes_per_document']:,.0f} ({i['wal_bytes_per_fact']:,.0f} per fact; 1 message per transaction: {i['one_per_transaction_1_worker_wal_bytes_per_document']:,.0f})"),
+    ("ingest", "stored bytes per document", f"{i['stored_bytes_per_document']:,.0f} (" + ", ".join(f"{name} {size / documents:,.0f}" for name, size in sorted(sizes.items())) + ")"),
+    ("ingest", "fact bytes per fact", f"{i['fact_bytes_per_fact']:,.0f} (facts and sentences: heap, TOAST, indexes)"),
+    ("ingest", "CPU: parse only / ingest", f"{i['parse_only_cpu_s']:.2f} s / {i['daemon_cpu_s'] + i['backends_cpu_s']:.2f} s (daemon {i['daemon_cpu_s']:.2f} s, PostgreSQL backends {i['backends_cpu_s']:.2f} s; on 2 idle cores: {100 * i['parse_only_cpu_s'] / ((i['daemon_cpu_s'] + i['backends_cpu_s']) / 2):.0f} % at best)"),
     ("ingest", "1 worker, 1 message per transaction", f"{i['one_per_transaction_1_worker_documents_per_s']:.0f} docs/s ({100*i['ratio_one_per_transaction_1_worker_vs_parse']:.0f} % of parse-only)"),
     ("ingest", "raw COPY of the fact rows", f"{i['raw_copy_rows_per_s']:.0f} rows/s"),
     ("ingest", "daemon peak RSS", f"{i['daemon_peak_rss_mb']:.0f} MB"),

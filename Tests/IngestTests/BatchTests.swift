@@ -62,14 +62,22 @@ struct BatchTests {
     }
 }
 
-/// Facts whose article or region does not exist: none may, though fact rows are no longer checked one by one
-/// (migration 0004).
+/// Facts whose article, region or sentence does not exist, and sentences without their document: none may, though
+/// these rows are not checked one by one (migrations 0004 and 0009).
 func danglingFactReferences(on connection: PostgresConnection) throws -> Int {
     try connection.query(
         """
         SELECT count(*) FROM zhibiao.facts f
         WHERE NOT EXISTS (SELECT 1 FROM zhibiao.articles a WHERE a.document_id = f.document_id AND a.ordinal = f.article)
            OR (f.region_code IS NOT NULL AND NOT EXISTS (SELECT 1 FROM zhibiao.regions r WHERE r.code = f.region_code))
+           OR NOT EXISTS (SELECT 1 FROM zhibiao.sentences s
+                          WHERE s.document_id = f.document_id AND s.ordinal = f.sentence_ordinal)
         """
     ).first!.decode(Int.self, at: 0)
+        + connection.query(
+            """
+            SELECT count(*) FROM zhibiao.sentences s
+            WHERE NOT EXISTS (SELECT 1 FROM zhibiao.documents d WHERE d.id = s.document_id)
+            """
+        ).first!.decode(Int.self, at: 0)
 }

@@ -70,6 +70,36 @@ struct DocumentModelTests {
         #expect(try fixture.scalar("SELECT count(DISTINCT document_id) FROM zhibiao.facts", Int.self) == 2)
     }
 
+    /// A report's bytes are stored beside its text only when they are not the text's UTF-8 (migration 0009), and a
+    /// reparse reads the document from them either way.
+    @Test func bytesOtherThanTheTextsAreKeptAndReparsedFrom() throws {
+        let fixture = try IngestFixture()
+        defer { fixture.drop() }
+        let utf8 = try Self.seed("000_3b6c502861b3ad01.txt")
+        let gb18030 = try Self.gb18030WithCRLF(
+            String(decoding: try Self.seed("001_af40570d3b12d874.txt"), as: UTF8.self))
+        let folder = NSTemporaryDirectory() + "zhibiao-bytes-" + UUID().uuidString.prefix(8)
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        try Data(utf8).write(to: URL(fileURLWithPath: folder + "/a-utf8.txt"))
+        try Data(gb18030).write(to: URL(fileURLWithPath: folder + "/b-gb18030.txt"))
+        #expect(try fixture.run(["submit", folder]).exitCode == 0)
+        #expect(try fixture.run(["serve", "--once"]).exitCode == 0)
+        let stored = """
+            SELECT string_agg(d.source_name || ' ' || (d.raw IS NULL) || ' '
+                                  || (coalesce(d.raw, convert_to(d.text, 'UTF8')) = q.bytes),
+                              ', ' ORDER BY d.source_name)
+                   || ' ' || (SELECT count(*) FROM zhibiao.facts)
+            FROM zhibiao.documents d JOIN zhibiao.ingest_queue q ON q.document_id = d.id
+            """
+        let facts: Int = try fixture.scalar("SELECT count(*) FROM zhibiao.facts")
+        #expect(facts > 20)
+        #expect(try fixture.scalar(stored, String.self) == "a-utf8.txt true true, b-gb18030.txt false true \(facts)")
+        let reparsed = try fixture.run(["reparse", "--all"])
+        #expect(reparsed.stdout.contains("reparsed 2 documents (\(facts) facts), failed 0"), "\(reparsed.stdout)")
+        #expect(try fixture.scalar(stored, String.self) == "a-utf8.txt true true, b-gb18030.txt false true \(facts)")
+    }
+
     @Test func reparseBringsAVersion1DocumentUpToTheModel() throws {
         // The schema parser version 1 wrote into, with a document stored as it stored them: regions without parents
         // (the text's names, levels guessed from the codes), articles without titles, facts without measure — and the

@@ -26,6 +26,7 @@ struct IngestLoginTests {
             "CREATE TEMP TABLE mine (x int)", "SELECT pg_notify('zhibiao_facts', 'forged')", "SELECT lo_create(0)",
             "CREATE TABLE zhibiao.mine (x int)", "DELETE FROM zhibiao.documents", "DELETE FROM zhibiao.ingest_queue",
             "UPDATE zhibiao.facts SET label = label", "UPDATE zhibiao.articles SET title = title",
+            "UPDATE zhibiao.sentences SET text = text",
             "UPDATE zhibiao.regions SET code = code", "DELETE FROM zhibiao.regions",
             "INSERT INTO zhibiao.schema_migrations VALUES (99, 'forged', 'x')",
             "DELETE FROM zhibiao.schema_migrations", "UPDATE zhibiao.reporting_refreshes SET refreshed_at = now()",
@@ -62,7 +63,7 @@ struct IngestLoginTests {
             "articles DELETE,INSERT,SELECT", "documents INSERT,SELECT,UPDATE", "facts DELETE,INSERT,SELECT",
             "indicators INSERT,SELECT,UPDATE", "ingest_daemons DELETE,INSERT,SELECT,UPDATE",
             "ingest_queue INSERT,SELECT,UPDATE", "regions INSERT,SELECT",
-            "schema_migrations SELECT",
+            "schema_migrations SELECT", "sentences DELETE,INSERT,SELECT",
         ])
         let regionColumns = try admin.query(
             """

@@ -12,10 +12,9 @@ struct SeedsIngestTests {
     static func storedFactLines(_ connection: PostgresConnection) throws -> [String] {
         try connection.query(
             """
-            SELECT d.source_name, f.region, f.region_code, f.year, f.kind, f.indicator, f.label, f.value, f.unit,
-                   f.base_value, f.unit_class, f.qualifier, f.growth_pct, f.evidence, f.span_start, f.span_end,
-                   f.sentence, f.article, f.measure
-            FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id ORDER BY f.id
+            SELECT doc, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class,
+                   qualifier, growth_pct, evidence, span_start, span_end, sentence, article, measure
+            FROM reporting.facts ORDER BY id
             """
         ).map { row in
             JSONLine.fact(
@@ -55,9 +54,17 @@ struct SeedsIngestTests {
         let evidenceMatches: Bool = try fixture.scalar(
             """
             SELECT bool_and(substr(d.text, f.span_start + 1, f.span_end - f.span_start) = f.evidence)
-            FROM zhibiao.facts f JOIN zhibiao.documents d ON d.id = f.document_id
+            FROM reporting.facts f JOIN zhibiao.documents d ON d.id = f.document_id
             """)
         #expect(evidenceMatches)
+        // The seeds are UTF-8: their bytes are their text's, stored once (`raw` NULL), and given back whole.
+        let bytesKept: String = try fixture.scalar(
+            """
+            SELECT count(*) FILTER (WHERE d.raw IS NULL) || ' '
+                   || count(*) FILTER (WHERE coalesce(d.raw, convert_to(d.text, 'UTF8')) = q.bytes)
+            FROM zhibiao.documents d JOIN zhibiao.ingest_queue q ON q.document_id = d.id
+            """)
+        #expect(bytesKept == "5 5")
         // Every place is stored with its parents up to the province, so the region tree has no orphan.
         let orphans: Int = try fixture.scalar(
             "SELECT count(*) FROM zhibiao.regions WHERE (parent_code IS NULL) <> (level = 'province')")

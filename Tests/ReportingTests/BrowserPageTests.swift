@@ -94,20 +94,25 @@ struct BrowserPageTests {
             try connection.query(
                 "INSERT INTO zhibiao.articles VALUES ($1, 0, NULL, '上街区', '410106', 2024, 0, $2)",
                 [id, text.unicodeScalars.count])
-            for (indicator, label, value, unit, unitClass, evidence) in [
+            for (ordinal, (indicator, label, value, unit, unitClass, evidence)) in [
                 ("new_urban_jobs", "新增城镇就业", "3000", "人", "persons", "新增城镇就业3000人"),
                 ("skills_training", "职业技能培训", "6000", "人次", "person_times", "开展职业技能培训6000人次"),
-            ] {
+            ].enumerated() {
                 let start = text.unicodeScalars.count - text.components(separatedBy: evidence)[1].unicodeScalars.count
                     - evidence.unicodeScalars.count
                 let sentence = text.components(separatedBy: "。").first { $0.contains(evidence) }! + "。"
+                // The sentence once, the evidence as where it starts in it.
+                try connection.query(
+                    "INSERT INTO zhibiao.sentences (document_id, ordinal, text) VALUES ($1, $2, $3)",
+                    [id, ordinal, sentence])
                 try connection.query("""
                     INSERT INTO zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label,
-                        value, unit, base_value, unit_class, qualifier, evidence, span_start, span_end, sentence)
+                        value, unit, base_value, unit_class, qualifier, evidence_offset, span_start, span_end,
+                        sentence_ordinal)
                     VALUES ($1, 0, '上街区', '410106', 2024, 'actual', $2, $3, $4::numeric, $5, $4::numeric, $6,
-                            'exact', $7, $8, $9, $10)
+                            'exact', strpos($10, $7) - 1, $8, $9, $11)
                     """, [id, indicator, label, value, unit, unitClass, evidence, start,
-                          start + evidence.unicodeScalars.count, sentence])
+                          start + evidence.unicodeScalars.count, sentence, ordinal])
             }
             try connection.query(
                 """

@@ -21,11 +21,15 @@ struct FreshnessAndPrivilegeTests {
             let admin = try server.database.connect()
             try admin.transaction { connection in
                 try connection.query("""
+                    WITH sentence AS (
+                        INSERT INTO zhibiao.sentences (document_id, ordinal, text)
+                        SELECT 1, max(ordinal) + 1, 'x' FROM zhibiao.sentences WHERE document_id = 1 RETURNING ordinal
+                    )
                     INSERT INTO zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label,
-                        value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence, span_start,
-                        span_end, sentence)
+                        value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence_offset,
+                        span_start, span_end, sentence_ordinal)
                     SELECT 1, 0, '峡窝镇', '410106100', 2022, 'actual', 'industrial_output', '工业产值', 39.7, '亿元',
-                           3970000000, 'CNY', 'exact', NULL, 'level', 'x', 0, 1, 'x'
+                           3970000000, 'CNY', 'exact', NULL, 'level', 0, 0, 1, ordinal FROM sentence
                     """)
                 try connection.notify("zhibiao_facts", payload: "1")
             }

@@ -80,7 +80,7 @@ struct TextParameterTests {
             /// Facts holding `needle` literally (only those with an indicator unless `unindexed`).
             func stored(_ needle: String, unindexed: Bool) throws -> Int {
                 try admin.query("""
-                    SELECT count(*) FROM zhibiao.facts
+                    SELECT count(*) FROM reporting.facts
                     WHERE (strpos(label, $1) > 0 OR strpos(sentence, $1) > 0 OR strpos(evidence, $1) > 0)
                       AND ($2 OR indicator IS NOT NULL)
                     """, [needle, unindexed]).first!.decode(Int.self, at: 0)

@@ -6,10 +6,10 @@ import ZhibiaoPostgres
 ///
 /// One transaction completes what one claim took: a message that is being retried or taken over alone, or up to
 /// `batchSize` messages never attempted before (see `IngestQueue.claimSQL`). The transaction locks the message rows
-/// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles
-/// and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in seven
-/// round trips after the claim's whatever the batch's size (BEGIN, lock, documents, articles, COPY of the facts in
-/// two, COMMIT).
+/// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles,
+/// sentences and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in
+/// nine round trips after the claim's whatever the batch's size (BEGIN, lock, documents, articles, COPY of the
+/// sentences in two, COPY of the facts in two, COMMIT).
 ///
 /// - A worker that dies rolls the transaction back; its messages are still `running` with their attempt counted,
 ///   and the next claims take them over, one at a time, after the short grace.
@@ -204,8 +204,8 @@ public struct MessageProcessor: Sendable {
                 ), document AS (
                     INSERT INTO zhibiao.documents (sha256, source_name, raw, text, encoding, source_url, published_on,
                                                    region_hint, received_at, parser_version)
-                    SELECT q.sha256, q.source_name, q.bytes, i.text, i.encoding, i.source_url, i.published_on::date,
-                           i.region_hint, q.created_at, $8
+                    SELECT q.sha256, q.source_name, nullif(q.bytes, convert_to(i.text, 'UTF8')), i.text, i.encoding,
+                           i.source_url, i.published_on::date, i.region_hint, q.created_at, $8
                     FROM input i JOIN zhibiao.ingest_queue q ON q.id = i.message
                     ORDER BY i.message  -- ids in message order; of two messages with one text, the first is stored
                     ON CONFLICT (text_sha256) DO NOTHING

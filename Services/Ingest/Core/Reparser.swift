@@ -57,7 +57,8 @@ public struct Reparser: Sendable {
             guard
                 let row = try connection.query(
                     """
-                    SELECT raw, source_name, source_url, published_on::text, region_hint
+                    SELECT coalesce(raw, convert_to(text, 'UTF8')), source_name, source_url, published_on::text,
+                           region_hint
                     FROM zhibiao.documents WHERE id = $1 FOR UPDATE
                     """, [id]
                 ).first
@@ -71,9 +72,12 @@ public struct Reparser: Sendable {
                 bytes: [UInt8](try row.decode(Data.self, at: 0)), name: try row.decode(String.self, at: 1),
                 metadata: metadata)
             try DocumentStore.deleteContents(ofDocument: id, on: connection)
+            // The bytes stay stored apart only while the text is not exactly them (migration 0009).
             try connection.query(
                 """
-                UPDATE zhibiao.documents SET text = $2, encoding = $3, parser_version = $4, parsed_at = now()
+                UPDATE zhibiao.documents
+                SET raw = nullif(coalesce(raw, convert_to(text, 'UTF8')), convert_to($2, 'UTF8')), text = $2,
+                    encoding = $3, parser_version = $4, parsed_at = now()
                 WHERE id = $1
                 """, [id, parsed.text, parsed.encoding, parser.version])
             try DocumentStore.writeContents(of: [(id, parsed)], on: connection)
