@@ -31,7 +31,7 @@ enum MethodCatalog {
                 ParamSpec("indicator", .string, required: true, "indicator id"),
                 ParamSpec("region", .strings, "region codes or names (default: every region with data)"),
                 .yearFrom, .yearTo, .measure,
-            ], errors: [.notFound], consolidated: true, paginated: true),
+            ], errors: [.notFound], paginated: true),
         MethodSpec(
             "compare", "Regions ranked by one indicator's consolidated value in one year.",
             params: [
@@ -42,17 +42,16 @@ enum MethodCatalog {
                 ParamSpec("within", .strings, "only sub-regions of these regions"),
                 ParamSpec("measure", .oneOf(["level", "added"]),
                           "for stock indicators: rank the stock (level, the default) or what the year added (added)"),
-            ], errors: [.notFound], consolidated: true, paginated: true),
+            ], errors: [.notFound], paginated: true),
         MethodSpec(
             "targets", "Targets against actuals for the same region, indicator and year.",
             params: [
                 .region, .subregions, .year, .indicator,
                 ParamSpec("status", .oneOf(["achieved", "missed", "pending"]), "only targets with this status"),
-            ], errors: [.notFound], consolidated: true, paginated: true),
+            ], errors: [.notFound], paginated: true),
         MethodSpec(
             "summary", "A dashboard row per region and year.",
-            params: [.region, .subregions, .year, .unindexed], errors: [.notFound], consolidated: true,
-            paginated: true),
+            params: [.region, .subregions, .year, .unindexed], errors: [.notFound], paginated: true),
         MethodSpec(
             "documents", "Ingested documents with extraction statistics.",
             params: [
@@ -71,7 +70,7 @@ enum MethodCatalog {
             "explain", "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
                 + "and the other sources of the same figure.",
             params: [ParamSpec("fact", .integer(minimum: 1, maximum: Int(Int64.max)), required: true, "fact id")],
-            errors: [.notFound], consolidated: true),
+            errors: [.notFound]),
     ]
 
     static let byName: [String: MethodSpec] = Dictionary(uniqueKeysWithValues: all.map { ($0.name, $0) })

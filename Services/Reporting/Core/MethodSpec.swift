@@ -66,24 +66,21 @@ struct ParamSpec: Sendable {
                                    "for stock indicators: the stock (level) or what the period added (added)")
 }
 
-/// A method of the protocol: its name, parameters, errors, and whether it reads the consolidated view.
+/// A method of the protocol: its name, parameters and errors.
 struct MethodSpec: Sendable {
     let name: String
     let summary: String
     let params: [ParamSpec]
     /// Application errors it may return, besides the protocol's.
     let errors: [RPCError.Code]
-    /// True when its answers come from the materialized view (their `as_of` is the view's refresh time).
-    let consolidated: Bool
     let paginated: Bool
 
     init(_ name: String, _ summary: String, params: [ParamSpec] = [], errors: [RPCError.Code] = [],
-         consolidated: Bool = false, paginated: Bool = false) {
+         paginated: Bool = false) {
         self.name = name
         self.summary = summary
         self.params = paginated ? params + [.limit, .offset, .cursor] : params
         self.errors = errors
-        self.consolidated = consolidated
         self.paginated = paginated
     }
 
