@@ -44,9 +44,10 @@ logs:
 
 ## test: the whole suite against a throwaway PostgreSQL cluster (removed afterwards, pass or fail). Serial: on two
 ## cores, tests that wait on real daemons starved the timing-sensitive socket tests when run in parallel. The page
-## and chart tests render in headless Chromium (Debian's chromium and fonts-noto-cjk, installed when missing)
+## and chart tests render in headless Chromium (Debian's chromium and fonts-noto-cjk, installed when missing); the
+## pooler tests run a real pgbouncer (Debian's, installed when missing)
 test: build
-	@scripts/install-deps.sh chromium fonts-noto-cjk
+	@scripts/install-deps.sh chromium fonts-noto-cjk pgbouncer
 	scripts/with-test-cluster.sh $(SWIFT) test --no-parallel
 
 ## score: extraction quality on the seeds and, when ../shared/corpus exists, the development corpus per document

@@ -70,7 +70,7 @@ struct ServeCommand: AsyncParsableCommand {
     func resolve() throws -> ReportServerConfiguration {
         var configuration = ReportServerConfiguration(
             socketPath: ZhibiaoPaths().reportSocket(flag: socket),
-            database: database.target(applicationName: "zhibiao-report", login: .reporting))
+            database: try database.target(applicationName: "zhibiao-report", login: .reporting))
         configuration.socketMode = try Setting.value(
             socketMode, flag: "--socket-mode", variable: "ZHIBIAO_SOCKET_MODE", default: configuration.socketMode,
             expected: "octal permission bits such as 0660"
