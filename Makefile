@@ -5,8 +5,8 @@ SWIFT ?= swift
 ZHIBIAO_HOME ?= $(CURDIR)/.zhibiao
 export ZHIBIAO_HOME
 
-.PHONY: help deps build release demo stop restart logs test score bench load fuzz chaos deploy-lint deploy-image \
-	deploy-check clean
+.PHONY: help deps build release demo stop restart logs test score bench load fuzz chaos scale-check deploy-lint \
+	deploy-image deploy-check clean
 
 ## help: list these targets with what each does
 help:
@@ -44,9 +44,10 @@ logs:
 
 ## test: the whole suite against a throwaway PostgreSQL cluster (removed afterwards, pass or fail). Serial: on two
 ## cores, tests that wait on real daemons starved the timing-sensitive socket tests when run in parallel. The page
-## and chart tests render in headless Chromium (Debian's chromium and fonts-noto-cjk, installed when missing)
+## and chart tests render in headless Chromium (Debian's chromium and fonts-noto-cjk, installed when missing); the
+## pooler tests run a real pgbouncer (Debian's, installed when missing)
 test: build
-	@scripts/install-deps.sh chromium fonts-noto-cjk
+	@scripts/install-deps.sh chromium fonts-noto-cjk pgbouncer
 	scripts/with-test-cluster.sh $(SWIFT) test --no-parallel
 
 ## score: extraction quality on the seeds and, when ../shared/corpus exists, the development corpus per document
@@ -86,6 +87,12 @@ load: deps
 ## chaos: SIGKILLed ingest daemons, a PostgreSQL restart and poison messages while 2,000 documents flow
 chaos: build
 	scripts/chaos.sh
+
+## scale-check: a primary, a streaming standby and pgbouncer; two ingest daemons through pgbouncer, reporting on the
+## standby; the standby answers as the primary after each batch (docs/scale.md). About 2 minutes
+scale-check: build
+	@scripts/install-deps.sh pgbouncer
+	scripts/scale-check.sh
 
 ## fuzz: the extraction engine and the protocol parser under libFuzzer + AddressSanitizer, SECONDS each (default
 ## 60); FUZZ_SEED=N repeats a run

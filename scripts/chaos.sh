@@ -102,7 +102,7 @@ discarded=$(psql_ chaos "SELECT count(*) FROM zhibiao.ingest_queue WHERE state =
 [ "$discarded" = "$POISON" ] || fail "$discarded poison messages discarded with errors, expected $POISON"
 echo "chaos:   $chaos_docs documents and $chaos_facts facts, as in the clean run; $discarded poison discarded with errors"
 
-# The reporting service answers the same for both databases (ids, timestamps and as_of aside).
+# The reporting service answers the same for both databases (ids, timestamps, as_of and generation aside).
 answers() {  # database
     local sock="$work/$1.sock"
     "$bin/zhibiao-report" serve --socket "$sock" --database-url "host=$work/sock user=zhibiao_reporting dbname=$1" \
@@ -123,7 +123,7 @@ import json, sys
 def strip(value):
     if isinstance(value, dict):
         return {k: strip(v) for k, v in value.items()
-                if not (k == "id" or k.endswith("_id") or k in ("as_of", "received_at", "parsed_at"))}
+                if not (k == "id" or k.endswith("_id") or k in ("as_of", "generation", "received_at", "parsed_at"))}
     if isinstance(value, list):
         return [strip(v) for v in value]
     return value

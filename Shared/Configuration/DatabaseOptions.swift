@@ -14,11 +14,27 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
                 """))
     public var databaseURL: String?
 
+    @Option(
+        name: .customLong("prepared-statements"),
+        help: ArgumentHelp(
+            "on | off [env: ZHIBIAO_PREPARED_STATEMENTS; default: on]",
+            discussion: """
+                off: no server-side prepared statement is ever created (every statement is sent with its parameters, \
+                unnamed), for a pooler in transaction mode that does not track them, such as pgbouncer before 1.21 \
+                (docs/scale.md).
+                """))
+    public var preparedStatements: String?
+
     public init() {}
 
     /// The resolved target (the embedded cluster logged in as `login` when none is configured), tagged with this
     /// program's name for `pg_stat_activity`.
-    public func target(applicationName: String, login: ZhibiaoPaths.Login) -> ConnectionTarget {
-        ZhibiaoPaths().database(flag: databaseURL, login: login).setting("fallback_application_name", to: applicationName)
+    public func target(applicationName: String, login: ZhibiaoPaths.Login) throws -> ConnectionTarget {
+        var target = ZhibiaoPaths().database(flag: databaseURL, login: login)
+            .setting("fallback_application_name", to: applicationName)
+        target.preparedStatements = try Setting.value(
+            preparedStatements, flag: "--prepared-statements", variable: "ZHIBIAO_PREPARED_STATEMENTS", default: true,
+            expected: "on or off") { ["on": true, "off": false][$0] }
+        return target
     }
 }

@@ -10,6 +10,9 @@ import CLibPQ
 public struct ConnectionTarget: Sendable, Hashable, CustomStringConvertible {
     public let conninfo: String
     public private(set) var overrides: [String: String]
+    /// False for a target behind a pooler in transaction mode (pgbouncer before 1.21): a statement prepared on one
+    /// server session would be missing on the next, so `query(prepared:_:)` sends it unnamed, like `query`.
+    public var preparedStatements = true
 
     public init(_ conninfo: String, overrides: [String: String] = [:]) {
         self.conninfo = conninfo

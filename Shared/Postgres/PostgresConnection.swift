@@ -89,6 +89,7 @@ public final class PostgresConnection: @unchecked Sendable {
     /// Like `query(_:_:)` for a statement run many times in a session (a queue's claim, an ingest's inserts): it is
     /// prepared on first use (`PQprepare`) and then executed by name, so the server parses it once and, after five
     /// runs, may keep a generic plan. Statements whose best plan depends on their parameters belong in `query`.
+    /// With `target.preparedStatements` off it is the same as `query`.
     @discardableResult
     public func query(prepared sql: String, _ parameters: [any PostgresBindable] = []) throws -> PostgresRows {
         try run(sql, parameters, prepared: true)
@@ -98,7 +99,7 @@ public final class PostgresConnection: @unchecked Sendable {
         try lock.withLock {
             try reconnectIfNeeded()
             var name: String?
-            if prepared {
+            if prepared && target.preparedStatements {
                 name = preparedNames[sql]
                 if name == nil {
                     name = "zhibiao_\(preparedNames.count + 1)"

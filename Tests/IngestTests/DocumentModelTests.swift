@@ -163,7 +163,6 @@ struct DocumentModelTests {
         #expect(titles.compactMap { $0 }.count > 5)
 
         // And the reporting views no longer mix the stock with what was added.
-        try connection.query("SELECT reporting.refresh_consolidated()")
         let series = try connection.query(
             """
             SELECT measure, base_value::text, conflict FROM reporting.series

@@ -29,7 +29,7 @@ struct IngestLoginTests {
             "UPDATE zhibiao.sentences SET text = text",
             "UPDATE zhibiao.regions SET code = code", "DELETE FROM zhibiao.regions",
             "INSERT INTO zhibiao.schema_migrations VALUES (99, 'forged', 'x')",
-            "DELETE FROM zhibiao.schema_migrations", "UPDATE zhibiao.reporting_refreshes SET refreshed_at = now()",
+            "DELETE FROM zhibiao.schema_migrations", "UPDATE zhibiao.facts_generation SET generation = 0",
             "SET ROLE zhibiao_reporting", "SET ROLE postgres",
         ] {
             let error = try #require(throws: PostgresError.self, "\(statement)") { try ingest.query(statement) }

@@ -38,7 +38,6 @@ struct ReportingLoginTests {
             #expect(readable, "\(view)")
             #expect(throws: Never.self, "\(view)") { try reporting.query("SELECT * FROM reporting.\(view) LIMIT 1") }
         }
-        #expect(try reporting.query("SELECT reporting.refresh_consolidated()").count == 1)
         try reporting.execute("RESET ROLE")  // nothing to undo: the login is the role
         for statement in [
             "CREATE TEMP TABLE mine (x int)", "SELECT pg_notify('zhibiao_facts', '{\"document_id\": 1}')",

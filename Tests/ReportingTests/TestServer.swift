@@ -39,7 +39,7 @@ struct TestServer: Sendable {
     ) async throws -> TestServer {
         var configuration = ReportServerConfiguration(
             socketPath: temporarySocketPath(), database: database.target(loggedInAs: "zhibiao_reporting"))
-        configuration.refreshDebounce = .milliseconds(20)
+        configuration.freshnessPoll = .milliseconds(50)
         configure(&configuration)
         var logger = Logger(label: "test.report")
         logger.logLevel = .warning

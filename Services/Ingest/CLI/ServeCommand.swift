@@ -72,7 +72,8 @@ struct ServeCommand: AsyncParsableCommand {
 
             let logger = Logger(label: "zhibiao.ingest")
             let daemon = IngestDaemon(
-                target: database.target(applicationName: "zhibiao-ingest serve", login: .ingest), parser: try extraction.parser(),
+                target: try database.target(applicationName: "zhibiao-ingest serve", login: .ingest),
+                parser: try extraction.parser(),
                 settings: settings, logger: logger)
             var configuration = ServiceGroupConfiguration(
                 services: [.init(service: daemon, successTerminationBehavior: .gracefullyShutdownGroup)],

@@ -203,9 +203,9 @@ public struct MessageProcessor: Sendable {
                                          $7::int[]) AS i(message, text, encoding, source_url, published_on, region_hint, facts)
                 ), document AS (
                     INSERT INTO zhibiao.documents (sha256, source_name, raw, text, encoding, source_url, published_on,
-                                                   region_hint, received_at, parser_version)
+                                                   region_hint, received_at, parser_version, message_id)
                     SELECT q.sha256, q.source_name, nullif(q.bytes, convert_to(i.text, 'UTF8')), i.text, i.encoding,
-                           i.source_url, i.published_on::date, i.region_hint, q.created_at, $8
+                           i.source_url, i.published_on::date, i.region_hint, q.created_at, $8, q.id
                     FROM input i JOIN zhibiao.ingest_queue q ON q.id = i.message
                     ORDER BY i.message  -- ids in message order; of two messages with one text, the first is stored
                     ON CONFLICT (text_sha256) DO NOTHING

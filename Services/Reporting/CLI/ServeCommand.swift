@@ -41,8 +41,8 @@ struct ServeCommand: AsyncParsableCommand {
     var cacheEntries: String?
     @Option(help: "bytes the result cache may hold, 0 = off [env: ZHIBIAO_CACHE_BYTES; default: 67108864]")
     var cacheBytes: String?
-    @Option(help: "ms to wait after a NOTIFY before refreshing [env: ZHIBIAO_REFRESH_DEBOUNCE_MS; default: 200]")
-    var refreshDebounceMs: String?
+    @Option(help: "ms between reads of the generation without a NOTIFY [env: ZHIBIAO_FRESHNESS_POLL_MS; default: 250]")
+    var freshnessPollMs: String?
 
     @OptionGroup var database: DatabaseOptions
     @OptionGroup var logging: LoggingOptions
@@ -71,7 +71,7 @@ struct ServeCommand: AsyncParsableCommand {
     func resolve() throws -> ReportServerConfiguration {
         var configuration = ReportServerConfiguration(
             socketPath: ZhibiaoPaths().reportSocket(flag: socket),
-            database: database.target(applicationName: "zhibiao-report", login: .reporting))
+            database: try database.target(applicationName: "zhibiao-report", login: .reporting))
         configuration.socketMode = try Setting.value(
             socketMode, flag: "--socket-mode", variable: "ZHIBIAO_SOCKET_MODE", default: configuration.socketMode,
             expected: "octal permission bits such as 0660"
@@ -106,9 +106,9 @@ struct ServeCommand: AsyncParsableCommand {
             cacheEntries, flag: "--cache-entries", variable: "ZHIBIAO_CACHE_ENTRIES", default: 4096, minimum: 0)
         configuration.cacheBytes = try Setting.integer(
             cacheBytes, flag: "--cache-bytes", variable: "ZHIBIAO_CACHE_BYTES", default: 64 << 20, minimum: 0)
-        configuration.refreshDebounce = .milliseconds(try Setting.integer(
-            refreshDebounceMs, flag: "--refresh-debounce-ms", variable: "ZHIBIAO_REFRESH_DEBOUNCE_MS",
-            default: 200, minimum: 0))
+        configuration.freshnessPoll = .milliseconds(try Setting.integer(
+            freshnessPollMs, flag: "--freshness-poll-ms", variable: "ZHIBIAO_FRESHNESS_POLL_MS",
+            default: 250, minimum: 10))
         return configuration
     }
 }

@@ -1,82 +1,73 @@
 import Foundation
 import ZhibiaoProtocol
 
-/// Keeps answers fresh: counts changes announced by NOTIFY, refreshes the consolidated view (debounced, or at once
-/// when a request needs it), and holds the result cache, which a change empties.
+/// Keeps answers fresh: knows the database's generation of facts (`reporting.freshness`, advanced by every writer in
+/// the transaction that changes facts) and holds the result cache, which a new generation empties.
 ///
-/// The rule that makes answers never stale once a NOTIFY has arrived: every change bumps `generation` and empties the
-/// cache; a request first waits until the view was refreshed for the current generation; an answer computed while a
-/// newer change arrived is not cached.
+/// The generation is read again after a NOTIFY (the fast path on a primary) and on every poll (the only path on a
+/// hot standby, which refuses LISTEN; the safety net elsewhere). A request after a NOTIFY waits for that read, so no
+/// answer is older than the last notification received; an answer computed while the generation moved is not cached.
+/// Nothing is recomputed here: the writers maintain the consolidated values themselves.
 actor Freshness {
-    private let refresh: @Sendable () async throws -> String
-    private let debounce: Duration
-    /// Bumped by every change notice (one per NOTIFY batch, and on (re)starting to listen).
-    private(set) var generation = 1
-    private var refreshedGeneration = 0
-    private var asOf: String?
-    private var inFlight: Task<Void, any Error>?
-    private var debounceTask: Task<Void, Never>?
+    /// A generation of the facts and when it was written (ISO 8601, UTC): the `as_of` of answers.
+    struct Stamp: Sendable, Equatable {
+        let generation: Int64
+        let asOf: String
+    }
+
+    private let read: @Sendable () async throws -> Stamp
+    private var known: Stamp?
+    /// A NOTIFY arrived since the last read.
+    private var stale = true
+    private var inFlight: Task<Stamp, any Error>?
     private var cache: ResultCache
     /// Change notices received (tests wait on it).
     private(set) var changesSeen = 0
-    private(set) var refreshes = 0
+    /// Times the generation was seen to move (tests wait on it).
+    private(set) var generationsSeen = 0
 
-    init(debounce: Duration, cache: ResultCache, refresh: @escaping @Sendable () async throws -> String) {
-        self.debounce = debounce
+    init(cache: ResultCache, read: @escaping @Sendable () async throws -> Stamp) {
         self.cache = cache
-        self.refresh = refresh
+        self.read = read
     }
 
-    /// Something changed in the base tables: forget cached answers and schedule a debounced refresh.
+    /// A NOTIFY said facts changed: the next request reads the generation first.
     func changed() {
-        generation += 1
         changesSeen += 1
-        cache.removeAll()
-        guard debounceTask == nil else { return }
-        let delay = debounce
-        debounceTask = Task { [weak self] in
-            try? await Task.sleep(for: delay)
-            await self?.debouncedRefresh()
-        }
+        stale = true
     }
 
-    private func debouncedRefresh() async {
-        debounceTask = nil
-        _ = try? await current()
+    /// Reads the generation now (a poll, or after (re)starting to listen): the cache goes only if it moved.
+    func check() async throws {
+        stale = true
+        _ = try await current()
     }
 
-    /// The consolidated view's `as_of`, refreshing first if a change arrived since the last refresh.
-    func current() async throws -> (generation: Int, asOf: String) {
-        while refreshedGeneration < generation || asOf == nil {
+    /// The current generation, read first when a NOTIFY arrived since the last read. One read at a time.
+    func current() async throws -> Stamp {
+        while stale || known == nil {
             if let inFlight {
-                try await inFlight.value
+                _ = try await inFlight.value
                 continue
             }
-            let target = generation
-            let task = Task {
-                do {
-                    let stamp = try await self.refresh()
-                    self.finished(target: target, asOf: stamp)
-                } catch {
-                    self.failed()
-                    throw error
-                }
-            }
+            stale = false
+            let task = Task { try await self.read() }
             inFlight = task
-            try await task.value
+            do {
+                let stamp = try await task.value
+                inFlight = nil
+                if stamp != known {
+                    if known != nil { generationsSeen += 1 }
+                    known = stamp
+                    cache.removeAll()
+                }
+            } catch {
+                inFlight = nil
+                stale = true
+                throw error
+            }
         }
-        return (generation, asOf!)
-    }
-
-    private func finished(target: Int, asOf stamp: String) {
-        refreshes += 1
-        asOf = stamp
-        refreshedGeneration = max(refreshedGeneration, target)
-        inFlight = nil
-    }
-
-    private func failed() {
-        inFlight = nil
+        return known!
     }
 
     // MARK: Cache
@@ -85,9 +76,9 @@ actor Freshness {
         cache[key]
     }
 
-    /// Keeps an answer computed at `generation`, unless a change arrived meanwhile.
-    func store(_ key: String, _ result: String, generation: Int) {
-        guard generation == self.generation else { return }
+    /// Keeps an answer computed at `stamp`, unless the generation moved or a change was announced meanwhile.
+    func store(_ key: String, _ result: String, stamp: Stamp) {
+        guard stamp == known, !stale else { return }
         cache.store(result, for: key)
     }
 

@@ -1,26 +1,28 @@
 import Foundation
 import ZhibiaoPostgres
 
-/// The server's two dedicated sessions besides the query pool: one LISTENs for ingest's NOTIFY, one refreshes the
-/// consolidated view through `reporting.refresh_consolidated()` (the only thing the reporting role may execute).
-/// Neither is read-only (REFRESH needs a read-write transaction); the role's privileges still forbid any write.
+/// The server's two dedicated sessions besides the query pool: one LISTENs for ingest's NOTIFY (on a primary), one
+/// reads the generation of the facts (`reporting.freshness`), after a NOTIFY or on a poll. Neither needs to write.
 final class MaintenanceConnection: Sendable {
     let target: ConnectionTarget
     let sessionSetup: String
-    private let refresher: PostgresPool
+    private let reader: PostgresPool
 
     init(target: ConnectionTarget, sessionSetup: String) {
         self.target = target
         self.sessionSetup = sessionSetup
-        self.refresher = PostgresPool(target: target, maxConnections: 1, sessionSetup: sessionSetup)
+        self.reader = PostgresPool(target: target, maxConnections: 1, sessionSetup: sessionSetup)
     }
 
-    /// Refreshes the consolidated view; returns its new `as_of` (ISO 8601, UTC).
-    func refresh() async throws -> String {
-        try await refresher.withConnection { connection in
-            try connection.query("""
-                SELECT to_char(reporting.refresh_consolidated() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
-                """).first!.decode(String.self, at: 0)
+    /// The generation of the facts this session sees, and when it was written (ISO 8601, UTC).
+    func stamp() async throws -> Freshness.Stamp {
+        try await reader.withConnection { connection in
+            let row = try connection.query("""
+                SELECT generation, to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
+                FROM reporting.freshness
+                """).first!
+            return Freshness.Stamp(
+                generation: try row.decode(Int64.self, at: 0), asOf: try row.decode(String.self, at: 1))
         }
     }
 

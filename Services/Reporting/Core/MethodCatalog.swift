@@ -40,7 +40,7 @@ enum MethodCatalog {
                 ParamSpec("indicator", .string, required: true, "indicator id"),
                 ParamSpec("region", .strings, "region codes or names (default: every region with data)"),
                 .yearFrom, .yearTo, .measure,
-            ], errors: [.notFound], consolidated: true, paginated: true,
+            ], errors: [.notFound], paginated: true,
             .query { try await $0.series($1) }),
         MethodSpec(
             "compare", "Regions ranked by one indicator's consolidated value in one year.",
@@ -52,18 +52,18 @@ enum MethodCatalog {
                 ParamSpec("within", .strings, "only sub-regions of these regions"),
                 ParamSpec("measure", .oneOf(["level", "added"]),
                           "for stock indicators: rank the stock (level, the default) or what the year added (added)"),
-            ], errors: [.notFound], consolidated: true, paginated: true,
+            ], errors: [.notFound], paginated: true,
             .query { try await $0.compare($1) }),
         MethodSpec(
             "targets", "Targets against actuals for the same region, indicator and year.",
             params: [
                 .region, .subregions, .year, .indicator,
                 ParamSpec("status", .oneOf(["achieved", "missed", "pending"]), "only targets with this status"),
-            ], errors: [.notFound], consolidated: true, paginated: true,
+            ], errors: [.notFound], paginated: true,
             .query { try await $0.targets($1) }),
         MethodSpec(
             "summary", "A dashboard row per region and year.",
-            params: [.region, .subregions, .year, .unindexed], errors: [.notFound], consolidated: true,
+            params: [.region, .subregions, .year, .unindexed], errors: [.notFound],
             paginated: true,
             .query { try await $0.summary($1) }),
         MethodSpec(
@@ -86,7 +86,7 @@ enum MethodCatalog {
             "explain", "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
                 + "and the other sources of the same figure.",
             params: [ParamSpec("fact", .integer(minimum: 1, maximum: Int(Int64.max)), required: true, "fact id")],
-            errors: [.notFound], consolidated: true,
+            errors: [.notFound],
             .query { try await $0.explain($1) }),
     ]
 

@@ -66,8 +66,8 @@ struct ParamSpec: Sendable {
                                    "for stock indicators: the stock (level) or what the period added (added)")
 }
 
-/// A method of the protocol: its name, parameters, errors, whether it reads the consolidated view, and what
-/// answers it. `describe` is generated from these, and the dispatcher looks nothing else up.
+/// A method of the protocol: its name, parameters, errors, and what answers it. `describe` is generated from these,
+/// and the dispatcher looks nothing else up.
 struct MethodSpec: Sendable {
     /// What answers a method.
     enum Handler: Sendable {
@@ -82,19 +82,16 @@ struct MethodSpec: Sendable {
     let params: [ParamSpec]
     /// Application errors it may return, besides the protocol's.
     let errors: [RPCError.Code]
-    /// True when its answers come from the materialized view (their `as_of` is the view's refresh time).
-    let consolidated: Bool
     let paginated: Bool
     let handler: Handler
 
     init(_ name: String, _ summary: String, params: [ParamSpec] = [], errors: [RPCError.Code] = [],
-         consolidated: Bool = false, paginated: Bool = false, _ handler: Handler) {
+         paginated: Bool = false, _ handler: Handler) {
         self.name = name
         self.handler = handler
         self.summary = summary
         self.params = paginated ? params + [.limit, .offset, .cursor] : params
         self.errors = errors
-        self.consolidated = consolidated
         self.paginated = paginated
     }
 

@@ -38,10 +38,9 @@ public final class ReportServer: Service, Sendable {
                                                 sessionSetup: configuration.maintenanceSessionSetup)
         self.maintenance = maintenance
         self.freshness = Freshness(
-            debounce: configuration.refreshDebounce,
             cache: ResultCache(maxEntries: configuration.cacheEntries, maxBytes: configuration.cacheBytes)
         ) {
-            try await maintenance.refresh()
+            try await maintenance.stamp()
         }
         self.dispatcher = RequestDispatcher(
             queries: ReportQueries(pool: pool, rowCap: configuration.rowCap, maxOffset: configuration.maxOffset),
@@ -78,7 +77,7 @@ public final class ReportServer: Service, Sendable {
     private func serve() async throws {
         let path = configuration.socketPath
         try SocketFile.prepare(path)
-        // The first refresh proves the database and the role work before the socket appears.
+        // Reading the generation proves the database and the role work before the socket appears.
         _ = try await freshness.current()
 
         let maxLineBytes = configuration.maxLineBytes
@@ -110,7 +109,8 @@ public final class ReportServer: Service, Sendable {
 
         let listener = NotificationListener(
             connect: { [maintenance] in try await maintenance.listenerConnection() },
-            channel: configuration.notificationChannel, freshness: freshness, logger: logger)
+            channel: configuration.notificationChannel, freshness: freshness, logger: logger,
+            pollInterval: configuration.freshnessPoll)
         let drain = ConnectionRegistry()
         let shutdownTimeout = configuration.shutdownTimeout
         try await withGracefulShutdownHandler {

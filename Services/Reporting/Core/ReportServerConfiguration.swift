@@ -39,9 +39,9 @@ public struct ReportServerConfiguration: Sendable {
     public var cacheEntries: Int = 4096
     /// Bytes of keys and answers the result cache may hold (0 turns it off).
     public var cacheBytes: Int = 64 << 20
-    /// How long to wait after a NOTIFY before refreshing, so a burst of ingests costs one refresh. A request that
-    /// needs the refreshed data never waits for the debounce: it refreshes at once.
-    public var refreshDebounce: Duration = .milliseconds(200)
+    /// How often the generation of the facts is read when no NOTIFY came: on a hot standby, how long after its
+    /// replay a change may still be answered from the cache.
+    public var freshnessPoll: Duration = .milliseconds(250)
     /// The channel ingest notifies after committing facts.
     public var notificationChannel: String = "zhibiao_facts"
 
@@ -58,8 +58,7 @@ public struct ReportServerConfiguration: Sendable {
             + "SET jit = off"
     }
 
-    /// The listener/refresher session: not read-only because REFRESH needs a read-write transaction (the login's
-    /// privileges still forbid any write but the refresh function's).
+    /// The listener's and the generation reader's sessions (LISTEN is not a query: no read-only transaction).
     var maintenanceSessionSetup: String {
         "SET statement_timeout = \(max(statementTimeoutMilliseconds, 60_000))"
     }

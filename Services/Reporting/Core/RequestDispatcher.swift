@@ -76,16 +76,17 @@ struct RequestDispatcher: Sendable {
         case .server(let answer): return answer(self).encoded()
         case .query(let handler): query = handler
         }
-        let (generation, consolidatedAsOf) = try await freshness.current()
+        let stamp = try await freshness.current()
         let key = spec.name + "?" + params.canonical
         if let cached = await freshness.cached(key) {
             ReportMetrics.cacheHits.increment()
             return cached
         }
         ReportMetrics.cacheMisses.increment()
-        let asOf = spec.consolidated ? consolidatedAsOf : Self.timestamp(Date())
         let body = try await queries.addingDisplayForms(spec.name, to: try await query(queries, params))
-        var members: [(String, JSONValue)] = [("as_of", .string(asOf))]
+        var members: [(String, JSONValue)] = [
+            ("as_of", .string(stamp.asOf)), ("generation", .int(Int(stamp.generation))),
+        ]
         if case .object(let fields) = body { members += fields } else { members.append(("value", body)) }
         let encoded = JSONValue.object(members).encoded()
         let size = encoded.utf8.count
@@ -94,7 +95,7 @@ struct RequestDispatcher: Sendable {
                 + "(\(configuration.maxReplyBytes)): ask for fewer rows with limit",
                 data: .object([("max_reply_bytes", .int(configuration.maxReplyBytes)), ("reply_bytes", .int(size))]))
         }
-        await freshness.store(key, encoded, generation: generation)
+        await freshness.store(key, encoded, stamp: stamp)
         return encoded
     }
 
@@ -134,12 +135,5 @@ struct RequestDispatcher: Sendable {
                             data: error.sqlState.map { .object([("sqlstate", .string($0))]) })
         }
         return RPCError(code: .internalError, message: "internal error")
-    }
-
-    /// ISO 8601 in UTC (`2024-03-19T08:00:00.123Z`), the format of `as_of`.
-    static func timestamp(_ date: Date) -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: date)
     }
 }
