@@ -24,16 +24,16 @@ public struct DirectoryWatcher: Sendable {
 
     func run(on target: ConnectionTarget, wakeUp: WakeUp) async {
         var connection: PostgresConnection?
-        var failures = 0
+        var backoff = Backoff()
         while !IngestDaemon.stopping {
             do {
-                if connection == nil { connection = try PostgresConnection(target) }
+                if connection == nil { connection = try await PostgresConnection.connect(target) }
                 let moved = try await connection!.run { [self] in try scanOnce(on: $0) }
                 if moved > 0 { wakeUp.signal() }
-                failures = 0
+                backoff.succeeded()
             } catch {
-                failures += 1
-                if failures == 1 || failures % 10 == 0 {
+                _ = backoff.failed()  // the folder is polled anyway: only the logging policy applies
+                if backoff.shouldLog {
                     logger.error(
                         "watch folder: error; retrying", metadata: ["error": "\(error)", "dir": "\(directory)"])
                 }

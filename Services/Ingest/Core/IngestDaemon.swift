@@ -93,14 +93,13 @@ public struct IngestDaemon: Service {
 
     func work(number: Int, on connection: PostgresConnection, wakeUp: WakeUp, heartbeat: Heartbeat) async {
         let name = "\(settings.workerName)/\(number)"
-        var failures = 0
+        var backoff = Backoff()
         while !Self.stopping {
             do {
                 let outcomes = try await connection.run { [processor] in
                     try processor.processNext(worker: name, on: $0)
                 }
-                if failures > 0 { logger.info("database reachable again", metadata: ["worker": "\(name)"]) }
-                failures = 0
+                if backoff.succeeded() { logger.info("database reachable again", metadata: ["worker": "\(name)"]) }
                 if !outcomes.isEmpty {
                     // The heartbeat row counts what was just done: `status` sees it now, not at the next beat.
                     try await connection.run { try heartbeat.beat(on: $0) }
@@ -114,37 +113,33 @@ public struct IngestDaemon: Service {
                 }
                 await wakeUp.wait(upTo: settings.pollInterval)
             } catch {
-                failures += 1
-                await backOff(after: error, failures: failures, task: name)
+                await backOff(after: error, &backoff, task: name)
             }
         }
     }
 
-    /// Sleeps 0.1 s, 0.2 s … up to 5 s after consecutive failures; logs the first and then every tenth.
-    func backOff(after error: any Error, failures: Int, task: String) async {
-        if failures == 1 || failures % 10 == 0 {
+    /// Waits out a failure as `Backoff` says, logging the failures it says to log.
+    func backOff(after error: any Error, _ backoff: inout Backoff, task: String) async {
+        let delay = backoff.failed()
+        if backoff.shouldLog {
             logger.error(
                 "database error; retrying",
-                metadata: [
-                    "task": "\(task)", "error": "\(error)", "failures": "\(failures)",
-                ])
+                metadata: ["task": "\(task)", "error": "\(error)", "failures": "\(backoff.failures)"])
         }
-        let delay = min(0.1 * pow(2, Double(min(failures - 1, 10))), 5)
-        try? await Task.sleep(for: .seconds(delay))
+        try? await Task.sleep(for: delay)
     }
 
     // MARK: Listener
 
     func listen(on connection: PostgresConnection, wakeUp: WakeUp) async {
-        var failures = 0
+        var backoff = Backoff()
         var listening = false
         while !Task.isCancelled && !Task.isShuttingDownGracefully {
             do {
                 if !listening {
                     try await connection.run { try $0.listen(IngestQueue.channel) }
                     listening = true
-                    if failures > 0 { logger.info("listening again after reconnect") }
-                    failures = 0
+                    if backoff.succeeded() { logger.info("listening again after reconnect") }
                     wakeUp.signal()  // anything enqueued while we were away
                 }
                 // The wait is also how long a cancelled listener takes to return, which a `--once` run waits for at
@@ -154,8 +149,7 @@ public struct IngestDaemon: Service {
                 if !received.isEmpty { wakeUp.signal() }
             } catch {
                 listening = false  // LISTEN belongs to the old session: issue it again on the new one
-                failures += 1
-                await backOff(after: error, failures: failures, task: "listener")
+                await backOff(after: error, &backoff, task: "listener")
             }
         }
     }

@@ -22,7 +22,7 @@ struct NotificationListener: Sendable {
     func run() async {
         var connection: PostgresConnection?
         var listening: Bool?  // nil until set up on this connection; false on a standby
-        var backoff: Duration = .milliseconds(100)
+        var backoff = Backoff()
         var lastRead = ContinuousClock.now
         while !Task.isCancelled {
             do {
@@ -56,14 +56,18 @@ struct NotificationListener: Sendable {
                     try await freshness.check()
                     lastRead = .now
                 }
-                backoff = .milliseconds(100)
+                backoff.succeeded()
             } catch {
                 if Task.isCancelled { break }
                 listening = nil
                 if let failure = error as? PostgresError, !failure.isConnectionProblem { connection = nil }
-                logger.warning("watching for changes failed; retrying", metadata: ["error": "\(error)"])
-                try? await Task.sleep(for: backoff)
-                backoff = min(backoff * 2, .seconds(5))
+                let delay = backoff.failed()
+                if backoff.shouldLog {
+                    logger.warning(
+                        "watching for changes failed; retrying",
+                        metadata: ["error": "\(error)", "failures": "\(backoff.failures)"])
+                }
+                try? await Task.sleep(for: delay)
             }
         }
     }
