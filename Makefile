@@ -89,7 +89,7 @@ chaos: build
 	scripts/chaos.sh
 
 ## scale-check: a primary, a streaming standby and pgbouncer; two ingest daemons through pgbouncer, reporting on the
-## standby; the standby answers as the primary after each batch (docs/scale.md). About 2 minutes
+## standby; the standby answers as the primary after each batch (docs/scale.md). About a minute once built
 scale-check: build
 	@scripts/install-deps.sh pgbouncer
 	scripts/scale-check.sh
