@@ -68,7 +68,10 @@ serve_report() {  # name conninfo
     "$bin/zhibiao-report" serve --socket "$work/$1.sock" --freshness-poll-ms 100 \
         --database-url "$2 user=zhibiao_reporting" >>"$work/report-$1.log" 2>&1 &
     pids+=($!)
-    for _ in $(seq 1 200); do "$bin/zhibiao-report" query ping --socket "$work/$1.sock" >/dev/null 2>&1 && return; sleep 0.1; done
+    for _ in $(seq 1 200); do
+        "$bin/zhibiao-report" query ping --socket "$work/$1.sock" >/dev/null 2>&1 && return
+        sleep 0.1
+    done
     fail "the reporting daemon on the $1 did not start"
 }
 serve_report standby "$standby"
@@ -99,13 +102,14 @@ lags=()
 for batch in $(seq 1 "$BATCHES"); do
     mkdir -p "$work/batch-$batch"
     first=$(( (batch - 1) * PER_BATCH ))
-    for i in $(seq "$first" $(( first + PER_BATCH - 1 ))); do mv "$work/docs/doc-$(printf %05d "$i").txt" "$work/batch-$batch/"; done
+    for i in $(seq "$first" $(( first + PER_BATCH - 1 ))); do
+        mv "$work/docs/doc-$(printf %05d "$i").txt" "$work/batch-$batch/"
+    done
     "$bin/zhibiao-ingest" submit --database-url "$pooled" "$work/batch-$batch" >/dev/null
     case $batch in
         2)  # an ingest daemon killed while it works, and started again
-            until [ "$(psql_ "$primary" "SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'")" -gt $(( first + 5 )) ]; do
-                in_time; sleep 0.05
-            done
+            done_sql="SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'"
+            until [ "$(psql_ "$primary" "$done_sql")" -gt $(( first + 5 )) ]; do in_time; sleep 0.05; done
             kill -KILL "$ingest1"; wait "$ingest1" 2>/dev/null || true
             echo "scale-check:   batch $batch: SIGKILLed an ingest daemon while it worked, started it again"
             ingest1=$(start_ingest 1) ;;
@@ -117,9 +121,11 @@ for batch in $(seq 1 "$BATCHES"); do
     committed=$(date +%s%N)
     target=$(generation_of "$primary")
     # The standby's reporting daemon answers from the generation the primary reached: replay lag plus one poll.
-    until "$bin/zhibiao-report" query ping --socket "$work/standby.sock" >/dev/null 2>&1 &&
-          [ "$("$bin/zhibiao-report" query regions --format json --socket "$work/standby.sock" |
-               python3 -c "import json,sys; print(json.load(sys.stdin)['result']['generation'])" 2>/dev/null)" = "$target" ]; do
+    standby_generation() {
+        "$bin/zhibiao-report" query regions --format json --socket "$work/standby.sock" 2>/dev/null |
+            python3 -c "import json,sys; print(json.load(sys.stdin)['result']['generation'])" 2>/dev/null
+    }
+    until [ "$(standby_generation)" = "$target" ]; do
         in_time; sleep 0.02
     done
     lag_ms=$(( ($(date +%s%N) - committed) / 1000000 ))  # an upper bound: each try above starts two processes
@@ -130,9 +136,11 @@ for batch in $(seq 1 "$BATCHES"); do
         diff "$work/primary.answers" "$work/standby.answers" | head -c 2000 >&2
         fail "batch $batch: the standby's answers differ from the primary's"
     }
-    replay=$(psql_ "$primary" "SELECT coalesce(round(extract(epoch FROM replay_lag) * 1000)::text, '0') FROM pg_stat_replication")
-    echo "scale-check:   batch $batch: $(( first + PER_BATCH )) documents, generation $target; the standby answered" \
-         "the same $(wc -l <"$work/standby.answers") answers ${lag_ms} ms after the last commit (replay_lag ${replay} ms)"
+    replay=$(psql_ "$primary" "SELECT coalesce(round(extract(epoch FROM replay_lag) * 1000)::text, '0')
+                               FROM pg_stat_replication")
+    echo "scale-check:   batch $batch: $(( first + PER_BATCH )) documents, generation $target; the standby" \
+         "answered the same $(wc -l <"$work/standby.answers") answers ${lag_ms} ms after the last commit" \
+         "(replay_lag ${replay} ms)"
 done
 
 echo "scale-check: checks"
@@ -147,7 +155,8 @@ done_=$(psql_ "$primary" "SELECT count(*) FROM zhibiao.ingest_queue WHERE state 
 once=$(psql_ "$primary" "SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'")
 [ "$once" = "$total" ] || fail "$once distinct documents for $total messages"
 for table in facts consolidated; do
-    [ "$(psql_ "$primary" "SELECT count(*) FROM zhibiao.$table")" = "$(psql_ "$standby" "SELECT count(*) FROM zhibiao.$table")" ] ||
+    count="SELECT count(*) FROM zhibiao.$table"
+    [ "$(psql_ "$primary" "$count")" = "$(psql_ "$standby" "$count")" ] ||
         fail "zhibiao.$table differs between the primary and the standby"
 done
 # The incremental consolidation equals consolidating everything from scratch (in a transaction rolled back).
@@ -167,5 +176,5 @@ SQL
 facts=$(psql_ "$primary" "SELECT count(*) FROM zhibiao.facts")
 max_lag=$(printf '%s\n' "${lags[@]}" | sort -n | tail -n 1)
 echo "scale-check:   $total documents, $facts facts, each once, on both servers; consolidated values as from scratch"
-echo "scale-check:   the standby's answers followed within ${lags[*]} ms (max ${max_lag} ms) of the last commit of each batch"
+echo "scale-check:   the standby's answers followed within ${lags[*]} ms (max ${max_lag}) of each batch's last commit"
 echo "scale-check: passed"

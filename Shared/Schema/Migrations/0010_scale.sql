@@ -86,42 +86,41 @@ BEGIN
     DELETE FROM zhibiao.consolidated c USING unnest(keys) k
     WHERE c.region_code = k.region_code AND c.year = k.year AND c.indicator = k.indicator AND c.kind = k.kind
       AND c.measure IS NOT DISTINCT FROM k.measure;
+    -- One pass over the keys' facts (grouped, not a self-join: linear in the facts of the keys), the chosen fact by
+    -- its primary key.
     INSERT INTO zhibiao.consolidated
     WITH touched AS (
         SELECT DISTINCT * FROM unnest(keys)
-    ), candidates AS (
-        SELECT f.*, d.text_sha256,
-               row_number() OVER (
-                   PARTITION BY f.region_code, f.year, f.indicator, f.kind, f.measure
-                   ORDER BY (f.base_value IS NULL),
-                            CASE f.qualifier WHEN 'exact' THEN 0 WHEN 'approx' THEN 1 ELSE 2 END,
-                            d.published_on DESC NULLS LAST, d.message_id DESC NULLS LAST, f.document_id DESC, f.id
-               ) AS preference
+    ), spread AS (
+        SELECT f.region_code, f.year, f.indicator, f.kind, f.measure,
+               (array_agg(f.id ORDER BY (f.base_value IS NULL),
+                                        CASE f.qualifier WHEN 'exact' THEN 0 WHEN 'approx' THEN 1 ELSE 2 END,
+                                        d.published_on DESC NULLS LAST, d.message_id DESC NULLS LAST,
+                                        f.document_id DESC, f.id))[1] AS fact_id,
+               (array_agg(f.growth_pct ORDER BY (f.base_value IS NULL),
+                                                CASE f.qualifier WHEN 'exact' THEN 0 WHEN 'approx' THEN 1 ELSE 2 END,
+                                                d.published_on DESC NULLS LAST, d.message_id DESC NULLS LAST,
+                                                f.document_id DESC, f.id)
+                    FILTER (WHERE f.growth_pct IS NOT NULL))[1] AS first_growth_pct,
+               count(*) AS n_facts, count(DISTINCT d.text_sha256) AS n_sources,
+               min(f.base_value) AS min_value, max(f.base_value) AS max_value,
+               min(f.growth_pct) AS min_growth_pct, max(f.growth_pct) AS max_growth_pct
         FROM touched k
         JOIN zhibiao.facts f
           ON f.indicator = k.indicator AND f.region_code = k.region_code AND f.year = k.year AND f.kind = k.kind
          AND f.measure IS NOT DISTINCT FROM k.measure AND f.indicator IS NOT NULL
         JOIN zhibiao.documents d ON d.id = f.document_id
         JOIN zhibiao.regions r ON r.code = f.region_code
-    ), spread AS (
-        SELECT region_code, year, indicator, kind, measure,
-               count(*) AS n_facts, count(DISTINCT text_sha256) AS n_sources,
-               min(base_value) AS min_value, max(base_value) AS max_value,
-               min(growth_pct) AS min_growth_pct, max(growth_pct) AS max_growth_pct,
-               (array_agg(growth_pct ORDER BY preference) FILTER (WHERE growth_pct IS NOT NULL))[1] AS first_growth_pct
-        FROM candidates
-        GROUP BY region_code, year, indicator, kind, measure
+        GROUP BY f.region_code, f.year, f.indicator, f.kind, f.measure
     )
-    SELECT c.region_code, c.year, c.indicator, c.kind, c.measure,
+    SELECT s.region_code, s.year, s.indicator, s.kind, s.measure,
            c.id, c.document_id, c.value, c.unit, c.base_value, c.unit_class, c.qualifier,
            coalesce(c.growth_pct, s.first_growth_pct),
            s.n_facts, s.n_sources, s.min_value, s.max_value,
            coalesce(s.max_value - s.min_value > 0.005 * greatest(abs(s.max_value), abs(s.min_value)), false)
                OR coalesce(s.max_growth_pct - s.min_growth_pct > 0.01, false)
-    FROM candidates c
-    JOIN spread s ON s.region_code = c.region_code AND s.year = c.year AND s.indicator = c.indicator
-                 AND s.kind = c.kind AND s.measure IS NOT DISTINCT FROM c.measure
-    WHERE c.preference = 1;
+    FROM spread s
+    JOIN zhibiao.facts c ON c.id = s.fact_id;
 END $$;
 REVOKE ALL ON FUNCTION zhibiao.facts_changed(zhibiao.consolidation_key[]) FROM PUBLIC;
 
