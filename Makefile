@@ -5,7 +5,7 @@ SWIFT ?= swift
 ZHIBIAO_HOME ?= $(CURDIR)/.zhibiao
 export ZHIBIAO_HOME
 
-.PHONY: help deps build release demo stop restart logs test score bench load fuzz chaos scale-check scale \
+.PHONY: help deps build release demo stop restart logs lint test score bench load fuzz chaos scale-check scale \
 	deploy-lint deploy-image deploy-check clean
 
 ## help: list these targets with what each does
@@ -41,6 +41,11 @@ restart: release
 ## logs: the last lines of the demo daemons' logs (and how to follow them)
 logs:
 	@scripts/demo.sh logs
+
+## lint: swift format lint --strict over every Swift file (the rules in .swift-format; `swift format format -i -r`
+## fixes most findings). The deploy scripts are shellchecked by deploy-lint
+lint:
+	$(SWIFT) format lint --strict --recursive Package.swift Services Shared Tests Fuzz Benchmarks
 
 ## test: the whole suite against a throwaway PostgreSQL cluster (removed afterwards, pass or fail). Serial: on two
 ## cores, tests that wait on real daemons starved the timing-sensitive socket tests when run in parallel. The page

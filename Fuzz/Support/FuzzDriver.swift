@@ -38,7 +38,8 @@ public enum FuzzDriver {
 }
 
 #if ZHIBIAO_LIBFUZZER
-    /// libFuzzer's driver (compiler-rt), declared here since it has no Swift module.
+    /// libFuzzer's driver (compiler-rt), declared here under its C name since it has no Swift module.
+    // swift-format-ignore: AlwaysUseLowerCamelCase
     @_silgen_name("LLVMFuzzerRunDriver")
     func LLVMFuzzerRunDriver(
         _ argc: UnsafeMutablePointer<Int32>,

@@ -112,8 +112,8 @@ public struct ConnectionTarget: Sendable, Hashable, CustomStringConvertible {
         let keywords = pairs.map { strdup($0.0) }
         let values = pairs.map { strdup($0.1) }
         defer {
-            keywords.forEach { free($0) }
-            values.forEach { free($0) }
+            for keyword in keywords { free(keyword) }
+            for value in values { free(value) }
         }
         let keywordArray = keywords.map { UnsafePointer($0) } + [nil]
         let valueArray = values.map { UnsafePointer($0) } + [nil]

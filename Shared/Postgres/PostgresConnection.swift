@@ -266,7 +266,7 @@ private func withParameterPointers<T>(
         buffer[parameter.bytes.count] = 0
         return buffer
     }
-    defer { buffers.forEach { $0?.deallocate() } }
+    defer { for buffer in buffers { buffer?.deallocate() } }
     let values = buffers.map { UnsafePointer($0) }
     let lengths = parameters.map { Int32($0?.bytes.count ?? 0) }
     let formats = parameters.map { $0?.format.rawValue ?? 0 }

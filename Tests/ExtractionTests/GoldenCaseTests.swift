@@ -39,8 +39,13 @@ struct GoldenCaseTests {
         var text: String
         var facts: [[String: JSONValue]]
         var exhaustive: Bool?
-        var published_on: String?
-        var region_hint: String?
+        var publishedOn: String?
+        var regionHint: String?
+
+        enum CodingKeys: String, CodingKey {
+            case name, text, facts, exhaustive
+            case publishedOn = "published_on", regionHint = "region_hint"
+        }
     }
 
     struct UnreadableCase: Error, CustomStringConvertible {
@@ -64,7 +69,7 @@ struct GoldenCaseTests {
         }
         return Case(
             name: written.name ?? file.lastPathComponent, text: written.text, facts: written.facts,
-            exhaustive: written.exhaustive ?? true, publishedOn: written.published_on, regionHint: written.region_hint)
+            exhaustive: written.exhaustive ?? true, publishedOn: written.publishedOn, regionHint: written.regionHint)
     }
 
     static func loadCases() -> [Case] { (try? caseFiles().compactMap { try? read($0) }) ?? [] }

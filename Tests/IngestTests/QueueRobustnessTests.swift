@@ -104,10 +104,13 @@ struct QueueRobustnessTests {
             #expect(try fixture.run(["submit", folder]).exitCode == 0)
             try holdUntil("every document is done") { try fixture.doneCount() == Self.documents }
         } catch {
-            daemons.forEach { $0.signal(SIGKILL); $0.wait() }
+            for daemon in daemons {
+                daemon.signal(SIGKILL)
+                daemon.wait()
+            }
             throw error
         }
-        daemons.forEach { $0.signal(SIGTERM) }
+        for daemon in daemons { daemon.signal(SIGTERM) }
         let codes = daemons.map { $0.wait() }
         #expect(codes == [0, 0], "\(daemons.map(\.stderr))")
         try fixture.expectExactlyOnce(documents: Self.documents, expectedFacts: expectedFacts)

@@ -115,7 +115,8 @@ struct PagingTests {
             #expect(first["facts"]?.arrayValue?.count == 10)
             #expect(first["facts_page"]?["total"] == .int(25))
             #expect(first["facts_page"]?["next_offset"] == .int(10))
-            #expect(first["articles"]?.arrayValue?.count == 11)  // a newspaper page: its articles as the engine read them
+            // A newspaper page: its articles as the engine read them.
+            #expect(first["articles"]?.arrayValue?.count == 11)
             let id = try #require(first["document"]?["id"])
             let all = try await server.result("facts", ["document": id])
             #expect(all["total"] == .int(25))

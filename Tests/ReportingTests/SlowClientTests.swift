@@ -67,7 +67,7 @@ struct SlowClientTests {
         }
         // The first connection that succeeds is the first of four (a probe closed before would race their count).
         var clients: [RawClient] = []
-        defer { clients.forEach { $0.close() } }
+        defer { for client in clients { client.close() } }
         let ready = ContinuousClock.now + .seconds(20)
         while clients.isEmpty {
             if let client = try? RawClient(socket: socket) { clients.append(client); break }

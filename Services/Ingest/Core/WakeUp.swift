@@ -16,7 +16,7 @@ final class WakeUp: @unchecked Sendable {
             if woken.isEmpty { pending = true }
             return woken
         }
-        woken.values.forEach { $0.resume() }
+        for waiter in woken.values { waiter.resume() }
     }
 
     /// Returns at the next signal or after `timeout`, whichever comes first.

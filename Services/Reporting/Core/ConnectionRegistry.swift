@@ -59,7 +59,7 @@ final class ConnectionRegistry: Sendable {
             defer { box.waiters = [] }
             return box.waiters
         }
-        waiters.forEach { $0.resume() }
+        for waiter in waiters { waiter.resume() }
     }
 
     func drainAll() {
@@ -67,13 +67,13 @@ final class ConnectionRegistry: Sendable {
             box.draining = true
             return Array(box.states.values)
         }
-        states.forEach { $0.drain() }
+        for state in states { state.drain() }
     }
 
     /// Closes every connection, busy or not (the shutdown deadline); returns how many were open.
     func closeAll() -> Int {
         let states = box.withLockedValue { Array($0.states.values) }
-        states.forEach { $0.channel.close(promise: nil) }
+        for state in states { state.channel.close(promise: nil) }
         return states.count
     }
 
