@@ -43,7 +43,8 @@ struct ParseBenchmark: ParsableCommand {
         // As `zhibiao-ingest parse` consumes them: article by article. Then all facts collected at once (the peak can
         // only grow, so this second figure is the larger of the two).
         var singleFacts = 0
-        try extractor.read(text, source: DocumentSource(name: "bench-single")) { _, facts in singleFacts += facts.count }
+        try extractor.read(text, source: DocumentSource(name: "bench-single")) { _, facts in singleFacts += facts.count
+        }
         let streamingPeak = ResourceUsage.peakResidentBytes
         let collected = try extractor.facts(in: text, doc: "bench-single")
         precondition(collected.count == singleFacts)

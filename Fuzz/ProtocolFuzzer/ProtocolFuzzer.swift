@@ -20,24 +20,24 @@ enum FuzzHarness {
 }
 
 #if ZHIBIAO_LIBFUZZER
-/// libFuzzer's entry point.
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzProtocol(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    FuzzHarness.check(Array(UnsafeBufferPointer(start: data, count: size)))
-    return 0
-}
-
-@_cdecl("ZhibiaoProtocolFuzz_main")
-public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
-    FuzzDriver.run(argc, argv, fuzzProtocol)
-}
-#else
-/// Without libFuzzer: replays the files and folders given (a corpus, saved crashers) through the same checks.
-@main
-enum ReplayCorpus {
-    static func main() throws {
-        let count = try FuzzDriver.replay(Array(CommandLine.arguments.dropFirst()), FuzzHarness.check)
-        print("replayed \(count) inputs, every accepted value survived its round trip")
+    /// libFuzzer's entry point.
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzProtocol(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
+        FuzzHarness.check(Array(UnsafeBufferPointer(start: data, count: size)))
+        return 0
     }
-}
+
+    @_cdecl("ZhibiaoProtocolFuzz_main")
+    public func fuzzMain(_ argc: Int32, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> Int32 {
+        FuzzDriver.run(argc, argv, fuzzProtocol)
+    }
+#else
+    /// Without libFuzzer: replays the files and folders given (a corpus, saved crashers) through the same checks.
+    @main
+    enum ReplayCorpus {
+        static func main() throws {
+            let count = try FuzzDriver.replay(Array(CommandLine.arguments.dropFirst()), FuzzHarness.check)
+            print("replayed \(count) inputs, every accepted value survived its round trip")
+        }
+    }
 #endif

@@ -18,7 +18,8 @@ public func reportingErrors<T>(_ program: String, _ body: () async throws -> T) 
     } catch {
         // PostgresError.description names the target without its password and never includes SQL. An error may
         // quote a file name or a producer's field: escaped, it stays one line.
-        FileHandle.standardError.write(Data("\(program): \(String(describing: error).escapingControlCharacters)\n".utf8))
+        FileHandle.standardError.write(
+            Data("\(program): \(String(describing: error).escapingControlCharacters)\n".utf8))
         throw ExitCode(1)
     }
 }

@@ -34,7 +34,8 @@ public struct DatabaseOptions: ParsableArguments, Sendable {
             .setting("fallback_application_name", to: applicationName)
         target.preparedStatements = try Setting.value(
             preparedStatements, flag: "--prepared-statements", variable: "ZHIBIAO_PREPARED_STATEMENTS", default: true,
-            expected: "on or off") { ["on": true, "off": false][$0] }
+            expected: "on or off"
+        ) { ["on": true, "off": false][$0] }
         return target
     }
 }

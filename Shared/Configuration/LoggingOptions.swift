@@ -25,8 +25,9 @@ public struct LoggingOptions: ParsableArguments, Sendable {
             default: .info, expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "),
             parse: { Logger.Level(rawValue: $0) })
         if let logLevel, Logger.Level(rawValue: logLevel) == nil {
-            throw SettingError(setting: "--log-level", value: logLevel,
-                               expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+            throw SettingError(
+                setting: "--log-level", value: logLevel,
+                expected: Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
         }
         let format = try Setting.resolve(
             flag: logFormat, variable: "ZHIBIAO_LOG_FORMAT", default: .text, expected: "text or json",

@@ -47,8 +47,9 @@ public enum Setting {
             }
             return value
         }
-        return try resolve(flag: nil, variable: variable, default: defaultValue, expected: expected,
-                           environment: environment, parse: parse)
+        return try resolve(
+            flag: nil, variable: variable, default: defaultValue, expected: expected,
+            environment: environment, parse: parse)
     }
 
     /// An integer setting with bounds, from flag text or environment.
@@ -56,9 +57,11 @@ public enum Setting {
         _ flagText: String?, flag flagName: String, variable: String, default defaultValue: Int, minimum: Int,
         maximum: Int = .max, environment: [String: String] = Setting.environment
     ) throws -> Int {
-        try value(flagText, flag: flagName, variable: variable, default: defaultValue,
-                  expected: maximum == .max ? "an integer ≥ \(minimum)" : "an integer from \(minimum) to \(maximum)",
-                  environment: environment) {
+        try value(
+            flagText, flag: flagName, variable: variable, default: defaultValue,
+            expected: maximum == .max ? "an integer ≥ \(minimum)" : "an integer from \(minimum) to \(maximum)",
+            environment: environment
+        ) {
             Int($0).flatMap { (minimum...maximum).contains($0) ? $0 : nil }
         }
     }
@@ -69,8 +72,10 @@ public enum Setting {
         _ flagText: String?, flag flagName: String, variable: String, default defaultValue: Duration,
         minimum: Double, maximum: Double = 86_400, environment: [String: String] = Setting.environment
     ) throws -> Duration {
-        try value(flagText, flag: flagName, variable: variable, default: defaultValue,
-                  expected: "a number of seconds from \(minimum) to \(maximum)", environment: environment) { text in
+        try value(
+            flagText, flag: flagName, variable: variable, default: defaultValue,
+            expected: "a number of seconds from \(minimum) to \(maximum)", environment: environment
+        ) { text in
             Double(text).flatMap { (minimum...maximum).contains($0) ? Duration.milliseconds(Int64($0 * 1000)) : nil }
         }
     }

@@ -1,5 +1,5 @@
-import Foundation
 import CLibPQ
+import Foundation
 
 /// A libpq connection string (`key=value …` or a `postgresql://` URI) plus keyword overrides, and how to name it
 /// without its secrets.
@@ -59,7 +59,7 @@ public struct ConnectionTarget: Sendable, Hashable, CustomStringConvertible {
         var redacted = ""
         var rest = Substring(message)
         while let open = rest.firstIndex(of: "\""),
-              let close = rest[rest.index(after: open)...].firstIndex(of: "\"")
+            let close = rest[rest.index(after: open)...].firstIndex(of: "\"")
         {
             let quoted = String(rest[rest.index(after: open)..<close])
             let secret = quoted.count > 1 && !kept.contains(quoted) && sources.contains { $0.contains(quoted) }

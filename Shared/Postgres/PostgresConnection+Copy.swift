@@ -57,7 +57,8 @@ extension PostgresConnection {
     }
 
     private static func needsCopyEscape(_ byte: UInt8) -> Bool {
-        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r")
+        byte == UInt8(ascii: "\\") || byte == UInt8(ascii: "\t") || byte == UInt8(ascii: "\n")
+            || byte == UInt8(ascii: "\r")
     }
 
     /// COPY text format: `\N` for NULL; backslash, tab, newline and carriage return escaped.

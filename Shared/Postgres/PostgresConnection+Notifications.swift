@@ -31,8 +31,9 @@ extension PostgresConnection {
             let socket = PQsocket(handle)
             guard socket >= 0 else { throw connectionError(sql: nil) }
             var descriptor = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
-            let milliseconds = Int32(clamping: timeout.components.seconds * 1000
-                + timeout.components.attoseconds / 1_000_000_000_000_000)
+            let milliseconds = Int32(
+                clamping: timeout.components.seconds * 1000
+                    + timeout.components.attoseconds / 1_000_000_000_000_000)
             let ready = poll(&descriptor, 1, milliseconds)
             if ready > 0 { received = try drainNotifications(handle) }
             return received
@@ -43,10 +44,11 @@ extension PostgresConnection {
         guard PQconsumeInput(handle) == 1 else { throw connectionError(sql: nil) }
         var received: [PostgresNotification] = []
         while let notify = PQnotifies(handle) {
-            received.append(PostgresNotification(
-                channel: String(cString: notify.pointee.relname),
-                payload: String(cString: notify.pointee.extra),
-                senderPID: notify.pointee.be_pid))
+            received.append(
+                PostgresNotification(
+                    channel: String(cString: notify.pointee.relname),
+                    payload: String(cString: notify.pointee.extra),
+                    senderPID: notify.pointee.be_pid))
             PQfreemem(notify)
         }
         return received

@@ -67,8 +67,9 @@ public final class PostgresConnection: @unchecked Sendable {
     func reconnectIfNeeded() throws {
         guard PQstatus(handle) != CONNECTION_OK else { return }
         guard transactionDepth == 0 else {
-            throw PostgresError(code: .connectionLost, message: "the connection broke inside a transaction",
-                                target: target.description)
+            throw PostgresError(
+                code: .connectionLost, message: "the connection broke inside a transaction",
+                target: target.description)
         }
         PQreset(handle)
         preparedNames.removeAll()
@@ -146,11 +147,13 @@ public final class PostgresConnection: @unchecked Sendable {
         var cells: [[String?]] = []
         cells.reserveCapacity(rowCount)
         for row in 0..<Int32(rowCount) {
-            cells.append((0..<Int32(columnCount)).map { column in
-                PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
-            })
+            cells.append(
+                (0..<Int32(columnCount)).map { column in
+                    PQgetisnull(result, row, column) == 1 ? nil : String(cString: PQgetvalue(result, row, column))
+                })
         }
-        return PostgresRows(columns: columns, cells: cells, affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0)
+        return PostgresRows(
+            columns: columns, cells: cells, affectedRows: Int(String(cString: PQcmdTuples(result))) ?? 0)
     }
 
     func error(from result: OpaquePointer, sql: String?) -> PostgresError {
@@ -168,8 +171,9 @@ public final class PostgresConnection: @unchecked Sendable {
     }
 
     func connectionError(sql: String?) -> PostgresError {
-        PostgresError(code: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
-                      message: libpqMessage, target: target.description, statement: sql)
+        PostgresError(
+            code: PQstatus(handle) == CONNECTION_OK ? .server : .connectionLost,
+            message: libpqMessage, target: target.description, statement: sql)
     }
 
     /// libpq's last error on this connection, without anything of the connection string it may echo.

@@ -40,7 +40,8 @@ enum PostgresDateFormat {
             if scalars.count > 20, scalars[19] == UInt8(ascii: ".") {
                 var end = 20
                 while end < scalars.count, scalars[end] >= 48, scalars[end] <= 57 { end += 1 }
-                let digits = String(decoding: scalars[20..<end], as: UTF8.self).padding(toLength: 9, withPad: "0", startingAt: 0)
+                let digits = String(decoding: scalars[20..<end], as: UTF8.self).padding(
+                    toLength: 9, withPad: "0", startingAt: 0)
                 components.nanosecond = Int(digits.prefix(9))
             }
         }

@@ -18,7 +18,8 @@ extension PostgresTextDecodable {
             throw PostgresError(code: .decoding, message: "NULL where \(postgresTypeName) was expected")
         }
         guard let value = decode(nonNull: text) else {
-            throw PostgresError(code: .decoding, message: "cannot read \(text.prefix(40).debugDescription) as \(postgresTypeName)")
+            throw PostgresError(
+                code: .decoding, message: "cannot read \(text.prefix(40).debugDescription) as \(postgresTypeName)")
         }
         return value
     }
@@ -94,7 +95,8 @@ extension Data: PostgresTextDecodable {
             let valid = data.withUnsafeMutableBytes { bytes -> Bool in
                 var invalid: UInt8 = 0
                 for index in 0..<bytes.count {
-                    let high = hexValues[Int(hex[2 + 2 * index])], low = hexValues[Int(hex[3 + 2 * index])]
+                    let high = hexValues[Int(hex[2 + 2 * index])]
+                    let low = hexValues[Int(hex[3 + 2 * index])]
                     invalid |= (high | low) & 0xF0
                     bytes[index] = high << 4 | low
                 }

@@ -56,7 +56,8 @@ public struct Migrator: Sendable {
         guard !lacking.isEmpty else { return }
         throw PostgresError(
             code: .misuse,
-            message: "the schema lacks migrations \(lacking.map { "\($0.version) (\($0.name))" }.joined(separator: ", ")), "
+            message:
+                "the schema lacks migrations \(lacking.map { "\($0.version) (\($0.name))" }.joined(separator: ", ")), "
                 + "which only `migrate` and the daemons apply: run `zhibiao-ingest migrate` as the schema's owner")
     }
 
@@ -79,8 +80,10 @@ public struct Migrator: Sendable {
         try wanted.filter { migration in
             guard let recorded = recorded[migration.version] else { return true }
             guard recorded == checksums[migration.version] else {
-                throw PostgresError(code: .misuse, message: "migration \(migration.version) (\(migration.name)) "
-                    + "was changed after it was applied; add a new migration instead")
+                throw PostgresError(
+                    code: .misuse,
+                    message: "migration \(migration.version) (\(migration.name)) "
+                        + "was changed after it was applied; add a new migration instead")
             }
             return false
         }
@@ -102,7 +105,8 @@ public struct Migrator: Sendable {
     {
         try connection.query("SELECT pg_advisory_lock($1)", [Self.lockKey])
         defer { _ = try? connection.query("SELECT pg_advisory_unlock($1)", [Self.lockKey]) }
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE SCHEMA IF NOT EXISTS zhibiao;
             CREATE TABLE IF NOT EXISTS zhibiao.schema_migrations (
                 version    integer PRIMARY KEY,
@@ -122,7 +126,8 @@ public struct Migrator: Sendable {
                     "INSERT INTO zhibiao.schema_migrations (version, name, checksum) VALUES ($1, $2, $3)",
                     [migration.version, migration.name, checksum])
             }
-            logger.info("applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+            logger.info(
+                "applied migration", metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
             newlyApplied.append(migration.version)
         }
         return newlyApplied
@@ -137,10 +142,12 @@ public struct Migrator: Sendable {
         let migrations = try files.filter { $0.pathExtension == "sql" }.map { url in
             let stem = url.deletingPathExtension().lastPathComponent
             guard let separator = stem.firstIndex(of: "_"), let version = Int(stem[..<separator]) else {
-                throw PostgresError(code: .misuse, message: "migration file \(url.lastPathComponent) is not NNNN_name.sql")
+                throw PostgresError(
+                    code: .misuse, message: "migration file \(url.lastPathComponent) is not NNNN_name.sql")
             }
-            return Migration(version: version, name: String(stem[stem.index(after: separator)...]),
-                             sql: try String(contentsOf: url, encoding: .utf8))
+            return Migration(
+                version: version, name: String(stem[stem.index(after: separator)...]),
+                sql: try String(contentsOf: url, encoding: .utf8))
         }.sorted { $0.version < $1.version }
         guard Set(migrations.map(\.version)).count == migrations.count else {
             throw PostgresError(code: .misuse, message: "two migration files share a version number")

@@ -19,7 +19,9 @@ struct GoldenCaseTests {
 
     /// An expected field: numbers are decoded as exact decimals (0.48 stays 0.48) and compared exactly.
     enum JSONValue: Sendable, Equatable, Decodable {
-        case null, string(String), number(Decimal)
+        case null
+        case string(String)
+        case number(Decimal)
 
         init(from decoder: any Decoder) throws {
             let container = try decoder.singleValueContainer()
@@ -44,7 +46,8 @@ struct GoldenCaseTests {
 
         enum CodingKeys: String, CodingKey {
             case name, text, facts, exhaustive
-            case publishedOn = "published_on", regionHint = "region_hint"
+            case publishedOn = "published_on"
+            case regionHint = "region_hint"
         }
     }
 

@@ -20,11 +20,15 @@ struct ScoringTests {
         #expect(f >= 0.98)
     }
 
-    func score(mode: String, gold: String, lines: (String, String) throws -> [String]) throws -> (Double, Double, Double) {
+    func score(mode: String, gold: String, lines: (String, String) throws -> [String]) throws -> (
+        Double, Double, Double
+    ) {
         let seeds = Fixtures.repositoryRoot.appendingPathComponent("seeds")
         var output = ""
-        for name in try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted() where name.hasSuffix(".txt") {
-            let text = try Fixtures.extractor.decode([UInt8](Data(contentsOf: seeds.appendingPathComponent(name))), doc: name)
+        for name in try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted()
+        where name.hasSuffix(".txt") {
+            let text = try Fixtures.extractor.decode(
+                [UInt8](Data(contentsOf: seeds.appendingPathComponent(name))), doc: name)
             for line in try lines(text, name) { output += line + "\n" }
         }
         guard let goldDir = Bundle.module.url(forResource: "Gold", withExtension: nil) else {

@@ -53,7 +53,8 @@ struct BatchTests {
         #expect(try connection.query("SELECT count(*) FROM zhibiao.documents").first!.decode(Int.self, at: 0) == 2)
 
         // Its retry, due now, comes first and alone; the fresh messages after it come together.
-        try connection.query("UPDATE zhibiao.ingest_queue SET run_at = now() - interval '1 hour' WHERE state = 'available'")
+        try connection.query(
+            "UPDATE zhibiao.ingest_queue SET run_at = now() - interval '1 hour' WHERE state = 'available'")
         try enqueue(["good3.txt", "good4.txt"], 3)
         #expect(try processor.processNext(worker: "w", on: connection) == [.failed(willRetry: true)])
         let fresh = try processor.processNext(worker: "w", on: connection)

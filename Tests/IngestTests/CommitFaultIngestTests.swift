@@ -34,7 +34,8 @@ struct CommitFaultIngestTests {
         daemon.signal(SIGTERM)
         #expect(daemon.wait() == 0)
         // The batch the fault cut was taken over: its messages carry the interrupted attempt in their history.
-        #expect(try fixture.scalar(
-            "SELECT count(*) FROM zhibiao.ingest_queue WHERE jsonb_array_length(errors) > 0", Int.self) > 0)
+        #expect(
+            try fixture.scalar(
+                "SELECT count(*) FROM zhibiao.ingest_queue WHERE jsonb_array_length(errors) > 0", Int.self) > 0)
     }
 }

@@ -26,13 +26,16 @@ struct ConcurrentSubmitTests {
         let texts = (0..<20).map(VariedDocuments.text)
         for (folder, range) in [("X", 0..<10), ("Y", 10..<20), ("Y2", 11..<20)] {
             try FileManager.default.createDirectory(atPath: "\(root)/\(folder)", withIntermediateDirectories: true)
-            for index in range { try Data(texts[index].utf8).write(to: URL(fileURLWithPath: "\(root)/\(folder)/\(index).txt")) }
+            for index in range {
+                try Data(texts[index].utf8).write(to: URL(fileURLWithPath: "\(root)/\(folder)/\(index).txt"))
+            }
         }
 
         let blocker = try fixture.database!.connect()
         try blocker.execute("BEGIN")
         try blocker.query(
-            "INSERT INTO zhibiao.ingest_queue (bytes, source_name) VALUES (convert_to($1, 'UTF8'), 'blocker')", [texts[10]])
+            "INSERT INTO zhibiao.ingest_queue (bytes, source_name) VALUES (convert_to($1, 'UTF8'), 'blocker')",
+            [texts[10]])
         let first = try submit(fixture, ["\(root)/X", "\(root)/Y"], as: "submit-first")
         let second: ChildProcess
         do {
@@ -57,7 +60,9 @@ struct ConcurrentSubmitTests {
             }
         }
         #expect(queuedIDs.count == 20, "\(outcomes.map(\.stdout))")
-        let stored = try fixture.connection.query("SELECT id FROM zhibiao.ingest_queue").map { try $0.decode(Int64.self, at: 0) }
+        let stored = try fixture.connection.query("SELECT id FROM zhibiao.ingest_queue").map {
+            try $0.decode(Int64.self, at: 0)
+        }
         #expect(Set(queuedIDs) == Set(stored))
         #expect(queuedIDs == queuedIDs.sorted(), "\(outcomes.map(\.stdout))")
     }
@@ -81,21 +86,25 @@ struct ConcurrentSubmitTests {
             // The submit must be the victim: this session waits a minute before it looks for a deadlock.
             try other.execute("SET LOCAL deadlock_timeout = '60s'")
             try other.query(
-                "INSERT INTO zhibiao.ingest_queue (bytes, source_name) VALUES (convert_to($1, 'UTF8'), 'other')", [texts[1]])
+                "INSERT INTO zhibiao.ingest_queue (bytes, source_name) VALUES (convert_to($1, 'UTF8'), 'other')",
+                [texts[1]])
             submit = try self.submit(fixture, [folder], as: "submit-victim")
             try holdUntil("the submit waits for the second report") { try waiting(fixture, "submit-victim") }
             // Waits for the submit, which waits for this session: PostgreSQL ends the submit's transaction.
             try other.query(
-                "INSERT INTO zhibiao.ingest_queue (bytes, source_name) VALUES (convert_to($1, 'UTF8'), 'other')", [texts[0]])
+                "INSERT INTO zhibiao.ingest_queue (bytes, source_name) VALUES (convert_to($1, 'UTF8'), 'other')",
+                [texts[0]])
         }
         let outcome = try #require(submit)
         #expect(outcome.wait() == 0, "\(outcome.stderr)")
-        #expect(outcome.stdout == "already known \(folder)/1.txt\nalready known \(folder)/2.txt\n"
-            + "queued 0, already known 2, rejected 0\n")
+        #expect(
+            outcome.stdout == "already known \(folder)/1.txt\nalready known \(folder)/2.txt\n"
+                + "queued 0, already known 2, rejected 0\n")
     }
 
     private func submit(_ fixture: IngestFixture, _ paths: [String], as name: String) throws -> ChildProcess {
-        try ChildProcess(fixture.binary, ["submit", "--database-url", fixture.url] + paths, environment: ["PGAPPNAME": name])
+        try ChildProcess(
+            fixture.binary, ["submit", "--database-url", fixture.url] + paths, environment: ["PGAPPNAME": name])
     }
 
     /// True while the session named `name` waits for a lock.

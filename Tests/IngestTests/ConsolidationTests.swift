@@ -11,11 +11,13 @@ import ZhibiaoTestSupport
 struct ConsolidationTests {
     /// Every consolidated row, as text, in key order (without the chosen fact's id: a reparse renumbers facts).
     static func consolidated(_ connection: PostgresConnection, factIDs: Bool = true) throws -> [String] {
-        try connection.query("""
+        try connection.query(
+            """
             SELECT ROW(region_code, year, indicator, kind, measure, document_id, base_value, qualifier, growth_pct,
                        n_facts, n_sources, min_value, max_value, conflict, CASE WHEN $1 THEN fact_id END)::text
             FROM zhibiao.consolidated ORDER BY region_code, indicator, kind, year, measure
-            """, [factIDs]).map { try $0.decode(String.self, at: 0) }
+            """, [factIDs]
+        ).map { try $0.decode(String.self, at: 0) }
     }
 
     /// The same rows consolidated from scratch, in one call over every key, in a transaction rolled back.
@@ -24,7 +26,8 @@ struct ConsolidationTests {
         do {
             try connection.transaction { connection in
                 try connection.query("DELETE FROM zhibiao.consolidated")
-                try connection.query("""
+                try connection.query(
+                    """
                     SELECT zhibiao.facts_changed(ARRAY(
                         SELECT DISTINCT ROW(region_code, year, indicator, kind, measure)::zhibiao.consolidation_key
                         FROM zhibiao.facts
@@ -61,28 +64,33 @@ struct ConsolidationTests {
         try owner.query("DELETE FROM zhibiao.documents WHERE id = 3")
         let afterDelete = try Self.consolidated(owner)
         #expect(afterDelete.count < seeded.count)
-        #expect(try owner.query("SELECT count(*) FROM zhibiao.consolidated WHERE document_id = 3").first!
-            .decode(Int.self, at: 0) == 0)
+        #expect(
+            try owner.query("SELECT count(*) FROM zhibiao.consolidated WHERE document_id = 3").first!
+                .decode(Int.self, at: 0) == 0)
         #expect(try Self.fromScratch(owner) == afterDelete)
-        #expect(try owner.query("SELECT generation FROM zhibiao.facts_generation").first!
-            .decode(Int64.self, at: 0) > generation)
+        #expect(
+            try owner.query("SELECT generation FROM zhibiao.facts_generation").first!
+                .decode(Int64.self, at: 0) > generation)
     }
 
     /// Two documents stating one figure differently, stored in the opposite order to their submission.
     static func twoSources(_ connection: PostgresConnection, publishedOn: (String?, String?)) throws {
         try connection.query("INSERT INTO zhibiao.regions VALUES ('41', '河南省', 'province', NULL)")
         for (id, message, value, date) in [(1, 20, "100", publishedOn.0), (2, 10, "200", publishedOn.1)] {
-            try connection.query("""
+            try connection.query(
+                """
                 INSERT INTO zhibiao.documents (id, sha256, source_name, raw, text, encoding, parser_version,
                                                message_id, published_on)
                 OVERRIDING SYSTEM VALUE
                 VALUES ($1, sha256($2::bytea), $2, $2::bytea, $2, 'UTF-8', 'test', $3, $4::date)
                 """, [id, "report \(id)", message, date])
-            try connection.query("""
+            try connection.query(
+                """
                 INSERT INTO zhibiao.articles (document_id, ordinal, span_start, span_end) VALUES ($1, 0, 0, 1)
                 """, [id])
             try connection.query("INSERT INTO zhibiao.sentences (document_id, ordinal, text) VALUES ($1, 0, 'x')", [id])
-            try connection.query("""
+            try connection.query(
+                """
                 INSERT INTO zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label,
                     value, unit, base_value, unit_class, qualifier, evidence, span_start, span_end, sentence_ordinal)
                 VALUES ($1, 0, '河南省', '41', 2023, 'actual', 'gdp', '生产总值', $2::numeric, '元', $2::numeric,
@@ -92,9 +100,11 @@ struct ConsolidationTests {
     }
 
     static func chosen(_ connection: PostgresConnection) throws -> (document: Int64, conflict: Bool, sources: Int) {
-        let row = try connection.query("""
+        let row = try connection.query(
+            """
             SELECT document_id, conflict, n_sources FROM reporting.consolidated WHERE region_code = '41'
-            """).first!
+            """
+        ).first!
         return (try row.decode(Int64.self, at: 0), try row.decode(Bool.self, at: 1), try row.decode(Int.self, at: 2))
     }
 
@@ -145,19 +155,26 @@ struct ConsolidationTests {
             finished.signal()
         }
         Thread.sleep(forTimeInterval: 0.3)
-        let blocked = try owner.query("""
+        let blocked = try owner.query(
+            """
             SELECT count(*) FROM pg_stat_activity WHERE pid = $1 AND wait_event_type = 'Lock'
-            """, [secondPID]).first!.decode(Int.self, at: 0)
+            """, [secondPID]
+        ).first!.decode(Int.self, at: 0)
         #expect(blocked == 1, "the second writer waits for the first's generation lock")
         try first.execute("COMMIT")
         #expect(finished.wait(timeout: .now() + 20) == .success)
         #expect(outcome.withLock { $0 } == nil)
-        let rows = try owner.query("""
+        let rows = try owner.query(
+            """
             SELECT year, n_facts, max_value::text FROM zhibiao.consolidated WHERE region_code = '41' ORDER BY year
-            """).map { row in
-                [try row.decode(String.self, at: 0), try row.decode(String.self, at: 1), try row.decode(String.self, at: 2)]
-                    .joined(separator: " ")
-            }
+            """
+        ).map { row in
+            [
+                try row.decode(String.self, at: 0), try row.decode(String.self, at: 1),
+                try row.decode(String.self, at: 2),
+            ]
+            .joined(separator: " ")
+        }
         #expect(rows == ["2022 2 400", "2023 4 400"])
         #expect(try Self.fromScratch(owner) == Self.consolidated(owner))
     }

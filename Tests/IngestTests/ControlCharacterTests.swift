@@ -25,7 +25,9 @@ struct ControlCharacterTests {
 
         let submitted = try fixture.run(["submit", "--max-attempts", "2", folder])
         #expect(submitted.exitCode == 0, "\(submitted.stderr)")
-        #expect(submitted.stdout == "queued \(folder)/\(Self.escapedName) (message 1)\nqueued 1, already known 0, rejected 0\n")
+        #expect(
+            submitted.stdout
+                == "queued \(folder)/\(Self.escapedName) (message 1)\nqueued 1, already known 0, rejected 0\n")
 
         let served = try fixture.run(["serve", "--once", "--backoff-base", "0", "--max-bytes", "10"])
         #expect(served.exitCode == 0, "\(served.stderr)")
@@ -49,8 +51,9 @@ struct ControlCharacterTests {
 
     private func expectNoForgedLine(_ output: String, sourceLocation: SourceLocation = #_sourceLocation) {
         #expect(!output.contains("\u{1B}") && !output.contains("\u{202E}"), sourceLocation: sourceLocation)
-        #expect(!output.split(separator: "\n").contains { $0.hasPrefix(Self.forgedLine) }, "\(output)",
-                sourceLocation: sourceLocation)
+        #expect(
+            !output.split(separator: "\n").contains { $0.hasPrefix(Self.forgedLine) }, "\(output)",
+            sourceLocation: sourceLocation)
     }
 
     @Test func escapingKeepsOrdinaryTextAndEscapesTheRest() {

@@ -18,9 +18,11 @@ struct DemoEnvironmentTests {
         // A fresh shell with a bare PATH, as a person's would be; sourcing twice adds the folder once.
         let shell = try Subprocess.run(
             "/usr/bin/env",
-            ["-i", "HOME=\(home)", "PATH=/usr/bin:/bin", "/bin/bash", "-c",
-             "source '\(home)/env' && source '\(home)/env' && command -v zhibiao-ingest zhibiao-report "
-                + "&& zhibiao-report query --help >/dev/null && echo \"$PATH\" && echo \"$ZHIBIAO_SOCKET\""])
+            [
+                "-i", "HOME=\(home)", "PATH=/usr/bin:/bin", "/bin/bash", "-c",
+                "source '\(home)/env' && source '\(home)/env' && command -v zhibiao-ingest zhibiao-report "
+                    + "&& zhibiao-report query --help >/dev/null && echo \"$PATH\" && echo \"$ZHIBIAO_SOCKET\"",
+            ])
         #expect(shell.exitCode == 0, "\(shell.stderr)")
         let lines = shell.stdout.split(separator: "\n").map(String.init)
         #expect(lines.count == 4, "\(shell.stdout)")

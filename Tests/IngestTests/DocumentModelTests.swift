@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import ZhibiaoIngest
 import ZhibiaoFacts
+import ZhibiaoIngest
 import ZhibiaoPostgres
 import ZhibiaoTestSupport
 
@@ -46,26 +46,31 @@ struct DocumentModelTests {
         try write(try Self.gb18030WithCRLF(firstText), "b-gb18030.txt")
         try write([0xEF, 0xBB, 0xBF] + first, "c-bom.txt")
         try write(second, "d-second.txt")
-        try write(Array(String(decoding: second, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8),
-                  "e-second-crlf.txt")
+        try write(
+            Array(String(decoding: second, as: UTF8.self).replacingOccurrences(of: "\n", with: "\r\n").utf8),
+            "e-second-crlf.txt")
         let submitted = try fixture.run(["submit", folder])
         #expect(submitted.stdout.contains("queued 4, already known 1, rejected 0"), "\(submitted.stdout)")
         let served = try fixture.run(["serve", "--once", "--batch-size", "16"])
         #expect(served.exitCode == 0, "\(served.stderr)")
-        #expect(served.stderr.components(separatedBy: "already known (same text as document \(stored))").count == 3,
-                "\(served.stderr)")
+        #expect(
+            served.stderr.components(separatedBy: "already known (same text as document \(stored))").count == 3,
+            "\(served.stderr)")
 
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == 2)
         let messages = try fixture.connection.query(
             "SELECT source_name, state, document_id FROM zhibiao.ingest_queue ORDER BY source_name"
-        ).map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Int64.self, at: 2))" }
+        ).map {
+            "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Int64.self, at: 2))"
+        }
         let other: Int64 = try fixture.scalar(
             "SELECT document_id FROM zhibiao.ingest_queue WHERE source_name = 'd-second.txt'")
         #expect(other != stored)
-        #expect(messages == [
-            "a-utf8.txt done \(stored)", "b-gb18030.txt done \(stored)", "c-bom.txt done \(stored)",
-            "d-second.txt done \(other)", "e-second-crlf.txt done \(other)",
-        ])
+        #expect(
+            messages == [
+                "a-utf8.txt done \(stored)", "b-gb18030.txt done \(stored)", "c-bom.txt done \(stored)",
+                "d-second.txt done \(other)", "e-second-crlf.txt done \(other)",
+            ])
         // The texts' facts are stored once each.
         #expect(try fixture.scalar("SELECT count(DISTINCT document_id) FROM zhibiao.facts", Int.self) == 2)
     }
@@ -119,7 +124,8 @@ struct DocumentModelTests {
 
         // The migration merges the copy into the original: its message now points there and keeps its bytes.
         try database.migrate()
-        #expect(try connection.query("SELECT id FROM zhibiao.documents").map { try $0.decode(Int64.self, at: 0) }
+        #expect(
+            try connection.query("SELECT id FROM zhibiao.documents").map { try $0.decode(Int64.self, at: 0) }
                 == [original])
         let message = try connection.query(
             "SELECT document_id, octet_length(bytes) FROM zhibiao.ingest_queue WHERE source_name = $1",
@@ -127,8 +133,9 @@ struct DocumentModelTests {
         ).first!
         #expect(try message.decode(Int64.self, at: 0) == original)
         #expect(try message.decode(Int.self, at: 1) == copyBytes.count)
-        #expect(try connection.query("SELECT count(*) FROM zhibiao.facts WHERE measure IS NOT NULL").first!
-            .decode(Int.self, at: 0) == 0)
+        #expect(
+            try connection.query("SELECT count(*) FROM zhibiao.facts WHERE measure IS NOT NULL").first!
+                .decode(Int.self, at: 0) == 0)
 
         // As the ingest login: what it may update in `regions` (name, level, parent) is what the reparse corrects.
         let binary = try Repository.executable("zhibiao-ingest")
@@ -136,15 +143,20 @@ struct DocumentModelTests {
             binary, ["reparse", "--database-url", database.target(loggedInAs: "zhibiao_ingest").description])
         #expect(reparsed.exitCode == 0, "\(reparsed.stderr)")
         #expect(reparsed.stdout.contains("reparsed 1 documents (\(parsed.facts.count) facts), failed 0"))
-        #expect(try connection.query("SELECT parser_version FROM zhibiao.documents").first!.decode(String.self, at: 0)
+        #expect(
+            try connection.query("SELECT parser_version FROM zhibiao.documents").first!.decode(String.self, at: 0)
                 == parser.version)
 
         // Regions: the gazetteer's entries, each with its parent, the whole chain up to the province.
         let regions = try connection.query("SELECT code, name, level, parent_code FROM zhibiao.regions ORDER BY code")
-            .map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) "
-                + "\(try $0.decode(String.self, at: 2)) \(try $0.decode(String?.self, at: 3) ?? "-")" }
-        #expect(regions == parsed.regions.sorted { $0.code < $1.code }
-            .map { "\($0.code) \($0.name) \($0.level.rawValue) \($0.parentCode ?? "-")" })
+            .map {
+                "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) "
+                    + "\(try $0.decode(String.self, at: 2)) \(try $0.decode(String?.self, at: 3) ?? "-")"
+            }
+        #expect(
+            regions
+                == parsed.regions.sorted { $0.code < $1.code }
+                .map { "\($0.code) \($0.name) \($0.level.rawValue) \($0.parentCode ?? "-")" })
         #expect(regions.contains("410183110 来集镇 township 410183"))
         #expect(regions.contains("410183 新密市 county 4101"))
 
@@ -168,7 +180,9 @@ struct DocumentModelTests {
             SELECT measure, base_value::text, conflict FROM reporting.series
             WHERE region_code = '410183110' AND indicator = 'high_tech_enterprises' ORDER BY measure
             """
-        ).map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Bool.self, at: 2))" }
+        ).map {
+            "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Bool.self, at: 2))"
+        }
         #expect(series == ["added 5 false", "level 25 false"])
     }
 }
@@ -194,7 +208,8 @@ enum Version1 {
             // The facts' codes only, named as the text named them, the level read from the code's length.
             for fact in parsed.facts {
                 guard let code = fact.regionCode else { continue }
-                let level = code.count <= 2 ? "province" : code.count <= 4 ? "city" : code.count <= 6 ? "county" : "township"
+                let level =
+                    code.count <= 2 ? "province" : code.count <= 4 ? "city" : code.count <= 6 ? "county" : "township"
                 try connection.query(
                     "INSERT INTO zhibiao.regions VALUES ($1, $2, $3, NULL) ON CONFLICT DO NOTHING",
                     [code, fact.region ?? code, level])

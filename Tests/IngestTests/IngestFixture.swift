@@ -59,14 +59,16 @@ struct IngestFixture {
     func expectExactlyOnce(documents: Int, expectedFacts: Int, sourceLocation: SourceLocation = #_sourceLocation)
         throws
     {
-        #expect(try scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == documents,
-                sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == documents,
+            sourceLocation: sourceLocation)
         #expect(try doneCount() == documents, sourceLocation: sourceLocation)
         #expect(
             try scalar("SELECT count(DISTINCT document_id) FROM zhibiao.ingest_queue WHERE state = 'done'", Int.self)
                 == documents, sourceLocation: sourceLocation)
-        #expect(try scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts,
-                sourceLocation: sourceLocation)
+        #expect(
+            try scalar("SELECT count(*) FROM zhibiao.facts", Int.self) == expectedFacts,
+            sourceLocation: sourceLocation)
         #expect(try danglingFactReferences(on: connection) == 0, sourceLocation: sourceLocation)
     }
 }

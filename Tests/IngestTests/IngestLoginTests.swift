@@ -42,8 +42,10 @@ struct IngestLoginTests {
             try ingest.query("DELETE FROM zhibiao.facts")
             try ingest.query("SELECT count(*) FROM zhibiao.schema_migrations")
             // The document model's region upsert (DocumentStore) corrects a stored region to the gazetteer's entry.
-            try ingest.query("INSERT INTO zhibiao.regions VALUES ('41', '河南', 'city', NULL), ('4101', '郑州', 'city', '41')")
-            try ingest.query("UPDATE zhibiao.regions SET name = '河南省', level = 'province', parent_code = NULL WHERE code = '41'")
+            try ingest.query(
+                "INSERT INTO zhibiao.regions VALUES ('41', '河南', 'city', NULL), ('4101', '郑州', 'city', '41')")
+            try ingest.query(
+                "UPDATE zhibiao.regions SET name = '河南省', level = 'province', parent_code = NULL WHERE code = '41'")
         }
         #expect(try Migrator().migrate(ingest).isEmpty)
 
@@ -59,12 +61,13 @@ struct IngestLoginTests {
             GROUP BY c.relname ORDER BY c.relname
             """
         ).map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
-        #expect(privileges == [
-            "articles DELETE,INSERT,SELECT", "documents INSERT,SELECT,UPDATE", "facts DELETE,INSERT,SELECT",
-            "indicators INSERT,SELECT,UPDATE", "ingest_daemons DELETE,INSERT,SELECT,UPDATE",
-            "ingest_queue INSERT,SELECT,UPDATE", "regions INSERT,SELECT",
-            "schema_migrations SELECT", "sentences DELETE,INSERT,SELECT",
-        ])
+        #expect(
+            privileges == [
+                "articles DELETE,INSERT,SELECT", "documents INSERT,SELECT,UPDATE", "facts DELETE,INSERT,SELECT",
+                "indicators INSERT,SELECT,UPDATE", "ingest_daemons DELETE,INSERT,SELECT,UPDATE",
+                "ingest_queue INSERT,SELECT,UPDATE", "regions INSERT,SELECT",
+                "schema_migrations SELECT", "sentences DELETE,INSERT,SELECT",
+            ])
         let regionColumns = try admin.query(
             """
             SELECT string_agg(attname, ',' ORDER BY attname) FROM pg_attribute
@@ -73,9 +76,11 @@ struct IngestLoginTests {
             """
         ).first!.decode(String.self, at: 0)
         #expect(regionColumns == "level,name,parent_code")
-        #expect(try admin.query(
-            "SELECT has_schema_privilege('zhibiao_ingest', 'reporting', 'USAGE')").first!.decode(Bool.self, at: 0)
-            == false)
+        #expect(
+            try admin.query(
+                "SELECT has_schema_privilege('zhibiao_ingest', 'reporting', 'USAGE')"
+            ).first!.decode(Bool.self, at: 0)
+                == false)
     }
 
     /// A schema that lacks migrations: `status` (like `submit` and `retry`) changes nothing, whoever runs it, and
@@ -90,8 +95,10 @@ struct IngestLoginTests {
         #expect(status.stderr.contains("the schema lacks migrations 7 (hardening)"), "\(status.stderr)")
         #expect(status.stderr.contains("run `zhibiao-ingest migrate` as the schema's owner"), "\(status.stderr)")
         for command in [["status"], ["retry", "--all-discarded"]] {
-            let asOwner = try Subprocess.run(fixture.binary, [command[0], "--database-url", fixture.ownerURL]
-                + command.dropFirst())
+            let asOwner = try Subprocess.run(
+                fixture.binary,
+                [command[0], "--database-url", fixture.ownerURL]
+                    + command.dropFirst())
             #expect(asOwner.exitCode == 1 && asOwner.stderr.contains("the schema lacks migrations"), "\(asOwner)")
         }
         #expect(try fixture.scalar("SELECT max(version) FROM zhibiao.schema_migrations", Int.self) == 6)

@@ -37,9 +37,11 @@ struct MetadataValidationTests {
         #expect(served.exitCode == 0, "\(served.stderr)")
 
         for (index, item) in cases.enumerated() {
-            let row = try #require(try fixture.connection.query(
-                "SELECT state, attempt, errors->-1->>'error' FROM zhibiao.ingest_queue WHERE source_name = $1",
-                ["case\(index).txt"]).first)
+            let row = try #require(
+                try fixture.connection.query(
+                    "SELECT state, attempt, errors->-1->>'error' FROM zhibiao.ingest_queue WHERE source_name = $1",
+                    ["case\(index).txt"]
+                ).first)
             let state = try row.decode(String.self, at: 0)
             if let expected = item.error {
                 #expect(state == "discarded", "\(item.metadata)")
@@ -51,9 +53,11 @@ struct MetadataValidationTests {
             }
         }
         let stored = try fixture.connection.query(
-            "SELECT coalesce(published_on::text, '-'), coalesce(source_url, '-'), coalesce(region_hint, '-') FROM zhibiao.documents ORDER BY id")
-        #expect(try stored.map { row in try (0..<3).map { try row.decode(String.self, at: $0) }.joined(separator: " ") }
-            == ["2024-01-31 https://example.gov.cn/a 上街区", "- - -"])
+            "SELECT coalesce(published_on::text, '-'), coalesce(source_url, '-'), coalesce(region_hint, '-') FROM zhibiao.documents ORDER BY id"
+        )
+        #expect(
+            try stored.map { row in try (0..<3).map { try row.decode(String.self, at: $0) }.joined(separator: " ") }
+                == ["2024-01-31 https://example.gov.cn/a 上街区", "- - -"])
         #expect(try fixture.run(["status"]).stdout.contains("invalid metadata: published_on"))
     }
 

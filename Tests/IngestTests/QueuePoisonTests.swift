@@ -53,8 +53,9 @@ struct QueuePoisonTests {
         #expect(served.exitCode == 0, "\(served.stderr)")
         let rows = try fixture.connection.query(
             "SELECT source_name, state, attempt, errors->-1->>'error' FROM zhibiao.ingest_queue ORDER BY source_name")
-        #expect(try rows.map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
-            == ["doc0.txt discarded", "doc1.txt done", "doc2.txt done"])
+        #expect(
+            try rows.map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
+                == ["doc0.txt discarded", "doc1.txt done", "doc2.txt done"])
         #expect(try rows[0].decode(Int.self, at: 2) == 3)
         #expect(try rows[0].decode(String?.self, at: 3) == "no attempt left (attempt 3 of max_attempts 3)")
     }
@@ -77,8 +78,9 @@ struct QueuePoisonTests {
         #expect(served.exitCode == 0, "\(served.stderr)")
         let rows = try fixture.connection.query(
             "SELECT source_name, state, errors->-1->>'error' FROM zhibiao.ingest_queue ORDER BY source_name")
-        #expect(try rows.map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
-            == ["fine.txt done", "infinite.txt discarded", "overflow.txt discarded"])
+        #expect(
+            try rows.map { "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1))" }
+                == ["fine.txt done", "infinite.txt discarded", "overflow.txt discarded"])
         #expect(try rows[1].decode(String.self, at: 2).contains("run_at -infinity"))
         #expect(try rows[2].decode(String.self, at: 2).contains("attempt 2147483647, max_attempts 2147483647"))
     }

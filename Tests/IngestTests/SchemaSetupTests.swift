@@ -23,12 +23,14 @@ struct SchemaSetupTests {
 
         // A user's indicator file changes a definition and adds one: the next start brings the table along.
         indicators[0].names.append("测试\"名称\"")
-        indicators.append(IndicatorDefinition(id: "test_metric", unitClass: "count", flow: "flow", names: ["测试指标"], note: ""))
+        indicators.append(
+            IndicatorDefinition(id: "test_metric", unitClass: "count", flow: "flow", names: ["测试指标"], note: ""))
         try SchemaSetup.prepare(connection, indicators: indicators)
         let names = try connection.query("SELECT names FROM zhibiao.indicators WHERE id = $1", [indicators[0].id])
             .first!.decode(String.self, at: 0)
         #expect(names.contains("测试\\\"名称\\\""))
-        #expect(try connection.query("SELECT count(*) FROM zhibiao.indicators").first!.decode(Int.self, at: 0)
-            == indicators.count)
+        #expect(
+            try connection.query("SELECT count(*) FROM zhibiao.indicators").first!.decode(Int.self, at: 0)
+                == indicators.count)
     }
 }

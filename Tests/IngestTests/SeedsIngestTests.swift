@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 import ZhibiaoExtraction
-import ZhibiaoIngest
 import ZhibiaoFacts
+import ZhibiaoIngest
 import ZhibiaoPostgres
 import ZhibiaoTestSupport
 
@@ -69,8 +69,9 @@ struct SeedsIngestTests {
         let orphans: Int = try fixture.scalar(
             "SELECT count(*) FROM zhibiao.regions WHERE (parent_code IS NULL) <> (level = 'province')")
         #expect(orphans == 0)
-        #expect(try fixture.scalar("SELECT parent_code FROM zhibiao.regions WHERE name = '峡窝镇'", String.self)
-            == "410106")
+        #expect(
+            try fixture.scalar("SELECT parent_code FROM zhibiao.regions WHERE name = '峡窝镇'", String.self)
+                == "410106")
 
         // Again: nothing new is queued, and another drain writes nothing.
         let again = try fixture.run(["submit", Repository.path("seeds")])

@@ -40,7 +40,8 @@ struct CommitFaultTests {
             }
             try outer.query("INSERT INTO t VALUES (2)")
         }
-        #expect(try connection.query("SELECT array_agg(x ORDER BY x)::text FROM t").first!.decode(String.self, at: 0)
-            == "{1,2}")
+        #expect(
+            try connection.query("SELECT array_agg(x ORDER BY x)::text FROM t").first!.decode(String.self, at: 0)
+                == "{1,2}")
     }
 }

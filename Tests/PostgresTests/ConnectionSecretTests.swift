@@ -30,17 +30,22 @@ struct ConnectionSecretTests {
     /// What helps to fix a target stays: the host, the user, the option names.
     @Test func redactionKeepsWhatTheDescriptionShows() throws {
         let error = try #require(throws: PostgresError.self) {
-            try PostgresConnection(ConnectionTarget("postgresql://bob:\(Self.password)@/zhibiao?host=/nonexistent-zhibiao"))
+            try PostgresConnection(
+                ConnectionTarget("postgresql://bob:\(Self.password)@/zhibiao?host=/nonexistent-zhibiao"))
         }
         #expect(error.description.contains("\"/nonexistent-zhibiao/.s.PGSQL.5432\""), "\(error)")
         let target = ConnectionTarget("host=db.example port=5x user=bob password=\(Self.password)")
-        #expect(target.redacting(#"invalid integer value "5x" for connection option "port""#)
-            == #"invalid integer value "5x" for connection option "port""#)
-        #expect(target.redacting(#"could not translate host name "db.example" to address"#)
-            == #"could not translate host name "db.example" to address"#)
+        #expect(
+            target.redacting(#"invalid integer value "5x" for connection option "port""#)
+                == #"invalid integer value "5x" for connection option "port""#)
+        #expect(
+            target.redacting(#"could not translate host name "db.example" to address"#)
+                == #"could not translate host name "db.example" to address"#)
         #expect(target.redacting("password \(Self.password) rejected") == "password … rejected")
-        #expect(ConnectionTarget("user=bob \(Self.password)").redacting(#"missing "=" after "secret123" in connection info string"#)
-            == #"missing "=" after "…" in connection info string"#)
+        #expect(
+            ConnectionTarget("user=bob \(Self.password)").redacting(
+                #"missing "=" after "secret123" in connection info string"#)
+                == #"missing "=" after "…" in connection info string"#)
     }
 
     /// Every command of both CLIs that connects, given the URI by flag and by environment, in text and JSON logs:
@@ -60,9 +65,12 @@ struct ConnectionSecretTests {
             for (conninfo, byFlag, format) in ways {
                 let outcome = try Subprocess.run(
                     binary, byFlag ? [arguments[0], "--database-url", conninfo] + arguments.dropFirst() : arguments,
-                    environment: ["ZHIBIAO_LOG_FORMAT": format].merging(byFlag ? [:] : ["ZHIBIAO_DATABASE_URL": conninfo]) { $1 })
+                    environment: ["ZHIBIAO_LOG_FORMAT": format].merging(
+                        byFlag ? [:] : ["ZHIBIAO_DATABASE_URL": conninfo]
+                    ) { $1 })
                 let printed = outcome.stdout + outcome.stderr
-                let what = "\((binary as NSString).lastPathComponent) \(arguments.joined(separator: " ")) [\(format)] "
+                let what =
+                    "\((binary as NSString).lastPathComponent) \(arguments.joined(separator: " ")) [\(format)] "
                     + "with \(conninfo): \(printed)"
                 #expect(outcome.exitCode == 1, "\(what)")
                 #expect(printed.contains("could not connect to PostgreSQL"), "\(what)")

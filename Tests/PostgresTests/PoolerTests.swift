@@ -26,14 +26,17 @@ struct PoolerTests {
         let fourth = try PostgresConnection(unnamed)
         for round in 1...3 {
             #expect(try third.query(prepared: "SELECT $1::int", [round]).first?.decode(Int.self, at: 0) == round)
-            #expect(try fourth.query(prepared: "SELECT $1::int + 1", [round]).first?.decode(Int.self, at: 0) == round + 1)
+            #expect(
+                try fourth.query(prepared: "SELECT $1::int + 1", [round]).first?.decode(Int.self, at: 0) == round + 1)
             try third.transaction { connection in
                 try connection.query(prepared: "SELECT pg_advisory_xact_lock(1)")
-                _ = try connection.copyIn("COPY zhibiao.indicators (id, unit_class, flow, names) FROM STDIN",
-                                      rows: [["pooled_\(round)", "count", "level", "{x}"]])
+                _ = try connection.copyIn(
+                    "COPY zhibiao.indicators (id, unit_class, flow, names) FROM STDIN",
+                    rows: [["pooled_\(round)", "count", "level", "{x}"]])
             }
         }
-        #expect(try first.query("SELECT count(*) FROM zhibiao.indicators WHERE id LIKE 'pooled_%'").first?
-            .decode(Int.self, at: 0) == 3)
+        #expect(
+            try first.query("SELECT count(*) FROM zhibiao.indicators WHERE id LIKE 'pooled_%'").first?
+                .decode(Int.self, at: 0) == 3)
     }
 }

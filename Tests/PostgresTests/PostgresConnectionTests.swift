@@ -52,7 +52,8 @@ struct PostgresConnectionTests {
         let connection = try database.connect()
         let values: [String?] = ["a\"b", "c\\d", "e,f", "{g}", nil, "NULL", "", "区 镇\n街道"]
         let rows = try connection.query(
-            "SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n", [PostgresArray(values)])
+            "SELECT v, v IS NULL FROM unnest($1::text[]) WITH ORDINALITY AS t(v, n) ORDER BY n", [PostgresArray(values)]
+        )
         #expect(try rows.map { try $0.decode(String?.self, at: 0) } == values)
         #expect(try rows.map { try $0.decode(Bool.self, at: 1) } == values.map { $0 == nil })
     }
@@ -66,7 +67,8 @@ struct PostgresConnectionTests {
         let sql = "SELECT $1::int + 1"
         #expect(try connection.query(prepared: sql, [1]).first!.decode(Int.self, at: 0) == 2)
         #expect(try connection.query(prepared: sql, [2]).first!.decode(Int.self, at: 0) == 3)
-        let prepared = try connection.query("SELECT count(*) FROM pg_prepared_statements").first!.decode(Int.self, at: 0)
+        let prepared = try connection.query("SELECT count(*) FROM pg_prepared_statements").first!.decode(
+            Int.self, at: 0)
         #expect(prepared == 1)
         try cluster.restart()
         _ = try? connection.query("SELECT 1")  // finds the old session gone
@@ -88,16 +90,19 @@ struct PostgresConnectionTests {
         defer { database.drop() }
         let connection = try database.connect()
         let bytes = Data([0, 1, 2, 254, 255])
-        let row = try #require(try connection.query(
-            "SELECT true, 42::bigint, DATE '2024-03-19', $1::bytea, TIMESTAMPTZ '2024-03-19 10:00:00.25+08'",
-            [bytes]).first)
+        let row = try #require(
+            try connection.query(
+                "SELECT true, 42::bigint, DATE '2024-03-19', $1::bytea, TIMESTAMPTZ '2024-03-19 10:00:00.25+08'",
+                [bytes]
+            ).first)
         #expect(try row.decode(Bool.self, at: 0))
         #expect(try row.decode(Int64.self, at: 1) == 42)
         let date = try row.decode(Date.self, at: 2)
         #expect(date == ISO8601DateFormatter().date(from: "2024-03-19T00:00:00Z"))
         #expect(try row.decode(Data.self, at: 3) == bytes)
         let timestamp = try row.decode(Date.self, at: 4)
-        #expect(abs(timestamp.timeIntervalSince(ISO8601DateFormatter().date(from: "2024-03-19T02:00:00Z")!) - 0.25) < 1e-6)
+        #expect(
+            abs(timestamp.timeIntervalSince(ISO8601DateFormatter().date(from: "2024-03-19T02:00:00Z")!) - 0.25) < 1e-6)
     }
 
     @Test func uniqueViolationCarriesSQLState() throws {
@@ -148,8 +153,10 @@ struct PostgresConnectionTests {
         }
         let stored = try connection.copyIn("COPY c (id, label, value) FROM STDIN", rows: rows)
         #expect(stored == 100_000)
-        let row = try #require(try connection.query(
-            "SELECT count(*), count(label), sum(value), max(label) FILTER (WHERE id = 1) FROM c").first)
+        let row = try #require(
+            try connection.query(
+                "SELECT count(*), count(label), sum(value), max(label) FILTER (WHERE id = 1) FROM c"
+            ).first)
         #expect(try row.decode(Int.self, at: 0) == 100_000)
         #expect(try row.decode(Int.self, at: 1) == 90_000)
         #expect(try row.decode(Decimal.self, at: 2) == Decimal(string: "4999950000")! + Decimal(50_000))

@@ -43,7 +43,8 @@ struct ReconnectAndMigrationTests {
         #expect(first.first == 1)
         let second = try migrator.migrate(connection)
         #expect(second.isEmpty)
-        let recorded = try connection.query("SELECT count(*) FROM zhibiao.schema_migrations").first!.decode(Int.self, at: 0)
+        let recorded = try connection.query("SELECT count(*) FROM zhibiao.schema_migrations").first!.decode(
+            Int.self, at: 0)
         #expect(recorded == migrator.migrations.count)
     }
 

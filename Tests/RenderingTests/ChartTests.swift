@@ -12,7 +12,8 @@ import ZhibiaoRendering
 struct ChartTests {
     static func rows(_ text: String) -> [JSONValue] { try! JSONValue(parsing: text).arrayValue! }
 
-    static let series = rows("""
+    static let series = rows(
+        """
         [{"region_code":"410106","region":"上街区","year":2022,"base_value":15000000000,"unit":"亿元","unit_class":"CNY"},
          {"region_code":"410106","region":"上街区","year":2023,"base_value":16550000000,"unit":"亿元","unit_class":"CNY",
           "display":"165.5 亿元"},
@@ -20,7 +21,8 @@ struct ChartTests {
          {"region_code":"410106100","region":"峡窝镇","year":2023,"base_value":4250000000,"unit":"亿元","unit_class":"CNY",
           "display":"42.5 亿元"}]
         """)
-    static let targets = rows("""
+    static let targets = rows(
+        """
         [{"region":"上街区","year":2024,"indicator":"gdp","target_base_value":null,"target_growth_pct":7,
           "target_display":"目标：增长 7 %","status":"pending"},
          {"region":"峡窝镇","year":2024,"indicator":"gdp","target_base_value":4600000000,"unit_class":"CNY",
@@ -30,8 +32,9 @@ struct ChartTests {
         """)
 
     @Test func aSeriesChartHasALinePerRegionAndTargetsMarkedApart() throws {
-        let chart = SeriesChart(title: "地区生产总值（gdp）", subtitle: "数据截至 2024-03-20", series: Self.series,
-                                targets: Self.targets)
+        let chart = SeriesChart(
+            title: "地区生产总值（gdp）", subtitle: "数据截至 2024-03-20", series: Self.series,
+            targets: Self.targets)
         let svg = try SVGTree(chart.document)
         #expect(svg.root?.attributes["class"] == "zb-chart zb-series")
         #expect(svg.elements("polyline").count == 2)
@@ -51,15 +54,17 @@ struct ChartTests {
         #expect(!chart.document.contains("<script"))
 
         // Charts side by side give a region one colour, whichever region their rows bring first.
-        let reordered = SeriesChart(title: "", subtitle: "", series: Array(Self.series.reversed()), targets: [],
-                                    regionOrder: ["上街区", "峡窝镇"])
+        let reordered = SeriesChart(
+            title: "", subtitle: "", series: Array(Self.series.reversed()), targets: [],
+            regionOrder: ["上街区", "峡窝镇"])
         let strokes = try SVGTree(reordered.document).elements("polyline").map { $0.attributes["stroke"] ?? "" }
         #expect(reordered.lines.map(\.region) == ["上街区", "峡窝镇"])
         #expect(strokes == ["#1f77b4", "#d62728"])
     }
 
     @Test func aCompareChartRanksBarsAndWritesTheirValues() throws {
-        let rows = Self.rows("""
+        let rows = Self.rows(
+            """
             [{"rank":1,"region":"峡窝镇","base_value":62,"unit":"家","unit_class":"count","display":"62 家"},
              {"rank":2,"region":"来集镇","base_value":5,"unit":"家","unit_class":"count","display":"5 家"},
              {"rank":3,"region":"登封市","base_value":null,"growth_pct":-2.5,"growth_display":"-2.5 %"}]
@@ -75,9 +80,12 @@ struct ChartTests {
         #expect(svg.texts.contains("仅有增速：登封市 -2.5 %"))
 
         // Growth rates only: the bars are the rates, a negative one to the left of zero.
-        let growth = CompareChart(title: "规上工业增加值", subtitle: "", rows: Self.rows("""
-            [{"rank":1,"region":"甲","growth_pct":9},{"rank":2,"region":"乙","growth_pct":-3}]
-            """))
+        let growth = CompareChart(
+            title: "规上工业增加值", subtitle: "",
+            rows: Self.rows(
+                """
+                [{"rank":1,"region":"甲","growth_pct":9},{"rank":2,"region":"乙","growth_pct":-3}]
+                """))
         #expect(growth.bars.map(\.label) == ["+9 %", "-3 %"])
         let growthBars = try SVGTree(growth.document).elements("rect").filter { $0.attributes["class"] == "zb-bar" }
         let x = growthBars.compactMap { Double($0.attributes["x"] ?? "") }
@@ -85,7 +93,8 @@ struct ChartTests {
     }
 
     @Test func aTargetsChartShowsEachTargetAgainstItsActual() throws {
-        let rows = Self.rows("""
+        let rows = Self.rows(
+            """
             [{"region":"上街区","year":2024,"indicator":"gdp","target_base_value":null,"target_growth_pct":7,
               "actual_growth_pct":7.5,"target_display":"目标：增长 7 %","actual_display":"+7.5 %","status":"achieved"},
              {"region":"上街区","year":2024,"indicator":"key_projects","target_base_value":72,"actual_base_value":70,
@@ -93,8 +102,9 @@ struct ChartTests {
              {"region":"上街区","year":2025,"indicator":"gdp","target_base_value":null,"target_growth_pct":6,
               "target_display":"目标：增长 6 %","status":"pending"}]
             """)
-        let chart = TargetsChart(title: "目标与实际", subtitle: "", rows: rows,
-                                 indicatorNames: ["gdp": "地区生产总值", "key_projects": "重点项目"])
+        let chart = TargetsChart(
+            title: "目标与实际", subtitle: "", rows: rows,
+            indicatorNames: ["gdp": "地区生产总值", "key_projects": "重点项目"])
         let svg = try SVGTree(chart.document)
         #expect(svg.elements("rect").filter { $0.attributes["class"] == "zb-actual-bar" }.count == 2)
         #expect(svg.elements("line").filter { $0.attributes["class"] == "zb-target-mark" }.count == 3)
@@ -122,8 +132,12 @@ struct SVGTree {
         let parser = XMLParser(data: Data(document.utf8))
         parser.delegate = delegate
         guard parser.parse() else {
-            throw CocoaError(.fileReadCorruptFile, userInfo: [NSDebugDescriptionErrorKey:
-                "not well-formed XML: \(parser.parserError.map(String.init(describing:)) ?? "?")"])
+            throw CocoaError(
+                .fileReadCorruptFile,
+                userInfo: [
+                    NSDebugDescriptionErrorKey:
+                        "not well-formed XML: \(parser.parserError.map(String.init(describing:)) ?? "?")"
+                ])
         }
         all = delegate.elements
         texts = delegate.texts
@@ -136,8 +150,10 @@ struct SVGTree {
         var texts: [String] = []
         private var current: String?
 
-        func parser(_ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
-                    attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement name: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             elements.append(Element(name: name, attributes: attributes))
             if name == "text" { current = "" }
         }

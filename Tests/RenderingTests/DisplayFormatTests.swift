@@ -24,22 +24,29 @@ struct DisplayFormatTests {
         ("123456789", "CNY", "元", "exact", "1.23 亿元"),
     ])
     func valuesCarryTheirUnit(base: String, unitClass: String, unit: String, qualifier: String, expected: String) {
-        #expect(DisplayFormat.value(Decimal(string: base)!, unitClass: unitClass, unit: unit, qualifier: qualifier)
-            == expected)
+        #expect(
+            DisplayFormat.value(Decimal(string: base)!, unitClass: unitClass, unit: unit, qualifier: qualifier)
+                == expected)
     }
 
     @Test func growthIsSignedAndTargetsSayWhatTheyAimAt() {
         #expect(DisplayFormat.growth(Decimal(string: "7.07")!) == "+7.07 %")
         #expect(DisplayFormat.growth(-5) == "-5 %")
         #expect(DisplayFormat.growth(0) == "0 %")
-        #expect(DisplayFormat.target(base: nil, unitClass: nil, unit: nil, qualifier: "exact", growthPercent: 7)
-            == "目标：增长 7 %")
-        #expect(DisplayFormat.target(base: nil, unitClass: nil, unit: nil, qualifier: "exact", growthPercent: -3)
-            == "目标：下降 3 %")
-        #expect(DisplayFormat.target(base: 24_000_000_000, unitClass: "CNY", unit: "亿元", qualifier: "at_least",
-                                     growthPercent: nil) == "目标：240 亿元以上")
-        #expect(DisplayFormat.target(base: 16_500_000_000, unitClass: "CNY", unit: "亿元", qualifier: "exact",
-                                     growthPercent: Decimal(string: "6.5")) == "目标：165 亿元，增长 6.5 %")
+        #expect(
+            DisplayFormat.target(base: nil, unitClass: nil, unit: nil, qualifier: "exact", growthPercent: 7)
+                == "目标：增长 7 %")
+        #expect(
+            DisplayFormat.target(base: nil, unitClass: nil, unit: nil, qualifier: "exact", growthPercent: -3)
+                == "目标：下降 3 %")
+        #expect(
+            DisplayFormat.target(
+                base: 24_000_000_000, unitClass: "CNY", unit: "亿元", qualifier: "at_least",
+                growthPercent: nil) == "目标：240 亿元以上")
+        #expect(
+            DisplayFormat.target(
+                base: 16_500_000_000, unitClass: "CNY", unit: "亿元", qualifier: "exact",
+                growthPercent: Decimal(string: "6.5")) == "目标：165 亿元，增长 6.5 %")
         #expect(DisplayFormat.target(base: nil, unitClass: nil, unit: nil, qualifier: nil, growthPercent: nil) == nil)
     }
 

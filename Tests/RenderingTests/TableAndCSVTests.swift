@@ -8,7 +8,8 @@ import ZhibiaoRendering
 struct TableAndCSVTests {
     static func json(_ text: String) -> JSONValue { try! JSONValue(parsing: text) }
 
-    static let facts = json("""
+    static let facts = json(
+        """
         {"as_of":"2024-03-20T08:00:00Z","total":3,"limit":2,"offset":0,"next_offset":2,"next_cursor":"x","rows":[
         {"id":1,"doc":"000.txt","region":"峡窝镇","year":2023,"kind":"actual","indicator":"industrial_output",\
         "base_value":4250000000,"display":"42.5 亿元","growth_display":"+7.07 %",\
@@ -35,10 +36,12 @@ struct TableAndCSVTests {
 
     @Test func anEmptyListSaysSoAndNestedValuesStayOnOneLine() {
         let empty = Self.json(#"{"as_of":"2024-01-01T00:00:00Z","total":0,"limit":1000,"offset":0,"rows":[]}"#)
-        #expect(TextTable.render(ResultRows(empty, method: "series"), width: 100)
-            == "no rows\n(0 of 0 rows, as of 2024-01-01T00:00:00Z)")
+        #expect(
+            TextTable.render(ResultRows(empty, method: "series"), width: 100)
+                == "no rows\n(0 of 0 rows, as of 2024-01-01T00:00:00Z)")
 
-        let summary = Self.json("""
+        let summary = Self.json(
+            """
             {"total":1,"rows":[{"region":"来集镇","year":2023,"gdp_display":"65 亿元","actual_indicators":5,\
             "actuals_display":{"gdp":"65 亿元","high_tech_enterprises":"5 家"},"actuals":{"gdp":6500000000}}]}
             """)
@@ -46,7 +49,8 @@ struct TableAndCSVTests {
         #expect(table.contains("gdp 65 亿元, high_tech_enterprises 5 家"))
         #expect(!table.contains("{"))
 
-        let describe = Self.json("""
+        let describe = Self.json(
+            """
             {"name":"zhibiao-report","methods":[{"name":"series","summary":"Consolidated values",\
             "params":[{"name":"indicator","type":"string"},{"name":"region","type":"string"}],"paginated":true}]}
             """)
@@ -57,10 +61,11 @@ struct TableAndCSVTests {
         // An answer that is one object: field and value lines, nested objects summarised.
         let explain = Self.json(#"{"fact":{"id":1,"display":"42.5 亿元"},"sentence":"第一行\n第二行","other_sources":[]}"#)
         let lines = TextTable.render(ResultRows(explain, method: "explain"), width: 100).split(separator: "\n")
-        #expect(lines.map(String.init) == [
-            "field          value", "-------------  -------------", "fact           42.5 亿元",
-            "sentence       第一行 第二行", "other_sources",
-        ])
+        #expect(
+            lines.map(String.init) == [
+                "field          value", "-------------  -------------", "fact           42.5 亿元",
+                "sentence       第一行 第二行", "other_sources",
+            ])
     }
 
     @Test func csvIsRFC4180WithEveryField() {

@@ -19,8 +19,9 @@ struct AnalystCLITests {
             let header = records.first?.split(separator: ",").map(String.init) ?? []
             #expect(header.starts(with: ["region_code", "region", "indicator"]), "\(header)")
             #expect(["base_value", "unit_class", "display", "growth_display"].allSatisfy(header.contains), "\(header)")
-            #expect(records.contains { $0.contains(",4250000000,") && $0.contains(",42.5 亿元,+7.07 %,") },
-                    "\(csv.stdout)")
+            #expect(
+                records.contains { $0.contains(",4250000000,") && $0.contains(",42.5 亿元,+7.07 %,") },
+                "\(csv.stdout)")
 
             // A table as wide as the terminal says it is, whatever the evidence's length.
             let table = try await Subprocess.runOffPool(
@@ -33,7 +34,8 @@ struct AnalystCLITests {
             #expect(table.stdout.contains("165.5 亿元"))
 
             let empty = try await Subprocess.runOffPool(
-                binary, ["query", "series", "--param", "indicator=gdp", "--param", "region=峡窝镇", "--format", "table"]
+                binary,
+                ["query", "series", "--param", "indicator=gdp", "--param", "region=峡窝镇", "--format", "table"]
                     + socket)
             #expect(empty.stdout.hasPrefix("no rows\n(0 of 0 rows"), "\(empty.stdout)")
 
@@ -51,12 +53,18 @@ struct AnalystCLITests {
         try await TestServer.with { server in
             // What each drew, as `chart` says: (at least) two regions' lines, a ranking, the 2024 targets.
             let runs: [([String], String)] = [
-                (["series", "--param", "indicator=high_tech_enterprises", "--param", "region=上街区,峡窝镇"],
-                 #"^wrote .*: ([2-9]|\d\d) regions, ([4-9]|\d\d) values, \d+ targets\n$"#),
-                (["compare", "--param", "indicator=high_tech_enterprises", "--param", "year=2023"],
-                 #"^wrote .*: ([2-9]|\d\d) regions ranked\n$"#),
-                (["targets", "--param", "region=上街区", "--param", "year=2024"],
-                 #"^wrote .*: 15 targets, 0 achieved\n$"#),
+                (
+                    ["series", "--param", "indicator=high_tech_enterprises", "--param", "region=上街区,峡窝镇"],
+                    #"^wrote .*: ([2-9]|\d\d) regions, ([4-9]|\d\d) values, \d+ targets\n$"#
+                ),
+                (
+                    ["compare", "--param", "indicator=high_tech_enterprises", "--param", "year=2023"],
+                    #"^wrote .*: ([2-9]|\d\d) regions ranked\n$"#
+                ),
+                (
+                    ["targets", "--param", "region=上街区", "--param", "year=2024"],
+                    #"^wrote .*: 15 targets, 0 achieved\n$"#
+                ),
             ]
             for (arguments, summary) in runs {
                 let file = "\(folder)/\(arguments[0]).svg"
@@ -65,8 +73,9 @@ struct AnalystCLITests {
                 #expect(run.exitCode == 0, "\(run.stderr)")
                 #expect(run.stdout.range(of: summary, options: .regularExpression) != nil, "\(run.stdout)")
                 let svg = try String(contentsOfFile: file, encoding: .utf8)
-                #expect(svg.hasPrefix(
-                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
+                #expect(
+                    svg.hasPrefix(
+                        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\""))
                 #expect(svg.contains("高新技术企业") || svg.contains("目标与实际"))
             }
         }
@@ -75,12 +84,15 @@ struct AnalystCLITests {
     @Test func withoutAServerEachCommandSaysSoInOneLineWithTheFix() throws {
         let binary = try Repository.executable("zhibiao-report")
         let socket = temporarySocketPath()
-        for arguments in [["query", "ping"], ["page", "--region", "上街区", "--output", NSTemporaryDirectory()],
-                          ["chart", "series", "--param", "indicator=gdp", "--output", "/tmp/unused.svg"]] {
+        for arguments in [
+            ["query", "ping"], ["page", "--region", "上街区", "--output", NSTemporaryDirectory()],
+            ["chart", "series", "--param", "indicator=gdp", "--output", "/tmp/unused.svg"],
+        ] {
             let run = try Subprocess.run(binary, arguments + ["--socket", socket])
             #expect(run.exitCode == 3)
-            #expect(run.stderr == "zhibiao-report: no report server at \(socket) — start it with "
-                + "`zhibiao-report serve` or `make demo`\n", "\(arguments)")
+            #expect(
+                run.stderr == "zhibiao-report: no report server at \(socket) — start it with "
+                    + "`zhibiao-report serve` or `make demo`\n", "\(arguments)")
         }
     }
 }

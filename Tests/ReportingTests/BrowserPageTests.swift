@@ -27,9 +27,12 @@ struct BrowserPageTests {
             let page = try await Subprocess.runOffPool(
                 binary, ["page", "--region", "上街区", "--output", folder, "--socket", server.socket])
             let chart = try await Subprocess.runOffPool(
-                binary, ["chart", "series", "--param", "indicator=high_tech_enterprises",
-                         "--param", "region=上街区,峡窝镇", "--output", folder + "/high_tech.svg",
-                         "--socket", server.socket])
+                binary,
+                [
+                    "chart", "series", "--param", "indicator=high_tech_enterprises",
+                    "--param", "region=上街区,峡窝镇", "--output", folder + "/high_tech.svg",
+                    "--socket", server.socket,
+                ])
             return (page, chart)
         }
         #expect(page.exitCode == 0, "\(page.stderr)")
@@ -45,8 +48,10 @@ struct BrowserPageTests {
         // Charts: the high-tech enterprises one has points for each region, a line over the years.
         #expect(Self.count(#"<svg [^>]*class="zb-chart zb-series""#, in: dom) >= 2)
         #expect(Self.count(#"<svg [^>]*class="zb-chart zb-targets""#, in: dom) == 1)
-        let highTech = try #require(Self.section(of: dom, from: "<figure id=\"chart-high_tech_enterprises\">",
-                                                 to: "</figure>"))
+        let highTech = try #require(
+            Self.section(
+                of: dom, from: "<figure id=\"chart-high_tech_enterprises\">",
+                to: "</figure>"))
         #expect(Self.count("<polyline", in: highTech) >= 1)
         for region in ["上街区", "峡窝镇"] {
             #expect(highTech.contains(#"<circle class="zb-actual" data-region="\#(region)"#), "\(region)")
@@ -86,11 +91,13 @@ struct BrowserPageTests {
         let connection = try database.connect()
         let text = "2024年，上街区新增城镇就业3000人。全区开展职业技能培训6000人次。"
         try connection.transaction { connection in
-            let id = try connection.query("""
+            let id = try connection.query(
+                """
                 INSERT INTO zhibiao.documents (sha256, source_name, raw, text, encoding, parser_version)
                 VALUES (sha256(convert_to($1, 'UTF8')), '上街区2024年统计公报.txt', convert_to($1, 'UTF8'), $1,
                         'utf-8', 'test') RETURNING id
-                """, [text]).first!.decode(Int.self, at: 0)
+                """, [text]
+            ).first!.decode(Int.self, at: 0)
             try connection.query(
                 "INSERT INTO zhibiao.articles VALUES ($1, 0, NULL, '上街区', '410106', 2024, 0, $2)",
                 [id, text.unicodeScalars.count])
@@ -98,21 +105,26 @@ struct BrowserPageTests {
                 ("new_urban_jobs", "新增城镇就业", "3000", "人", "persons", "新增城镇就业3000人"),
                 ("skills_training", "职业技能培训", "6000", "人次", "person_times", "开展职业技能培训6000人次"),
             ].enumerated() {
-                let start = text.unicodeScalars.count - text.components(separatedBy: evidence)[1].unicodeScalars.count
+                let start =
+                    text.unicodeScalars.count - text.components(separatedBy: evidence)[1].unicodeScalars.count
                     - evidence.unicodeScalars.count
                 let sentence = text.components(separatedBy: "。").first { $0.contains(evidence) }! + "。"
                 // The sentence once, the evidence as where it starts in it.
                 try connection.query(
                     "INSERT INTO zhibiao.sentences (document_id, ordinal, text) VALUES ($1, $2, $3)",
                     [id, ordinal, sentence])
-                try connection.query("""
+                try connection.query(
+                    """
                     INSERT INTO zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label,
                         value, unit, base_value, unit_class, qualifier, evidence_offset, span_start, span_end,
                         sentence_ordinal)
                     VALUES ($1, 0, '上街区', '410106', 2024, 'actual', $2, $3, $4::numeric, $5, $4::numeric, $6,
                             'exact', strpos($10, $7) - 1, $8, $9, $11)
-                    """, [id, indicator, label, value, unit, unitClass, evidence, start,
-                          start + evidence.unicodeScalars.count, sentence, ordinal])
+                    """,
+                    [
+                        id, indicator, label, value, unit, unitClass, evidence, start,
+                        start + evidence.unicodeScalars.count, sentence, ordinal,
+                    ])
             }
             try connection.query(
                 """
@@ -154,8 +166,10 @@ struct Chromium {
     /// Root may run Chromium only without its sandbox; no GPU, no first-run UI, a throwaway profile (removed after
     /// each run).
     private var options: [String] {
-        ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
-         "--user-data-dir=\(profile)"]
+        [
+            "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--hide-scrollbars",
+            "--user-data-dir=\(profile)",
+        ]
     }
 
     func dumpDOM(_ file: String) throws -> String {
@@ -170,8 +184,12 @@ struct Chromium {
     func screenshot(_ file: String, to png: String, width: Int, height: Int) throws {
         defer { try? FileManager.default.removeItem(atPath: profile) }
         try? FileManager.default.removeItem(atPath: png)
-        let run = try Subprocess.run(path, options + ["--window-size=\(width),\(height)", "--screenshot=\(png)",
-                                                      URL(fileURLWithPath: file).absoluteString])
+        let run = try Subprocess.run(
+            path,
+            options + [
+                "--window-size=\(width),\(height)", "--screenshot=\(png)",
+                URL(fileURLWithPath: file).absoluteString,
+            ])
         guard run.exitCode == 0, FileManager.default.fileExists(atPath: png) else {
             throw TestSupportError("chromium --screenshot failed (\(run.exitCode)): \(run.stderr.suffix(2000))")
         }

@@ -38,14 +38,16 @@ struct DisplayFormTests {
 
             // Every figure of every summary map has its display form, stocks and what a year added alike.
             let everything = try await server.result("summary", [:]).rows
-            #expect(everything.contains { !($0["actuals_added"]?.objectValue ?? []).isEmpty },
-                    "the seeds state additions")
+            #expect(
+                everything.contains { !($0["actuals_added"]?.objectValue ?? []).isEmpty },
+                "the seeds state additions")
             for row in everything {
                 for map in ["actuals", "targets", "actuals_added", "targets_added"] {
                     let figures = Set((row[map]?.objectValue ?? []).map(\.0))
                     let shown = (row[map + "_display"]?.objectValue ?? []).filter { $0.1.stringValue?.isEmpty == false }
-                    #expect(Set(shown.map(\.0)) == figures,
-                            "\(map) of \(row["region"] ?? .null) \(row["year"] ?? .null)")
+                    #expect(
+                        Set(shown.map(\.0)) == figures,
+                        "\(map) of \(row["region"] ?? .null) \(row["year"] ?? .null)")
                 }
             }
 

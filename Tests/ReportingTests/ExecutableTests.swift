@@ -5,7 +5,7 @@ import ZhibiaoReporting
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `zhibiao-report` binary: serve, query, refuse a live socket, replace a stale one, SIGTERM cleanup.
@@ -22,9 +22,13 @@ struct ExecutableTests {
             "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
             "ZHIBIAO_SOCKET": socket,
         ]
-        let server = try ChildProcess(binary, ["serve", "--socket-mode", "0600", "--row-cap", "5"],
-                                      environment: environment)
-        defer { server.signal(SIGKILL); server.wait() }
+        let server = try ChildProcess(
+            binary, ["serve", "--socket-mode", "0600", "--row-cap", "5"],
+            environment: environment)
+        defer {
+            server.signal(SIGKILL)
+            server.wait()
+        }
         try await eventually(.seconds(20)) {
             (try? await ReportClient.withConnection(socket: socket) { try await $0.call("ping") }) != nil
         }
@@ -32,23 +36,30 @@ struct ExecutableTests {
         #expect(lstat(socket, &info) == 0)
         #expect(info.st_mode & 0o777 == 0o600)
 
-        let query = try Subprocess.run(binary, ["query", "series", "--param", "indicator=industrial_output",
-                                                "--param", "region=峡窝镇"], environment: environment)
+        let query = try Subprocess.run(
+            binary,
+            [
+                "query", "series", "--param", "indicator=industrial_output",
+                "--param", "region=峡窝镇",
+            ], environment: environment)
         #expect(query.exitCode == 0, "\(query.stderr)")
         let reply = try RPCResponse(line: query.stdout.trimmingCharacters(in: .newlines))
         #expect(reply.result?.rows.first?["base_value"] == .number("4250000000"))
         #expect(reply.result?.rows.first?["stated_growth_pct"] == .number("7.07"))
 
-        let capped = try Subprocess.run(binary, ["query", "facts", "--json", #"{"limit":100}"#], environment: environment)
+        let capped = try Subprocess.run(
+            binary, ["query", "facts", "--json", #"{"limit":100}"#], environment: environment)
         #expect(try RPCResponse(line: capped.stdout.trimmingCharacters(in: .newlines)).result?["limit"] == .int(5))
 
         let failing = try Subprocess.run(binary, ["query", "nope"], environment: environment)
         #expect(failing.exitCode == 1)
-        let stdin = try Subprocess.run(binary, ["query"], environment: environment,
-                                       input: Data("{\"id\":1,\"method\":\"ping\"}\n{\"id\":2,\"method\":\"regions\"}\n".utf8))
+        let stdin = try Subprocess.run(
+            binary, ["query"], environment: environment,
+            input: Data("{\"id\":1,\"method\":\"ping\"}\n{\"id\":2,\"method\":\"regions\"}\n".utf8))
         #expect(stdin.exitCode == 0)
         #expect(stdin.stdout.split(separator: "\n").count == 2)
-        let table = try Subprocess.run(binary, ["query", "targets", "--param", "year=2024", "--table"], environment: environment)
+        let table = try Subprocess.run(
+            binary, ["query", "targets", "--param", "year=2024", "--table"], environment: environment)
         #expect(table.stdout.contains("budget_revenue"))
         #expect(table.stdout.contains("(5 of 15 rows"))
 
@@ -65,7 +76,8 @@ struct ExecutableTests {
         let invalid = try Subprocess.run(binary, ["serve", "--socket-mode", "999"], environment: environment)
         #expect(invalid.exitCode != 0)
         #expect(invalid.stderr.contains("--socket-mode"))
-        let invalidEnv = try Subprocess.run(binary, ["serve"], environment: environment.merging(["ZHIBIAO_ROW_CAP": "0"]) { $1 })
+        let invalidEnv = try Subprocess.run(
+            binary, ["serve"], environment: environment.merging(["ZHIBIAO_ROW_CAP": "0"]) { $1 })
         #expect(invalidEnv.stderr.contains("ZHIBIAO_ROW_CAP"))
     }
 
@@ -78,7 +90,9 @@ struct ExecutableTests {
             for (offset, byte) in path.utf8.enumerated() { raw[offset] = byte }
         }
         let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+            }
         }
         #expect(bound == 0)
         close(fd)

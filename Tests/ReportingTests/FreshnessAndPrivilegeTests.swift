@@ -1,7 +1,7 @@
 import Foundation
 import Testing
-import ZhibiaoProtocol
 import ZhibiaoPostgres
+import ZhibiaoProtocol
 import ZhibiaoReporting
 import ZhibiaoTestSupport
 
@@ -80,8 +80,9 @@ struct FreshnessAndPrivilegeTests {
         let login = database.target(loggedInAs: "zhibiao_reporting")
         let reporting = try PostgresConnection(
             login, sessionSetup: "SET default_transaction_read_only = on; SET statement_timeout = 5000")
-        #expect(try reporting.query("SELECT count(*) FROM reporting.facts WHERE indicator IS NOT NULL").first?
-            .decode(Int.self, at: 0) == 67)
+        #expect(
+            try reporting.query("SELECT count(*) FROM reporting.facts WHERE indicator IS NOT NULL").first?
+                .decode(Int.self, at: 0) == 67)
         for statement in [
             "SELECT * FROM zhibiao.facts", "SELECT * FROM zhibiao.documents", "SELECT * FROM zhibiao.regions",
             "INSERT INTO zhibiao.regions VALUES ('99', 'x', 'province', NULL)",

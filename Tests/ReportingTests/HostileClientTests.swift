@@ -5,7 +5,7 @@ import ZhibiaoProtocol
 import ZhibiaoReporting
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A generator of malformed and hostile requests against a real server (issue 7, "Fuzzing", second bullet):
@@ -22,26 +22,38 @@ struct HostileClientTests {
             try await withBystander(server) {
                 var cases: [HostileCase] = []
                 // Invalid UTF-8: a bad continuation, a lone 0xFF, an overlong "/", an encoded surrogate, raw NUL.
-                for bad: [UInt8] in [[0xC3, 0x28], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x00], [0xF4, 0x90, 0x80, 0x80]] {
-                    cases.append(.init(Array(#"{"id":1,"method":"ping","params":{"a":""#.utf8) + bad + Array(#""}}"#.utf8),
-                                       .parseError))
+                for bad: [UInt8] in [
+                    [0xC3, 0x28], [0xFF], [0xC0, 0xAF], [0xED, 0xA0, 0x80], [0x00], [0xF4, 0x90, 0x80, 0x80],
+                ] {
+                    cases.append(
+                        .init(
+                            Array(#"{"id":1,"method":"ping","params":{"a":""#.utf8) + bad + Array(#""}}"#.utf8),
+                            .parseError))
                     cases.append(.init(bad + Array(#"{"id":1,"method":"ping"}"#.utf8), .parseError))
                 }
                 // Deep nesting, bare and inside a request.
                 cases.append(.init(String(repeating: "[", count: 100_000), .parseError))
                 cases.append(.init(String(repeating: #"{"a":"#, count: 50_000), .parseError))
-                cases.append(.init(#"{"id":1,"method":"facts","params":{"region":"# + String(repeating: "[", count: 100_000)
-                                   + String(repeating: "]", count: 100_000) + "}}", .parseError))
-                cases.append(.init(String(repeating: "[", count: 60) + String(repeating: "]", count: 60), .invalidRequest))
+                cases.append(
+                    .init(
+                        #"{"id":1,"method":"facts","params":{"region":"# + String(repeating: "[", count: 100_000)
+                            + String(repeating: "]", count: 100_000) + "}}", .parseError))
+                cases.append(
+                    .init(String(repeating: "[", count: 60) + String(repeating: "]", count: 60), .invalidRequest))
                 // Not a request object.
-                for line in ["null", "123", #""ping""#, "[]", "{}", #"{"id":1}"#, #"{"id":{},"method":"ping"}"#,
-                             #"{"id":[1],"method":"ping"}"#, #"{"id":1,"method":null}"#, #"{"id":1,"method":["ping"]}"#,
-                             #"{"id":1,"method":"ping","params":"x"}"#, #"{"id":1,"method":"ping","params":7}"#,
-                             #"{"id":1,"method":"ping","extra":true}"#] {
+                for line in [
+                    "null", "123", #""ping""#, "[]", "{}", #"{"id":1}"#, #"{"id":{},"method":"ping"}"#,
+                    #"{"id":[1],"method":"ping"}"#, #"{"id":1,"method":null}"#, #"{"id":1,"method":["ping"]}"#,
+                    #"{"id":1,"method":"ping","params":"x"}"#, #"{"id":1,"method":"ping","params":7}"#,
+                    #"{"id":1,"method":"ping","extra":true}"#,
+                ] {
                     cases.append(.init(line, .invalidRequest))
                 }
-                for line in [#"{"id":1,"method":""}"#, #"{"id":1,"method":"PING"}"#,
-                             #"{"id":1,"method":"\u0000"}"#, #"{"id":1,"method":"# + "\"" + String(repeating: "x", count: 10_000) + "\"}"] {
+                for line in [
+                    #"{"id":1,"method":""}"#, #"{"id":1,"method":"PING"}"#,
+                    #"{"id":1,"method":"\u0000"}"#,
+                    #"{"id":1,"method":"# + "\"" + String(repeating: "x", count: 10_000) + "\"}",
+                ] {
                     cases.append(.init(line, .methodNotFound))
                 }
                 // Huge numbers as ids: echoed as sent, the request answered.
@@ -50,11 +62,15 @@ struct HostileClientTests {
                     cases.append(.init(#"{"id":\#(id),"method":"ping"}"#, .result, id: id))
                 }
                 // Huge numbers as parameters.
-                for (method, param) in [("explain", "fact"), ("facts", "year"), ("facts", "limit"), ("facts", "offset"),
-                                        ("facts", "document"), ("document", "id"), ("compare", "year")] {
+                for (method, param) in [
+                    ("explain", "fact"), ("facts", "year"), ("facts", "limit"), ("facts", "offset"),
+                    ("facts", "document"), ("document", "id"), ("compare", "year"),
+                ] {
                     for number in ["1e999", "-1e999", huge, "-" + huge, "1e19", "9223372036854775808", "1.5"] {
-                        cases.append(.init(#"{"id":2,"method":"\#(method)","params":{"\#(param)":\#(number)}}"#,
-                                           .invalidParams(param)))
+                        cases.append(
+                            .init(
+                                #"{"id":2,"method":"\#(method)","params":{"\#(param)":\#(number)}}"#,
+                                .invalidParams(param)))
                     }
                 }
                 // Wrong types for every parameter of a few methods, from the server's own `describe`.
@@ -62,13 +78,15 @@ struct HostileClientTests {
                 #expect(!described.isEmpty)
                 for method in described {
                     guard let name = method["name"]?.stringValue,
-                          ["facts", "series", "compare", "targets", "document", "explain", "regions"].contains(name)
+                        ["facts", "series", "compare", "targets", "document", "explain", "regions"].contains(name)
                     else { continue }
                     for param in method["params"]?.arrayValue ?? [] {
                         let paramName = try #require(param["name"]?.stringValue)
                         for wrong in wrongValues(for: param) {
-                            cases.append(.init(#"{"id":3,"method":"\#(name)","params":{"\#(paramName)":\#(wrong)}}"#,
-                                               .invalidParams(paramName)))
+                            cases.append(
+                                .init(
+                                    #"{"id":3,"method":"\#(name)","params":{"\#(paramName)":\#(wrong)}}"#,
+                                    .invalidParams(paramName)))
                         }
                     }
                 }
@@ -87,8 +105,9 @@ struct HostileClientTests {
                         expected.append(.init(#"{}"#, .seriesGDP))
                     }
                 }
-                let replies = try await client.exchange(lines.flatMap { $0 + [0x0A] }, replies: expected.count,
-                                                        deadline: .seconds(60))
+                let replies = try await client.exchange(
+                    lines.flatMap { $0 + [0x0A] }, replies: expected.count,
+                    deadline: .seconds(60))
                 #expect(replies.count == expected.count)
                 for (index, (hostile, line)) in zip(expected, replies).enumerated() {
                     try hostile.check(line, index: index)
@@ -133,12 +152,13 @@ struct HostileClientTests {
                 defer { client.close() }
                 var bytes: [UInt8] = []
                 for index in 0..<count {
-                    let line = switch index % 4 {
-                    case 0: #"{"id":\#(index),"method":"ping"}"#
-                    case 1: #"{"id":\#(index),"method":"series","params":{"indicator":"gdp"}}"#
-                    case 2: #"{"id":\#(index),"method":"nope"}"#
-                    default: #"{"id":\#(index),"method":"facts","params":{"year":"x"}}"#
-                    }
+                    let line =
+                        switch index % 4 {
+                        case 0: #"{"id":\#(index),"method":"ping"}"#
+                        case 1: #"{"id":\#(index),"method":"series","params":{"indicator":"gdp"}}"#
+                        case 2: #"{"id":\#(index),"method":"nope"}"#
+                        default: #"{"id":\#(index),"method":"facts","params":{"year":"x"}}"#
+                        }
                     bytes += Array(line.utf8) + [0x0A]
                 }
                 // Sending and reading interleave inside `exchange`, so neither side's buffers can deadlock.
@@ -168,9 +188,11 @@ struct HostileClientTests {
             try await withBystander(server) {
                 let client = try RawClient(socket: server.socket)
                 defer { client.close() }
-                let lines = [#"{"id":1,"method":"series","params":{"indicator":"gdp"}}"#,
-                             "{\"id\":2,\"method\":\"regions\",\"params\":{\"root\":\"上街区\"}}\r",
-                             #"{"id":3,"method":"facts","params":{"year":true}}"#]
+                let lines = [
+                    #"{"id":1,"method":"series","params":{"indicator":"gdp"}}"#,
+                    "{\"id\":2,\"method\":\"regions\",\"params\":{\"root\":\"上街区\"}}\r",
+                    #"{"id":3,"method":"facts","params":{"year":true}}"#,
+                ]
                 let bytes: [UInt8] = lines.flatMap { Array($0.utf8) + [UInt8(0x0A)] }
                 for byte in bytes {
                     try await client.send([byte], deadline: .seconds(5))
@@ -195,9 +217,11 @@ struct HostileClientTests {
                 for _ in 0..<3 {
                     let client = try RawClient(socket: server.socket)
                     defer { client.close() }
-                    let requests = [#"{"id":1,"method":"series","params":{"indicator":"gdp"}}"#,
-                                    #"{"id":2,"method":"summary","params":{"region":"来集镇"}}"#,
-                                    #"{"id":3,"method":"ping"}"#]
+                    let requests = [
+                        #"{"id":1,"method":"series","params":{"indicator":"gdp"}}"#,
+                        #"{"id":2,"method":"summary","params":{"region":"来集镇"}}"#,
+                        #"{"id":3,"method":"ping"}"#,
+                    ]
                     try await client.send(Array((requests.joined(separator: "\n") + "\n").utf8), deadline: .seconds(5))
                     client.shutdownWrite()
                     var ids: [JSONValue] = []
@@ -225,7 +249,9 @@ struct HostileClientTests {
 
 struct HostileCase {
     enum Expect {
-        case parseError, invalidRequest, methodNotFound, invalidParams(String), result, seriesGDP
+        case parseError, invalidRequest, methodNotFound
+        case invalidParams(String)
+        case result, seriesGDP
     }
 
     let line: [UInt8]
@@ -451,10 +477,16 @@ final class RawClient: @unchecked Sendable {
         guard !eof else { return 0 }
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         let count = Glibc.recv(fd, &buffer, buffer.count, 0)
-        if count == 0 { eof = true; return 0 }
+        if count == 0 {
+            eof = true
+            return 0
+        }
         if count < 0 {
             if errno == EAGAIN || errno == EWOULDBLOCK { return 0 }
-            if errno == ECONNRESET { eof = true; return 0 }
+            if errno == ECONNRESET {
+                eof = true
+                return 0
+            }
             throw RawClientError("recv: \(String(cString: strerror(errno)))")
         }
         pending += buffer[..<count]

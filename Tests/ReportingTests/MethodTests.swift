@@ -12,8 +12,11 @@ struct MethodTests {
             let description = try await server.result("describe")
             #expect(description["protocol_version"] == .string(ReportProtocol.version))
             let names = description["methods"]?.arrayValue?.compactMap { $0["name"]?.stringValue } ?? []
-            #expect(names == ["ping", "describe", "metrics", "regions", "indicators", "facts", "series", "compare", "targets",
-                              "summary", "documents", "document", "explain"])
+            #expect(
+                names == [
+                    "ping", "describe", "metrics", "regions", "indicators", "facts", "series", "compare", "targets",
+                    "summary", "documents", "document", "explain",
+                ])
             let series = description["methods"]?.arrayValue?.first { $0["name"] == .string("series") }
             #expect(series?["params"]?[0]?["name"] == .string("indicator"))
             #expect(series?["params"]?[0]?["required"] == .bool(true))
@@ -29,10 +32,15 @@ struct MethodTests {
             // articles are about — 中原西路街道, 高山镇 — included), counting facts with an indicator.
             let all = try await server.result("regions")
             #expect(all["total"] == .int(12))
-            let rows = all.rows.map { "\($0["code"]!.stringValue!) \($0["depth"]!.intValue!) \($0["facts"]!.intValue!) \($0["facts_total"]!.intValue!)" }
-            #expect(rows == ["41 0 0 67", "4101 1 0 67", "410102 2 0 0", "410102010 3 0 0", "410106 2 40 57",
-                             "410106100 3 17 17", "410108 2 2 2", "410182 2 0 0", "410182106 3 0 0", "410183 2 0 7",
-                             "410183110 3 7 7", "410185 2 1 1"])
+            let rows = all.rows.map {
+                "\($0["code"]!.stringValue!) \($0["depth"]!.intValue!) \($0["facts"]!.intValue!) \($0["facts_total"]!.intValue!)"
+            }
+            #expect(
+                rows == [
+                    "41 0 0 67", "4101 1 0 67", "410102 2 0 0", "410102010 3 0 0", "410106 2 40 57",
+                    "410106100 3 17 17", "410108 2 2 2", "410182 2 0 0", "410182106 3 0 0", "410183 2 0 7",
+                    "410183110 3 7 7", "410185 2 1 1",
+                ])
             let subtree = try await server.result("regions", ["root": "上街区"])
             #expect(subtree.rows.compactMap { $0["name"]?.stringValue } == ["上街区", "峡窝镇"])
             let towns = try await server.result("regions", ["level": "township"])
@@ -203,9 +211,12 @@ struct MethodTests {
 
             let one = try await server.result("document", ["name": "004_cb355fd960d97158.txt", "text": true])
             // The newspaper page: its banner, then ten articles, each about its own place.
-            #expect(one["articles"]?.arrayValue?.compactMap { $0["region"]?.stringValue }
-                    == ["上街区", "上街区", "来集镇", "中原西路街道", "高山镇", "惠济区", "篾街社区", "梧桐办事处",
-                        "西环路社区", "马寨村", "登封市"])
+            #expect(
+                one["articles"]?.arrayValue?.compactMap { $0["region"]?.stringValue }
+                    == [
+                        "上街区", "上街区", "来集镇", "中原西路街道", "高山镇", "惠济区", "篾街社区", "梧桐办事处",
+                        "西环路社区", "马寨村", "登封市",
+                    ])
             #expect(one["articles"]?[1]?["title"] == .string("激活发展内生动力 构建现代化产业体系"))
             #expect(one["articles"]?[1]?["sets_targets"] == .bool(true))
             #expect(one["facts"]?.arrayValue?.count == 25)

@@ -5,7 +5,7 @@ import ZhibiaoReporting
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The real `zhibiao-report` binary: Prometheus text through `metrics`, request ids in the logs, exit code 2 for
@@ -21,9 +21,13 @@ struct ObservabilityTests {
             "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
             "ZHIBIAO_SOCKET": socket,
         ]
-        let server = try ChildProcess(binary, ["serve", "--log-level", "debug", "--log-format", "json"],
-                                      environment: environment)
-        defer { server.signal(SIGKILL); server.wait() }
+        let server = try ChildProcess(
+            binary, ["serve", "--log-level", "debug", "--log-format", "json"],
+            environment: environment)
+        defer {
+            server.signal(SIGKILL)
+            server.wait()
+        }
         try await eventually(.seconds(20)) {
             (try? await ReportClient.withConnection(socket: socket) { try await $0.call("ping") }) != nil
         }
@@ -68,8 +72,9 @@ struct ObservabilityTests {
         let environment = ["ZHIBIAO_DATABASE_URL": "host=/nonexistent", "ZHIBIAO_SOCKET": temporarySocketPath()]
         let flag = try Subprocess.run(binary, ["serve", "--max-connections", "many"], environment: environment)
         #expect(flag.exitCode == 2)
-        #expect(flag.stderr
-            == "zhibiao-report: invalid value for --max-connections: \"many\" (expected an integer ≥ 1)\n")
+        #expect(
+            flag.stderr
+                == "zhibiao-report: invalid value for --max-connections: \"many\" (expected an integer ≥ 1)\n")
         let variable = try Subprocess.run(
             binary, ["serve"], environment: environment.merging(["ZHIBIAO_IDLE_TIMEOUT": "0"]) { $1 })
         #expect(variable.exitCode == 2)

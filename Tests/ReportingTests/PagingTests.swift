@@ -15,7 +15,9 @@ struct PagingTests {
         var cursor: JSONValue?
         for _ in 0..<100 {
             let pairs = params + [("limit", .int(limit))] + (cursor.map { [("cursor", $0)] } ?? [])
-            let reply = try await ReportClient.withConnection(socket: server.socket) { try await $0.call(method, pairs) }
+            let reply = try await ReportClient.withConnection(socket: server.socket) {
+                try await $0.call(method, pairs)
+            }
             let page = try #require(reply.result, "\(method): \(reply)")
             #expect(page.rows.count <= limit)
             if cursor != nil {
@@ -52,8 +54,9 @@ struct PagingTests {
                 #expect(all["next_cursor"] == .null)
                 #expect(all.rows.count >= 2 && all["total"] == .int(all.rows.count), "\(method) \(params)")
                 for limit in [1, 2] {
-                    #expect(try await pagesByCursor(server, method, params, limit: limit) == all.rows,
-                            "\(method) \(params) by \(limit)")
+                    #expect(
+                        try await pagesByCursor(server, method, params, limit: limit) == all.rows,
+                        "\(method) \(params) by \(limit)")
                 }
                 // A first page by offset says where the next one starts, both ways.
                 let first = try await ReportClient.withConnection(socket: server.socket) {
@@ -74,7 +77,8 @@ struct PagingTests {
             #expect(both.error?.code == .invalidParams && both.error?.data?["param"] == .string("offset"))
             for bad: JSONValue in ["nonsense", "W10", "WzEsMiwiMyJd", ""] {  // "[]", [1,2,"3"]
                 let reply = try await server.call("facts", ["cursor": bad])
-                #expect(reply.error?.code == .invalidParams && reply.error?.data?["param"] == .string("cursor"), "\(bad)")
+                #expect(
+                    reply.error?.code == .invalidParams && reply.error?.data?["param"] == .string("cursor"), "\(bad)")
             }
             // A cursor of another list does not fit.
             let regions = try await server.call("regions", ["cursor": cursor])
@@ -130,9 +134,11 @@ struct PagingTests {
             }
             #expect(facts == all.rows)
             // The cursor is the same as `facts`' with `document`.
-            let fromFacts = try await server.result("facts", [
-                "document": id, "limit": 15, "cursor": try #require(first["facts_page"]?["next_cursor"]),
-            ])
+            let fromFacts = try await server.result(
+                "facts",
+                [
+                    "document": id, "limit": 15, "cursor": try #require(first["facts_page"]?["next_cursor"]),
+                ])
             #expect(fromFacts.rows == Array(all.rows[10...]))
 
             // With `unindexed`, the pages hold every fact of the document, as `facts` with `unindexed` does.

@@ -1,12 +1,12 @@
 import Foundation
 import Testing
-import ZhibiaoProtocol
 import ZhibiaoPostgres
+import ZhibiaoProtocol
 import ZhibiaoReporting
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Both services through a real pgbouncer in transaction pooling mode (Debian's 1.18), with server-side prepared
@@ -36,8 +36,9 @@ struct PoolerServicesTests {
             binary, ["submit", "--database-url", url, Repository.path("seeds")], environment: environment)
         #expect(submitted.exitCode == 0, "\(submitted.stderr)")
         let daemons = try (1...2).map { _ in
-            try ChildProcess(binary, ["serve", "--once", "--workers", "2", "--batch-size", "2", "--database-url", url],
-                             environment: environment)
+            try ChildProcess(
+                binary, ["serve", "--once", "--workers", "2", "--batch-size", "2", "--database-url", url],
+                environment: environment)
         }
         for daemon in daemons {
             let code = await Task.detached { daemon.wait() }.value
@@ -52,15 +53,19 @@ struct PoolerServicesTests {
             "SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'", "SELECT count(*) FROM zhibiao.facts",
             "SELECT count(*) FROM zhibiao.consolidated",
         ] {
-            #expect(try owner.query(sql).first?.decode(Int.self, at: 0) == direct.query(sql).first?.decode(Int.self, at: 0),
-                    "\(sql)")
+            #expect(
+                try owner.query(sql).first?.decode(Int.self, at: 0) == direct.query(sql).first?.decode(Int.self, at: 0),
+                "\(sql)")
         }
         let regions = try direct.query("SELECT count(*) FROM reporting.regions").first!.decode(Int.self, at: 0)
         try await eventually { (try? await server.result("regions"))?["total"] == .int(regions) }
         let series = try await server.result("series", ["indicator": "gdp"])
         #expect(series["total"]?.intValue ?? 0 > 0)
-        #expect(series["total"]?.intValue == (try direct.query(
-            "SELECT count(*) FROM reporting.series WHERE indicator = 'gdp'").first!.decode(Int.self, at: 0)))
+        #expect(
+            series["total"]?.intValue
+                == (try direct.query(
+                    "SELECT count(*) FROM reporting.series WHERE indicator = 'gdp'"
+                ).first!.decode(Int.self, at: 0)))
         try await server.stop()
     }
 }

@@ -34,8 +34,10 @@ struct ProtocolTests {
             #expect(try error(replies[2])?.code == .invalidRequest)
             #expect(try RPCResponse(line: replies[2]!).id == .int(7))
             #expect(try error(replies[3])?.code == .methodNotFound)
-            for (index, param) in [(4, "indicator"), (5, "indicator"), (6, "year"), (7, "colour"), (8, "indicator"),
-                                   (9, "limit")] {
+            for (index, param) in [
+                (4, "indicator"), (5, "indicator"), (6, "year"), (7, "colour"), (8, "indicator"),
+                (9, "limit"),
+            ] {
                 let failure = try #require(try error(replies[index]))
                 #expect(failure.code == .invalidParams, "reply \(index): \(failure)")
                 #expect(failure.data?["param"] == .string(param), "reply \(index)")
@@ -49,11 +51,12 @@ struct ProtocolTests {
         try await TestServer.with { server in
             let methods = ["series", "ping", "facts", "regions", "ping", "summary", "document", "describe"]
             let lines = methods.enumerated().map { index, method -> String in
-                let params: String = switch method {
-                case "series": #"{"indicator":"gdp"}"#
-                case "document": #"{"id":1}"#
-                default: "{}"
-                }
+                let params: String =
+                    switch method {
+                    case "series": #"{"indicator":"gdp"}"#
+                    case "document": #"{"id":1}"#
+                    default: "{}"
+                    }
                 return #"{"id":\#(index),"method":"\#(method)","params":\#(params)}"#
             }
             let replies = try await server.exchange(lines + lines)
@@ -67,7 +70,8 @@ struct ProtocolTests {
         try await TestServer.with({ $0.maxLineBytes = 1024 }) { server in
             try await ReportClient.withConnection(socket: server.socket) { connection in
                 try await connection.send(#"{"id":1,"method":"ping"}"#)
-                try await connection.send(#"{"id":2,"method":"ping","params":{"x":""# + String(repeating: "a", count: 5000) + "\"}}")
+                try await connection.send(
+                    #"{"id":2,"method":"ping","params":{"x":""# + String(repeating: "a", count: 5000) + "\"}}")
                 let first = try await connection.readLine()
                 #expect(try RPCResponse(line: try #require(first)).id == .int(1))
                 let second = try await connection.readLine()
@@ -87,7 +91,8 @@ struct ProtocolTests {
             try await ReportClient.withConnection(socket: server.socket) { connection in
                 try await connection.sendRaw([0xFF, 0xFE, 0x00, 0x01, 0x9C, 0x80, 0x7B, 0x22, 0xC3, 0x28, 0x0A])
                 try await connection.sendRaw(Array(#"{"id":"\#u{00e9}","method":"ping"}"#.utf8) + [0x0A])
-                try await connection.sendRaw(Array(#"{"id":1,"method":"ping","params":{"a":"\#u{FF}"}}"#.utf8) + [0xFF, 0x0A])
+                try await connection.sendRaw(
+                    Array(#"{"id":1,"method":"ping","params":{"a":"\#u{FF}"}}"#.utf8) + [0xFF, 0x0A])
                 let garbage = try RPCResponse(line: try #require(try await connection.readLine()))
                 #expect(garbage.error?.code == .parseError)
                 let ping = try RPCResponse(line: try #require(try await connection.readLine()))
@@ -122,7 +127,8 @@ struct ProtocolTests {
                     group.addTask {
                         try await ReportClient.withConnection(socket: socket) { connection in
                             let method = index.isMultiple(of: 2) ? "series" : "targets"
-                            let params: [(String, JSONValue)] = index.isMultiple(of: 2)
+                            let params: [(String, JSONValue)] =
+                                index.isMultiple(of: 2)
                                 ? [("indicator", "industrial_output")] : [("region", "上街区")]
                             return try await connection.call(method, params).result?["total"]
                         }

@@ -20,8 +20,9 @@ struct ReportingLoginTests {
         let facts = try admin.query("SELECT count(*) FROM zhibiao.facts").first!.decode(Int.self, at: 0)
         #expect(facts > 67)
         #expect(try reporting.query("SELECT count(*) FROM reporting.facts").first!.decode(Int.self, at: 0) == facts)
-        #expect(try reporting.query("SELECT count(*) FROM reporting.facts WHERE indicator IS NOT NULL").first!
-            .decode(Int.self, at: 0) == 67)
+        #expect(
+            try reporting.query("SELECT count(*) FROM reporting.facts WHERE indicator IS NOT NULL").first!
+                .decode(Int.self, at: 0) == 67)
         // Every view of schema `reporting` — 0003's and those 0006 made again — is readable, and each answers.
         let views = try admin.query(
             """
@@ -30,10 +31,11 @@ struct ReportingLoginTests {
             ORDER BY c.relname
             """
         ).map { (try $0.decode(String.self, at: 0), try $0.decode(Bool.self, at: 1)) }
-        #expect(views.map(\.0) == [
-            "articles", "consolidated", "document_texts", "documents", "facts", "freshness", "indicators",
-            "region_closure", "regions", "series", "summary", "targets",
-        ])
+        #expect(
+            views.map(\.0) == [
+                "articles", "consolidated", "document_texts", "documents", "facts", "freshness", "indicators",
+                "region_closure", "regions", "series", "summary", "targets",
+            ])
         for (view, readable) in views {
             #expect(readable, "\(view)")
             #expect(throws: Never.self, "\(view)") { try reporting.query("SELECT * FROM reporting.\(view) LIMIT 1") }

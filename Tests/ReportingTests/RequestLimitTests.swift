@@ -20,7 +20,8 @@ struct RequestLimitTests {
                 let keys = (0..<90_000).map { #""k\#($0)":0"# }.joined(separator: ",")
                 let manyKeys = Array(#"{"id":1,"method":"ping","params":{"#.utf8) + Array(keys.utf8) + Array("}}".utf8)
                 #expect(manyKeys.count < server.server.configuration.maxLineBytes)
-                let manyElements = Array(#"{"id":2,"method":"facts","params":{"region":["#.utf8)
+                let manyElements =
+                    Array(#"{"id":2,"method":"facts","params":{"region":["#.utf8)
                     + Array(Array(repeating: #""x""#, count: 10_001).joined(separator: ",").utf8) + Array("]}}".utf8)
                 let ping = Array(#"{"id":3,"method":"ping"}"#.utf8)
                 let socket = server.socket
@@ -60,12 +61,14 @@ struct TextParameterTests {
     /// libpq cuts a parameter at a NUL: `q:"\u0000"` matched every fact. Any string parameter with a NUL is refused.
     @Test func aNulInAnyTextParameterIsInvalid() async throws {
         try await TestServer.with { server in
-            for (method, param, value) in [("facts", "q", JSONValue.string("\u{0}")),
-                                           ("facts", "q", .string("增长\u{0}x")),
-                                           ("facts", "region", .array(["上街区", "\u{0}"])),
-                                           ("facts", "indicator", .string("gdp\u{0}")),
-                                           ("documents", "q", .string("\u{0}")),
-                                           ("document", "name", .string("\u{0}"))] {
+            for (method, param, value) in [
+                ("facts", "q", JSONValue.string("\u{0}")),
+                ("facts", "q", .string("增长\u{0}x")),
+                ("facts", "region", .array(["上街区", "\u{0}"])),
+                ("facts", "indicator", .string("gdp\u{0}")),
+                ("documents", "q", .string("\u{0}")),
+                ("document", "name", .string("\u{0}")),
+            ] {
                 let reply = try await server.call(method, [param: value])
                 #expect(reply.error?.code == .invalidParams, "\(method) \(param): \(reply)")
                 #expect(reply.error?.data?["param"] == .string(param), "\(method) \(param)")
@@ -79,18 +82,21 @@ struct TextParameterTests {
             let admin = try server.database.connect()
             /// Facts holding `needle` literally (only those with an indicator unless `unindexed`).
             func stored(_ needle: String, unindexed: Bool) throws -> Int {
-                try admin.query("""
+                try admin.query(
+                    """
                     SELECT count(*) FROM reporting.facts
                     WHERE (strpos(label, $1) > 0 OR strpos(sentence, $1) > 0 OR strpos(evidence, $1) > 0)
                       AND ($2 OR indicator IS NOT NULL)
-                    """, [needle, unindexed]).first!.decode(Int.self, at: 0)
+                    """, [needle, unindexed]
+                ).first!.decode(Int.self, at: 0)
             }
             #expect(try await server.result("facts")["total"] == .int(67))
             #expect(try await server.result("facts", ["unindexed": true])["total"] == .int(368))
             for unindexed in [false, true] {
                 for needle in ["%", "_", "\\", "7.07%", "同比_长", "%增长"] {
                     let found = try await server.result("facts", ["q": .string(needle), "unindexed": .bool(unindexed)])
-                    #expect(found["total"] == .int(try stored(needle, unindexed: unindexed)), "q \(needle) \(unindexed)")
+                    #expect(
+                        found["total"] == .int(try stored(needle, unindexed: unindexed)), "q \(needle) \(unindexed)")
                 }
             }
             #expect(try stored("%", unindexed: false) < 67)

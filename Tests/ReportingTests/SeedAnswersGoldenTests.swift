@@ -34,9 +34,11 @@ struct SeedAnswersGoldenTests {
                     source_url, published_on, region_hint, received_at, parsed_at, parser_version
              FROM zhibiao.documents)
             """
-        for (table, rows) in [("indicators", "zhibiao.indicators"), ("documents", documents),
-                              ("regions", "zhibiao.regions"), ("articles", "zhibiao.articles"),
-                              ("facts", "reporting.facts")] {
+        for (table, rows) in [
+            ("indicators", "zhibiao.indicators"), ("documents", documents),
+            ("regions", "zhibiao.regions"), ("articles", "zhibiao.articles"),
+            ("facts", "reporting.facts"),
+        ] {
             let json = try source.query("SELECT coalesce(json_agg(t), '[]')::text FROM \(rows) t").first!
                 .decode(String.self, at: 0)
             let columns = try target.query(
@@ -52,8 +54,9 @@ struct SeedAnswersGoldenTests {
                 SELECT \(columns) FROM json_populate_recordset(NULL::zhibiao.\(table), $1::json)
                 """, [json])
         }
-        #expect(try target.query("SELECT count(*) FROM zhibiao.facts WHERE sentence <> ''").first!
-            .decode(Int.self, at: 0) > 200)
+        #expect(
+            try target.query("SELECT count(*) FROM zhibiao.facts WHERE sentence <> ''").first!
+                .decode(Int.self, at: 0) > 200)
         try Migrator().migrate(target)  // 0010 consolidates the facts already stored
         let server = try await TestServer.start(database)
         do {
@@ -126,7 +129,8 @@ struct SeedAnswersGoldenTests {
     /// When the ingest ran and how many writes the facts have seen (the generation) differ from run to run.
     static func blankingClocks(_ reply: String) -> String {
         reply.replacingOccurrences(
-            of: #""(as_of|received_at|parsed_at)":"[^"]*""#, with: #""$1":"…""#, options: .regularExpression)
-            .replacingOccurrences(of: #""generation":[0-9]+"#, with: #""generation":"…""#, options: .regularExpression)
+            of: #""(as_of|received_at|parsed_at)":"[^"]*""#, with: #""$1":"…""#, options: .regularExpression
+        )
+        .replacingOccurrences(of: #""generation":[0-9]+"#, with: #""generation":"…""#, options: .regularExpression)
     }
 }

@@ -5,7 +5,7 @@ import ZhibiaoReporting
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The whole pipeline on the seeds: `zhibiao-ingest submit` puts them in the queue, the `zhibiao-ingest serve`
@@ -60,7 +60,8 @@ struct SeedsEndToEndTests {
         #expect(explained["consolidated"]?["n_sources"] == .int(1))
         #expect(explained["consolidated"]?["conflict"] == .bool(false))
         let series = try await result("series", [("indicator", "industrial_output"), ("region", "峡窝镇")])
-        #expect(series.rows.map { Self.project($0, ["year", "base_value", "stated_growth_pct"]) }
+        #expect(
+            series.rows.map { Self.project($0, ["year", "base_value", "stated_growth_pct"]) }
                 == ["2023 4250000000 7.07"])
 
         // A district's facts include its towns': 上街区's 40 and 峡窝镇's 17 (86 with the facts without an indicator).
@@ -79,13 +80,17 @@ struct SeedsEndToEndTests {
 
         // The tree below 上街区: its town, with its parent and its path from the province.
         let tree = try await result("regions", [("root", "上街区")])
-        #expect(tree.rows.map { Self.project($0, ["code", "name", "level", "parent_code", "depth", "facts", "facts_total"]) }
+        #expect(
+            tree.rows.map {
+                Self.project($0, ["code", "name", "level", "parent_code", "depth", "facts", "facts_total"])
+            }
                 == ["410106 上街区 county 4101 2 40 57", "410106100 峡窝镇 township 410106 3 17 17"])
         #expect(tree.rows.last?["path"] == .array(["41", "4101", "410106", "410106100"].map(JSONValue.string)))
 
         // 来集镇's high-tech enterprises in 2023: 25 in total and 5 new, two values, no conflict.
         let laiji = try await result("series", [("indicator", "high_tech_enterprises"), ("region", "来集镇")])
-        #expect(laiji.rows.map { Self.project($0, ["year", "measure", "base_value", "conflict", "n_sources"]) }
+        #expect(
+            laiji.rows.map { Self.project($0, ["year", "measure", "base_value", "conflict", "n_sources"]) }
                 == ["2023 added 5 false 1", "2023 level 25 false 1"])
     }
 

@@ -5,7 +5,7 @@ import ZhibiaoReporting
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 13, item 5 (slowloris): the idle timeout used to restart on every byte, so four clients sending a byte a
@@ -19,7 +19,8 @@ struct SlowClientTests {
             defer { client.close() }
             try await client.send(Array(#"{"id":1,"method":"ping"}"#.utf8) + [0x0A], deadline: .seconds(5))
             // Then a byte every 100 ms, for up to 10 s (the idle timeout, 300 s, never fires meanwhile).
-            let trickle = Array(#"{"id":2,"method":"ping","params":{"padding":""#.utf8)
+            let trickle =
+                Array(#"{"id":2,"method":"ping","params":{"padding":""#.utf8)
                 + [UInt8](repeating: UInt8(ascii: "x"), count: 100)
             var sent = 0
             for byte in trickle {
@@ -58,8 +59,9 @@ struct SlowClientTests {
             "ZHIBIAO_DATABASE_URL": database.target(loggedInAs: "zhibiao_reporting").description,
             "ZHIBIAO_SOCKET": socket,
         ]
-        let server = try ChildProcess(binary, ["serve", "--max-connections", "4", "--socket-mode", "0666"],
-                                      environment: environment)
+        let server = try ChildProcess(
+            binary, ["serve", "--max-connections", "4", "--socket-mode", "0666"],
+            environment: environment)
         defer {
             server.signal(SIGKILL)
             server.wait()
@@ -70,7 +72,10 @@ struct SlowClientTests {
         defer { for client in clients { client.close() } }
         let ready = ContinuousClock.now + .seconds(20)
         while clients.isEmpty {
-            if let client = try? RawClient(socket: socket) { clients.append(client); break }
+            if let client = try? RawClient(socket: socket) {
+                clients.append(client)
+                break
+            }
             guard ContinuousClock.now < ready else { throw DeadlineExceeded() }
             try await Task.sleep(for: .milliseconds(50))
         }
@@ -84,7 +89,8 @@ struct SlowClientTests {
         #expect(replies.filter { $0.result?["pong"] == .bool(true) }.count == 2)
         let refusals = replies.compactMap(\.error)
         #expect(refusals.count == 2)
-        #expect(refusals.allSatisfy { $0.code == .tooManyConnections && $0.data?["max_connections_per_uid"] == .int(2) })
+        #expect(
+            refusals.allSatisfy { $0.code == .tooManyConnections && $0.data?["max_connections_per_uid"] == .int(2) })
 
         // uid 65534 (nobody) still gets in while this user's two connections stay open.
         let other = try Subprocess.run(

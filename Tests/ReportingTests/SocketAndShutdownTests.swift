@@ -5,7 +5,7 @@ import ZhibiaoReporting
 import ZhibiaoTestSupport
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Issue 13, items 6 and 7: the socket file belongs to the server that created it, and a graceful shutdown keeps a

@@ -1,8 +1,8 @@
 import Foundation
 import Logging
 import ServiceLifecycle
-import ZhibiaoProtocol
 import ZhibiaoPostgres
+import ZhibiaoProtocol
 import ZhibiaoReporting
 import ZhibiaoTestSupport
 
@@ -47,8 +47,9 @@ struct TestServer: Sendable {
         let group = ServiceGroup(configuration: .init(services: [server], logger: logger))
         let task = Task { try await group.run() }
         try await withDeadline(.seconds(20)) { try await server.waitUntilListening() }
-        return TestServer(server: server, database: database, socket: configuration.socketPath, group: group,
-                          task: task)
+        return TestServer(
+            server: server, database: database, socket: configuration.socketPath, group: group,
+            task: task)
     }
 
     func stop() async throws {

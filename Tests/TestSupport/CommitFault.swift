@@ -8,7 +8,8 @@ import ZhibiaoPostgres
 public enum CommitFault {
     /// Arms the fault on `table` (qualified name) of the database `connection` is on; needs a superuser.
     public static func install(on table: String, _ connection: PostgresConnection) throws {
-        try connection.execute("""
+        try connection.execute(
+            """
             CREATE SEQUENCE public.zhibiao_commit_fault;
             -- SECURITY DEFINER: the session that commits may be a role without rights on the sequence.
             CREATE FUNCTION public.zhibiao_commit_fault() RETURNS trigger

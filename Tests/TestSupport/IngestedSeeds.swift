@@ -2,7 +2,7 @@ import Foundation
 import ZhibiaoPostgres
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// The five seed reports (`seeds/`) as the real pipeline stores them: submitted through the queue by
@@ -38,8 +38,9 @@ public enum IngestedSeeds {
         let url = database.target(loggedInAs: "zhibiao_ingest").description
         let submitted = try Subprocess.run(binary, ["submit", "--database-url", url, Repository.path("seeds")])
         guard submitted.exitCode == 0, submitted.stdout.contains("queued 5, already known 0, rejected 0") else {
-            throw TestSupportError("submitting the seeds failed (\(submitted.exitCode)): \(submitted.stdout)"
-                + submitted.stderr)
+            throw TestSupportError(
+                "submitting the seeds failed (\(submitted.exitCode)): \(submitted.stdout)"
+                    + submitted.stderr)
         }
         let daemon = try ChildProcess(binary, ["serve", "--database-url", url, "--poll-interval", "0.2"])
         var stopped = false

@@ -41,7 +41,8 @@ public struct TestDatabase: Sendable {
         let name = uniqueName()
         let connection = try PostgresConnection(admin)
         try connection.execute("CREATE DATABASE \(name) TEMPLATE \(template.name)")
-        try connection.execute("""
+        try connection.execute(
+            """
             DO $$
             DECLARE
                 item record;

@@ -23,7 +23,6 @@ struct QueueOptions: ParsableArguments {
     }
 }
 
-
 /// The extraction settings: an indicator table merged over the built-in one. Resolved here, in the executable;
 /// the engine only receives the path.
 struct ExtractionOptions: ParsableArguments {

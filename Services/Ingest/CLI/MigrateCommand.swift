@@ -23,11 +23,16 @@ struct MigrateCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest migrate", login: .owner))
+            let connection = try PostgresConnection(
+                database.target(applicationName: "zhibiao-ingest migrate", login: .owner))
             let applied = try SchemaSetup.prepare(connection, indicators: try extraction.parser().indicators)
-            print(applied.isEmpty ? "schema up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
-            for (variable, login) in [("ZHIBIAO_INGEST_PASSWORD", ZhibiaoPaths.Login.ingest),
-                                      ("ZHIBIAO_REPORTING_PASSWORD", .reporting)] {
+            print(
+                applied.isEmpty
+                    ? "schema up to date" : "applied migrations \(applied.map(String.init).joined(separator: ", "))")
+            for (variable, login) in [
+                ("ZHIBIAO_INGEST_PASSWORD", ZhibiaoPaths.Login.ingest),
+                ("ZHIBIAO_REPORTING_PASSWORD", .reporting),
+            ] {
                 guard let password = Setting.environment[variable], !password.isEmpty else { continue }
                 try connection.setPassword(password, for: login.rawValue)
                 print("set the password of \(login.rawValue)")

@@ -7,11 +7,15 @@ import ZhibiaoExtraction
 /// others are still processed, with exit code 1 at the end.
 struct ParseCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "parse", abstract: "Extract indicator facts (or, with --money, every money amount) from report files.")
+        commandName: "parse",
+        abstract: "Extract indicator facts (or, with --money, every money amount) from report files.")
 
     @Argument(help: "Report files or folders (UTF-8, UTF-16 with BOM, or GB18030).") var files: [String]
     @Flag(help: "Print every money amount in the gold money format instead of facts.") var money = false
-    @Flag(help: "Add to each fact the sentence shape that produced it (`rule`), and print each article (its title, subject, year, whether it sets targets) before its facts.")
+    @Flag(
+        help:
+            "Add to each fact the sentence shape that produced it (`rule`), and print each article (its title, subject, year, whether it sets targets) before its facts."
+    )
     var explain = false
     @Option(help: "The publication date (YYYY-MM-DD), used when a text carries no date line.") var publishedOn: String?
     @Option(help: "A place the reports are about (name or gazetteer code), used when a text names none.")

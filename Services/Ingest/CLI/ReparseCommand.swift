@@ -21,7 +21,8 @@ struct ReparseCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest reparse", login: .ingest))
+            let connection = try PostgresConnection(
+                database.target(applicationName: "zhibiao-ingest reparse", login: .ingest))
             let parser = try extraction.parser()
             try SchemaSetup.prepare(connection, indicators: parser.indicators)
             let summary = try Reparser(parser: parser, logger: Logger(label: "zhibiao.ingest")).reparse(

@@ -24,7 +24,8 @@ struct RetryCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest retry", login: .ingest))
+            let connection = try PostgresConnection(
+                database.target(applicationName: "zhibiao-ingest retry", login: .ingest))
             try Migrator().requireCurrent(connection)
             let retried = try IngestQueue.retry(ids: allDiscarded ? nil : ids, on: connection)
             print(

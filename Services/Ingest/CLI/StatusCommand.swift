@@ -21,7 +21,8 @@ struct StatusCommand: AsyncParsableCommand {
     func run() async throws {
         try await reportingErrors("zhibiao-ingest") {
             try logging.bootstrap(label: "zhibiao.ingest")
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest status", login: .ingest))
+            let connection = try PostgresConnection(
+                database.target(applicationName: "zhibiao-ingest status", login: .ingest))
             try Migrator().requireCurrent(connection)
             let status = try QueueStatus.read(on: connection)
             if metrics {

@@ -27,7 +27,8 @@ struct SubmitCommand: AsyncParsableCommand {
             var settings = IngestSettings()
             try queue.apply(to: &settings)
             let files = Submitter.files(in: paths)
-            let connection = try PostgresConnection(database.target(applicationName: "zhibiao-ingest submit", login: .ingest))
+            let connection = try PostgresConnection(
+                database.target(applicationName: "zhibiao-ingest submit", login: .ingest))
             try Migrator().requireCurrent(connection)
             let interactive = isatty(STDERR_FILENO) == 1
             let summary = try Submitter(maxBytes: settings.maxBytes, maxAttempts: settings.maxAttempts).submit(

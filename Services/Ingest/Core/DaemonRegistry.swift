@@ -49,8 +49,9 @@ public struct DaemonStatus: Codable, Sendable {
                 since: try row.decode(String.self, at: 4), lastSeen: try row.decode(String.self, at: 5),
                 lastSeenSecondsAgo: try row.decode(Double.self, at: 6),
                 running: try row.decode(Bool.self, at: 8),
-                counters: (try? JSONDecoder().decode([String: Int64].self,
-                                                      from: Data(try row.decode(String.self, at: 7).utf8))) ?? [:])
+                counters: (try? JSONDecoder().decode(
+                    [String: Int64].self,
+                    from: Data(try row.decode(String.self, at: 7).utf8))) ?? [:])
         }
     }
 }

@@ -59,8 +59,9 @@ public struct IngestDaemon: Service {
                     await withDiscardingTaskGroup { workers in
                         for number in 1...settings.workers {
                             workers.addTask {
-                                await work(number: number, on: connections[number], wakeUp: wakeUp,
-                                           heartbeat: heartbeat)
+                                await work(
+                                    number: number, on: connections[number], wakeUp: wakeUp,
+                                    heartbeat: heartbeat)
                             }
                         }
                     }

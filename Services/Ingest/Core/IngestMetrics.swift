@@ -20,9 +20,10 @@ struct IngestMetrics: Sendable {
 
     /// This process's counter totals by metric name.
     var totals: [String: Int64] {
-        Dictionary(uniqueKeysWithValues: [claimed, done, failed, discarded, alreadyKnown, factsWritten].map {
-            ($0.label, $0.total)
-        })
+        Dictionary(
+            uniqueKeysWithValues: [claimed, done, failed, discarded, alreadyKnown, factsWritten].map {
+                ($0.label, $0.total)
+            })
     }
 }
 

@@ -277,7 +277,8 @@ public struct MessageProcessor: Sendable {
         let name = try row.decode(String.self, at: 1)
         logger.log(
             level: discarded ? .error : .warning,
-            discarded ? (final ? "discarded message: it cannot succeed" : "discarded message after its last attempt")
+            discarded
+                ? (final ? "discarded message: it cannot succeed" : "discarded message after its last attempt")
                 : "message failed; will retry",
             metadata: [
                 "message": "\(claim.id)", "name": "\(name)", "attempt": "\(claim.attempt)", "error": "\(description)",

@@ -51,7 +51,8 @@ extension DocumentMetadata {
         }
         let latest = Day(today.addingTimeInterval(86_400))
         guard day >= Self.earliestPublication, day <= latest else {
-            throw InvalidMetadata(field: field, problem: "\(publishedOn) is outside \(Self.earliestPublication) … \(latest)")
+            throw InvalidMetadata(
+                field: field, problem: "\(publishedOn) is outside \(Self.earliestPublication) … \(latest)")
         }
     }
 
@@ -77,9 +78,10 @@ struct Day: Comparable, CustomStringConvertible {
     init?(_ text: String) {
         let bytes = Array(text.utf8)
         guard bytes.count == 10, bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"),
-              let year = Int(text.prefix(4)), let month = Int(text.dropFirst(5).prefix(2)),
-              let day = Int(text.suffix(2)), bytes.enumerated().allSatisfy({ $0 == 4 || $0 == 7 || (48...57).contains($1) }),
-              (1...12).contains(month)
+            let year = Int(text.prefix(4)), let month = Int(text.dropFirst(5).prefix(2)),
+            let day = Int(text.suffix(2)),
+            bytes.enumerated().allSatisfy({ $0 == 4 || $0 == 7 || (48...57).contains($1) }),
+            (1...12).contains(month)
         else { return nil }
         let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0)
         let days = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]

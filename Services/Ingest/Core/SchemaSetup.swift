@@ -22,8 +22,10 @@ public enum SchemaSetup {
                            zhibiao.indicators.note)
                         IS DISTINCT FROM (EXCLUDED.unit_class, EXCLUDED.flow, EXCLUDED.names, EXCLUDED.note)
                     """,
-                    [indicator.id, indicator.unitClass, indicator.flow, PostgresArray(indicator.names),
-                     indicator.note])
+                    [
+                        indicator.id, indicator.unitClass, indicator.flow, PostgresArray(indicator.names),
+                        indicator.note,
+                    ])
             }
         }
         return applied

@@ -23,7 +23,8 @@ struct CharacterFolding: Sendable {
             let scalars = Array(line.unicodeScalars)
             guard scalars.count == 3, scalars[1] == "\t", scalars[0].value <= 0xFFFF, scalars[2].value <= 0xFFFF else {
                 throw ExtractionError(
-                    .badLexiconFile, file: "t2s.tsv", detail: "line \(number + 1): expected one character, a tab, one character")
+                    .badLexiconFile, file: "t2s.tsv",
+                    detail: "line \(number + 1): expected one character, a tab, one character")
             }
             table[Int(scalars[0].value)] = UInt16(scalars[2].value)
         }

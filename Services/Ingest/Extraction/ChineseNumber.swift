@@ -28,7 +28,8 @@ enum ChineseNumber {
             if isDigit(c) {
                 take(c, isFraction: false)
                 i += 1
-            } else if c == 0x2C, i + 3 < end || i + 3 == end, (1...3).allSatisfy({ i + $0 < end && isDigit(s[i + $0]) }),
+            } else if c == 0x2C, i + 3 < end || i + 3 == end,
+                (1...3).allSatisfy({ i + $0 < end && isDigit(s[i + $0]) }),
                 i + 4 >= end || !isDigit(s[i + 4])
             {
                 i += 1  // thousands separator

@@ -67,7 +67,8 @@ struct DocumentDate: Sendable {
     /// D.M.YYYY ("26.07.2016"), as some pages date their stories.
     static func dayMonthYear(_ s: [UInt32], at i: Int, end: Int) -> (value: CalendarDate, end: Int)? {
         guard let (day, afterDay, _) = number(s, at: i, end: end), afterDay < end, s[afterDay] == Scalar.dot,
-            let (month, afterMonth, _) = number(s, at: afterDay + 1, end: end), afterMonth < end, s[afterMonth] == Scalar.dot,
+            let (month, afterMonth, _) = number(s, at: afterDay + 1, end: end), afterMonth < end,
+            s[afterMonth] == Scalar.dot,
             let (year, afterYear, digits) = number(s, at: afterMonth + 1, end: end), digits == 4, years.contains(year),
             let date = CalendarDate(year: year, month: month, day: day)
         else { return nil }
@@ -80,7 +81,8 @@ struct DocumentDate: Sendable {
             let month = ChineseNumber.chinese(s, at: i + 5, end: end), month.end < end, s[month.end] == Scalar.month,
             let day = ChineseNumber.chinese(s, at: month.end + 1, end: end), day.end < end, s[day.end] == Scalar.day,
             let date = CalendarDate(
-                year: year, month: NSDecimalNumber(decimal: month.value).intValue, day: NSDecimalNumber(decimal: day.value).intValue)
+                year: year, month: NSDecimalNumber(decimal: month.value).intValue,
+                day: NSDecimalNumber(decimal: day.value).intValue)
         else { return nil }
         return (date, day.end + 1)
     }
@@ -114,13 +116,16 @@ struct DocumentDate: Sendable {
             var i = sentence.lowerBound
             while i < sentence.upperBound {
                 if s[i] == Scalar.month, i > sentence.lowerBound, ChineseNumber.isDigit(s[i - 1]),
-                    i + 2 < sentence.upperBound, ChineseNumber.isDigit(s[i + 1]), !hasOwnYear(s, month: i, floor: sentence.lowerBound)
+                    i + 2 < sentence.upperBound, ChineseNumber.isDigit(s[i + 1]),
+                    !hasOwnYear(s, month: i, floor: sentence.lowerBound)
                 {
                     var k = i + 1
                     while k < sentence.upperBound, ChineseNumber.isDigit(s[k]) { k += 1 }
                     if k < sentence.upperBound && s[k] == Scalar.day { hasDay = true }
                 }
-                if year == nil, let found = YearResolver.writtenYear(s, at: i, end: sentence.upperBound) { year = found }
+                if year == nil, let found = YearResolver.writtenYear(s, at: i, end: sentence.upperBound) {
+                    year = found
+                }
                 i += 1
             }
             if hasDay, let year { return year }

@@ -68,7 +68,9 @@ struct DocumentLayout: Sendable {
         var start = range.lowerBound
         while range.upperBound - start > Self.sentenceMaximum {
             var cut = start + Self.sentenceMaximum
-            if let comma = (cut - Self.cutReach..<cut).last(where: { Self.softEnds.contains(s[$0]) }) { cut = comma + 1 }
+            if let comma = (cut - Self.cutReach..<cut).last(where: { Self.softEnds.contains(s[$0]) }) {
+                cut = comma + 1
+            }
             sentences.append(start..<cut)
             start = cut
         }
@@ -114,7 +116,8 @@ struct DocumentLayout: Sendable {
     private func title(_ s: [UInt32], among candidates: Range<Int>) -> Int? {
         let eligible = candidates.filter { k in
             let r = Self.trimmed(s, lines[k].range)
-            return !r.isEmpty && !ChineseNumber.isDigit(s[r.lowerBound]) && !(s[r.lowerBound] == Scalar.ordinal && s[r].contains(Self.edition))
+            return !r.isEmpty && !ChineseNumber.isDigit(s[r.lowerBound])
+                && !(s[r.lowerBound] == Scalar.ordinal && s[r].contains(Self.edition))
                 && !r.contains { DocumentDate.date(s, at: $0, end: r.upperBound, shortYear: false) != nil }
         }
         return eligible.first { Self.trimmed(s, lines[$0].range).count >= Self.titleMinimum } ?? eligible.first
@@ -211,14 +214,18 @@ struct DocumentLayout: Sendable {
 
     /// Whether `range` lies in the dateline of its line (the place a report was filed from: "本报深圳专电").
     func isInDateline(_ range: Range<Int>, _ s: [UInt32]) -> Bool {
-        guard let line = line(containing: range.lowerBound), let end = Self.datelineEnd(s, line.range) else { return false }
+        guard let line = line(containing: range.lowerBound), let end = Self.datelineEnd(s, line.range) else {
+            return false
+        }
         return range.upperBound <= end
     }
 
     static func trimmed(_ s: [UInt32], _ range: Range<Int>) -> Range<Int> {
         var r = range
         while r.lowerBound < r.upperBound && s[r.lowerBound] == Scalar.space { r = (r.lowerBound + 1)..<r.upperBound }
-        while r.lowerBound < r.upperBound && s[r.upperBound - 1] == Scalar.space { r = r.lowerBound..<(r.upperBound - 1) }
+        while r.lowerBound < r.upperBound && s[r.upperBound - 1] == Scalar.space {
+            r = r.lowerBound..<(r.upperBound - 1)
+        }
         return r
     }
 

@@ -40,7 +40,8 @@ struct FactExtractor: Sendable {
             dates.read(s, layout: layout).map { .text($0) } ?? source.publishedOn.map { .metadata($0) }
             ?? DocumentDate.eventYear(s, sentences: layout.sentences).map { .textYear($0) }
         let documentYear = date?.year
-        let regions = RegionResolver(s, layout: layout, gazetteer: gazetteer, words: regionWords, hint: source.regionHint)
+        let regions = RegionResolver(
+            s, layout: layout, gazetteer: gazetteer, words: regionWords, hint: source.regionHint)
         var used = UsedRegions()
         /// Each statement's key and the sentence that first made it: a repeat in another sentence is dropped, but one
         /// sentence may state the same figure for two names ("城镇、农村居民人均可支配收入均增长8%").
@@ -60,7 +61,9 @@ struct FactExtractor: Sendable {
             var drafts: [FactDraft] = []
             var listLabel: SentenceReader.ListLabel? = nil
             var paragraph = Paragraph()
-            while sentenceIndex < layout.sentences.count, layout.sentences[sentenceIndex].lowerBound < article.range.upperBound {
+            while sentenceIndex < layout.sentences.count,
+                layout.sentences[sentenceIndex].lowerBound < article.range.upperBound
+            {
                 let sentence = layout.sentences[sentenceIndex]
                 sentenceIndex += 1
                 paragraph.enter(sentence, s: s, layout: layout)
@@ -111,7 +114,8 @@ struct FactExtractor: Sendable {
                 }
                 // 从A增至B: A is the start of the span B closes.
                 for k in sentenceDrafts.indices where sentenceDrafts[k].isSpanStart {
-                    guard let end = sentenceDrafts[(k + 1)...].first, let endYear = end.year, sentenceDrafts[k].year == endYear
+                    guard let end = sentenceDrafts[(k + 1)...].first, let endYear = end.year,
+                        sentenceDrafts[k].year == endYear
                     else { continue }
                     sentenceDrafts[k].year = endYear - (years.spanYears ?? 1)
                 }
@@ -126,7 +130,9 @@ struct FactExtractor: Sendable {
                 return true
             }
             var sentences: (range: Range<Int>, text: String) = (0..<0, "")
-            let facts = drafts.map { fact($0, doc: source.name, article: ordinal, norm: prepared.norm, sentences: &sentences) }
+            let facts = drafts.map {
+                fact($0, doc: source.name, article: ordinal, norm: prepared.norm, sentences: &sentences)
+            }
             for d in drafts { if let region = d.region { used.add(region, via: regions) } }
             if let subject { used.add(subject, via: regions) }
             try body(
@@ -225,11 +231,14 @@ struct FactExtractor: Sendable {
             var unit: String?
         }
         func key(_ d: FactDraft) -> Key {
-            Key(label: d.indicator == nil ? d.label : "", indicator: d.indicator,
+            Key(
+                label: d.indicator == nil ? d.label : "", indicator: d.indicator,
                 value: d.growthOnly ? nil : d.quantity.baseValue, growth: d.growth, unit: nil)
         }
         func looseKey(_ d: FactDraft) -> Key {
-            Key(label: "", indicator: nil, value: d.growthOnly ? nil : d.quantity.baseValue, growth: nil, unit: d.quantity.unit)
+            Key(
+                label: "", indicator: nil, value: d.growthOnly ? nil : d.quantity.baseValue, growth: nil,
+                unit: d.quantity.unit)
         }
         let body = drafts.filter { !$0.inHeading }
         let bodyKeys = Set(body.map(key))
@@ -252,7 +261,8 @@ struct FactExtractor: Sendable {
 
     /// `sentences`: the last sentence text made, reused by the next fact of the same sentence.
     func fact(
-        _ d: FactDraft, doc: String, article: Int, norm: NormalizedText, sentences: inout (range: Range<Int>, text: String)
+        _ d: FactDraft, doc: String, article: Int, norm: NormalizedText,
+        sentences: inout (range: Range<Int>, text: String)
     ) -> Fact {
         let q = d.quantity
         let indicator = d.indicator.map { taxonomy.indicators[$0] }
@@ -267,7 +277,9 @@ struct FactExtractor: Sendable {
         let range =
             d.sentence.count <= Self.sentenceWindow
             ? d.sentence
-            : max(d.sentence.lowerBound, d.evidence.lowerBound - window)..<min(d.sentence.upperBound, d.evidence.upperBound + window)
+            : max(
+                d.sentence.lowerBound, d.evidence.lowerBound - window)..<min(
+                    d.sentence.upperBound, d.evidence.upperBound + window)
         if sentences.range != range { sentences = (range, norm.originalString(norm.originalRange(range))) }
         return Fact(
             doc: doc, region: d.region?.name, regionCode: d.region?.code, year: d.year, kind: d.kind,
@@ -288,7 +300,10 @@ struct FactExtractor: Sendable {
         func lineText(_ k: Int?) -> String? {
             k.map { line in
                 var range = DocumentLayout.trimmed(prepared.scalars, prepared.layout.lines[line].range)
-                while !range.isEmpty, prepared.scalars[range.lowerBound] == Scalar.hash || prepared.scalars[range.lowerBound] == Scalar.space {
+                while !range.isEmpty,
+                    prepared.scalars[range.lowerBound] == Scalar.hash
+                        || prepared.scalars[range.lowerBound] == Scalar.space
+                {
                     range = (range.lowerBound + 1)..<range.upperBound
                 }
                 return norm.originalString(norm.originalRange(range))
@@ -296,8 +311,10 @@ struct FactExtractor: Sendable {
         }
         return ExtractedArticle(
             ordinal: ordinal, span: norm.originalRange(article.range), title: lineText(article.titleLine),
-            dateline: article.datelineLine.flatMap { DocumentLayout.datelineRange(prepared.scalars, prepared.layout.lines[$0].range) }
-                .map { norm.originalString(norm.originalRange($0)) },
+            dateline: article.datelineLine.flatMap {
+                DocumentLayout.datelineRange(prepared.scalars, prepared.layout.lines[$0].range)
+            }
+            .map { norm.originalString(norm.originalRange($0)) },
             subject: subject.map { RegionReference(name: $0.name, code: $0.code) },
             year: year, setsTargets: setsTargets)
     }

@@ -13,9 +13,10 @@ public struct FactInvariants: Sendable {
     }
 
     /// Every factor a unit or multiplier may apply (10⁻³ for 公斤 → 吨 … 10¹² for 万亿).
-    private static let unitFactors: Set<Decimal> = Set((-3...12).map { exponent in
-        exponent >= 0 ? pow(Decimal(10), exponent) : 1 / pow(Decimal(10), -exponent)
-    })
+    private static let unitFactors: Set<Decimal> = Set(
+        (-3...12).map { exponent in
+            exponent >= 0 ? pow(Decimal(10), exponent) : 1 / pow(Decimal(10), -exponent)
+        })
 
     /// The broken rules, as sentences; empty when the fact is sound.
     public func violations(of fact: Fact) -> [String] {
@@ -37,7 +38,9 @@ public struct FactInvariants: Sendable {
                 broken.append("base value \(base) is not \(value) scaled by a unit factor")
             }
         default:
-            broken.append("value \(String(describing: fact.value)) and base value \(String(describing: fact.baseValue)) must be both set or both null")
+            broken.append(
+                "value \(String(describing: fact.value)) and base value \(String(describing: fact.baseValue)) must be both set or both null"
+            )
         }
         if let year = fact.year, !(1900...2200).contains(year) {
             broken.append("year \(year) is outside 1900…2200")

@@ -13,7 +13,9 @@ extension Gazetteer {
             guard let url = Bundle.module.url(forResource: file, withExtension: "csv", subdirectory: "Resources"),
                 let data = FileManager.default.contents(atPath: url.path)
             else { throw ExtractionError(.unreadable, file: "\(file).csv", detail: "bundled gazetteer file missing") }
-            data.withUnsafeBytes { gazetteer.add(csv: $0.bindMemory(to: UInt8.self), level: level, parentColumn: parentColumn) }
+            data.withUnsafeBytes {
+                gazetteer.add(csv: $0.bindMemory(to: UInt8.self), level: level, parentColumn: parentColumn)
+            }
         }
         gazetteer.linkParents()
         gazetteer.buildIndexes(generic: generic)
@@ -47,10 +49,14 @@ extension Gazetteer {
             i += 1
             guard fieldStarts.count >= 2 else { continue }
             let code = number(bytes, fieldStarts[0], fieldEnds[0])
-            let parent = parentColumn.map { fieldStarts.count > $0 ? number(bytes, fieldStarts[$0], fieldEnds[$0]) : 0 } ?? 0
+            let parent =
+                parentColumn.map { fieldStarts.count > $0 ? number(bytes, fieldStarts[$0], fieldEnds[$0]) : 0 } ?? 0
             var nameStart = fieldStarts[1]
             var nameEnd = fieldEnds[1]
-            if nameEnd - nameStart >= 2, bytes[nameStart] == 0x22 { nameStart += 1; nameEnd -= 1 }
+            if nameEnd - nameStart >= 2, bytes[nameStart] == 0x22 {
+                nameStart += 1
+                nameEnd -= 1
+            }
             let offset = nameScalars.count
             decodeUTF8(bytes, nameStart, nameEnd)
             let length = nameScalars.count - offset
@@ -58,7 +64,8 @@ extension Gazetteer {
                 nameScalars.removeLast(length)
                 continue
             }
-            entries.append(Entry(code: code, parent: parent, level: level, nameStart: Int32(offset), nameLength: Int32(length)))
+            entries.append(
+                Entry(code: code, parent: parent, level: level, nameStart: Int32(offset), nameLength: Int32(length)))
         }
     }
 
@@ -70,7 +77,8 @@ extension Gazetteer {
         full.reserveCapacity(entries.count)
         for id in entries.indices {
             let e = entries[id]
-            let start = Int(e.nameStart), end = Int(e.nameStart + e.nameLength)
+            let start = Int(e.nameStart)
+            let end = Int(e.nameStart + e.nameLength)
             if let word = generic.match(nameScalars, at: start, end: end), word.scalars.count == end - start {
                 entries[id].isGeneric = true
                 continue
@@ -78,7 +86,10 @@ extension Gazetteer {
             full.append((Int32(id), e.nameLength))
             guard e.level <= .county else { continue }
             let name = nameScalars[start..<end]
-            guard let suffix = Self.shortNameSuffixes.first(where: { name.count - $0.count >= 2 && name.suffix($0.count).elementsEqual($0) })
+            guard
+                let suffix = Self.shortNameSuffixes.first(where: {
+                    name.count - $0.count >= 2 && name.suffix($0.count).elementsEqual($0)
+                })
             else { continue }
             let length = name.count - suffix.count
             guard name[start + length - 1] != Self.ethnicGroup else { continue }

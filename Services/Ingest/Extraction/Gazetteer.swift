@@ -6,7 +6,8 @@ import Foundation
 /// and counties (温州, 宜都), which a text may use once its context is known.
 public struct Gazetteer: Sendable {
     public enum Level: UInt8, Sendable, Comparable {
-        case province = 1, city, county, town, village
+        case province = 1
+        case city, county, town, village
         public static func < (a: Level, b: Level) -> Bool { a.rawValue < b.rawValue }
     }
 

@@ -58,12 +58,14 @@ public struct IndicatorTaxonomy: Sendable {
                 var parts = written.split(separator: ":").map(String.init)
                 let text = parts.removeFirst()
                 plain.append(text)
-                names.append(Name(
-                    text: text, indicator: index, unitClass: parts.compactMap(UnitClass.init(rawValue:)).first,
-                    isFallback: parts.contains("fallback")))
+                names.append(
+                    Name(
+                        text: text, indicator: index, unitClass: parts.compactMap(UnitClass.init(rawValue:)).first,
+                        isFallback: parts.contains("fallback")))
             }
             return Indicator(
-                id: indicator.id, unitClass: indicator.unitClass, flow: indicator.flow, names: plain, note: indicator.note)
+                id: indicator.id, unitClass: indicator.unitClass, flow: indicator.flow, names: plain,
+                note: indicator.note)
         }
         self.matcher = LabelMatcher(names)
     }
@@ -78,7 +80,9 @@ public struct IndicatorTaxonomy: Sendable {
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let trimmed = Lexicon.trimmed(line)
             if trimmed.isEmpty || trimmed.hasPrefix("#") || trimmed.hasPrefix("id\t") { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String(Lexicon.trimmed($0)) }
+            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
+                String(Lexicon.trimmed($0))
+            }
             guard fields.count >= 4, !fields[0].isEmpty, let unitClass = UnitClass(rawValue: fields[1]) else {
                 throw ExtractionError(
                     .badIndicatorFile, file: file,
@@ -96,9 +100,10 @@ public struct IndicatorTaxonomy: Sendable {
                         detail: "line \(number + 1): unknown name attribute '\(bad)' (known: fallback, percent)")
                 }
             }
-            result.append(Indicator(
-                id: fields[0], unitClass: unitClass, flow: fields[2], names: names,
-                note: fields.count > 4 ? fields[4] : ""))
+            result.append(
+                Indicator(
+                    id: fields[0], unitClass: unitClass, flow: fields[2], names: names,
+                    note: fields.count > 4 ? fields[4] : ""))
         }
         return result
     }

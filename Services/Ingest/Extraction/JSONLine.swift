@@ -69,7 +69,7 @@ public enum JSONLine {
             if bytes.count > 1 { bytes.append(contentsOf: [0x2C, 0x20]) }  // ", "
             bytes.append(0x22)
             key.withUTF8Buffer { bytes.append(contentsOf: $0) }
-            bytes.append(contentsOf: [0x22, 0x3A, 0x20])  // ": 
+            bytes.append(contentsOf: [0x22, 0x3A, 0x20])  // ":
         }
 
         /// A value written as it is (numbers, arrays); nil is null.

@@ -51,21 +51,24 @@ struct KindClassifier: Sendable {
     func plans(_ s: [UInt32], article: Range<Int>, layout: DocumentLayout, yearAt: (Int) -> Int?) -> [Plan] {
         var plans: [Plan] = []
         for section in layout.sections where section.isPlan && section.range.overlaps(article) {
-            let range = max(section.range.lowerBound, article.lowerBound)..<min(section.range.upperBound, article.upperBound)
+            let range =
+                max(section.range.lowerBound, article.lowerBound)..<min(section.range.upperBound, article.upperBound)
             plans.append(Plan(range: range, year: yearAt(range.lowerBound + 1)))
         }
         var openers: [Int] = []
         if let opener = planOpeners.firstMatch(s, in: article) { openers.append(opener.at) }
         for line in layout.lines[layout.lineRange(of: article)] {
             let lead = line.range.lowerBound..<min(line.range.upperBound, line.range.lowerBound + Self.leadLength)
-            if let heading = planHeadings.firstMatch(s, in: lead), heading.at + heading.phrase.scalars.count < line.range.upperBound,
+            if let heading = planHeadings.firstMatch(s, in: lead),
+                heading.at + heading.phrase.scalars.count < line.range.upperBound,
                 s[heading.at + heading.phrase.scalars.count] == Scalar.colon
             {
                 openers.append(heading.at)
             }
         }
         for opener in openers {
-            let end = layout.section(containing: opener).map { min($0.range.upperBound, article.upperBound) }
+            let end =
+                layout.section(containing: opener).map { min($0.range.upperBound, article.upperBound) }
                 ?? article.upperBound
             plans.append(Plan(range: opener..<end, year: yearAt(opener + 1)))
         }

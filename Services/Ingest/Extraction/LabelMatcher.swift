@@ -61,7 +61,9 @@ struct LabelMatcher: Sendable {
         return result
     }
 
-    private func walk(_ s: [UInt32], from start: Int, node start0: Int, at i0: Int, end: Int, into result: inout [Match]) {
+    private func walk(
+        _ s: [UInt32], from start: Int, node start0: Int, at i0: Int, end: Int, into result: inout [Match]
+    ) {
         var node = start0
         var i = i0
         while true {
@@ -87,7 +89,8 @@ struct LabelMatcher: Sendable {
     }
 
     /// The part after a gap, taken with no modifiers in between ("重点项目" through "重点…项目").
-    private func walkGapless(_ s: [UInt32], from start: Int, node: Int, at i: Int, end: Int, into result: inout [Match]) {
+    private func walkGapless(_ s: [UInt32], from start: Int, node: Int, at i: Int, end: Int, into result: inout [Match])
+    {
         var node = node
         var i = i
         while i < end, let next = nodes[node].next[s[i]] {

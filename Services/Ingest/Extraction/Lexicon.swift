@@ -96,7 +96,9 @@ public struct Lexicon: Sendable {
             for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
                 let trimmed = Self.trimmed(line)
                 if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { String(Self.trimmed($0)) }
+                let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map {
+                    String(Self.trimmed($0))
+                }
                 guard fields.count >= 2, !fields[1].isEmpty else {
                     throw ExtractionError(
                         .badLexiconFile, file: name, detail: "line \(number + 1): expected category<TAB>phrase")
@@ -115,14 +117,16 @@ public struct Lexicon: Sendable {
         }
         self.rows = rows
         self.lists = rows.mapValues { category in
-            PhraseList(category.map { PhraseList.Phrase(scalars: $0.phrase.scalarValues, value: $0.fields.first ?? "") })
+            PhraseList(
+                category.map { PhraseList.Phrase(scalars: $0.phrase.scalarValues, value: $0.fields.first ?? "") })
         }
     }
 
     /// `text` without the spaces and carriage returns around it (Foundation's trimming is slow at start-up scale).
     static func trimmed(_ text: Substring) -> Substring {
         let blank: (Character) -> Bool = { $0 == " " || $0 == "\r" || $0 == "\t" }
-        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) }) else {
+        guard let first = text.firstIndex(where: { !blank($0) }), let last = text.lastIndex(where: { !blank($0) })
+        else {
             return text[text.endIndex...]
         }
         return text[first...last]

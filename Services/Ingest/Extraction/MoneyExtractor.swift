@@ -18,7 +18,9 @@ struct MoneyExtractor: Sendable {
         for sentence in prepared.layout.sentences {
             for q in scanner.scan(s, sentence) where q.isAnyMoney {
                 var start = q.start
-                while start > sentence.lowerBound, !clauseDelimiters.contains(s[start - 1]), q.start - start < Self.evidenceReach {
+                while start > sentence.lowerBound, !clauseDelimiters.contains(s[start - 1]),
+                    q.start - start < Self.evidenceReach
+                {
                     start -= 1
                 }
                 let evidence = prepared.norm.evidence(start..<q.end, anchor: q.numberStart)

@@ -80,7 +80,8 @@ struct NormalizedText: Sendable {
             if trimmed.isEmpty || isResidue(line[...]) { return }
             if let previous = previousNonBlank {
                 // Headlines (no sentence punctuation, or a markdown '#') are never continued.
-                let joined = previous.length >= NormalizedText.brokenLineMinimum
+                let joined =
+                    previous.length >= NormalizedText.brokenLineMinimum
                     && !NormalizedText.completesLine(previous.last) && previous.prose && trimmed.first != 0x23
                 if !joined {
                     values.append(0x0A)
@@ -127,9 +128,10 @@ struct NormalizedText: Sendable {
     }
 
     func originalString(_ range: Range<Int>) -> String {
-        withBytes { bytes in Self.string(bytes, utf8Offset(range.lowerBound, bytes)..<utf8Offset(range.upperBound, bytes)) }
+        withBytes { bytes in
+            Self.string(bytes, utf8Offset(range.lowerBound, bytes)..<utf8Offset(range.upperBound, bytes))
+        }
     }
-
 
     /// Evidence for a normalized range: the original text, cut to the one line holding `anchor` when a joined line
     /// break falls inside (evidence is always a single-line substring).

@@ -2,7 +2,8 @@ extension RandomAccessCollection where Index == Int {
     /// The first index whose element is not `before`, in a collection where every element that is comes first (a
     /// binary search: positions, ranges and codes in the engine's sorted arrays).
     func partition(_ before: (Element) -> Bool) -> Int {
-        var lo = startIndex, hi = endIndex
+        var lo = startIndex
+        var hi = endIndex
         while lo < hi {
             let mid = (lo + hi) / 2
             if before(self[mid]) { lo = mid + 1 } else { hi = mid }

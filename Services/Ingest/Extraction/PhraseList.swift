@@ -20,7 +20,6 @@ struct PhraseList: Sendable {
         self.lasts = ScalarSet(phrases.compactMap(\.scalars.last))
     }
 
-
     /// The longest phrase starting at `i` and ending by `end`.
     @inline(__always) func match(_ s: [UInt32], at i: Int, end: Int) -> Phrase? {
         guard i < end, firsts.contains(s[i]) else { return nil }

@@ -37,7 +37,8 @@ struct QuantityScanner: Sendable {
             } else if ChineseNumber.isDigit(c) {
                 let parsed = ChineseNumber.arabic(s, at: i, end: end)!
                 if !parsed.value.isNaN,
-                    let q = quantity(s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: true)
+                    let q = quantity(
+                        s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: true)
                 {
                     result.append(q)
                     i = q.end
@@ -45,13 +46,19 @@ struct QuantityScanner: Sendable {
                     i = parsed.end
                     while i < end, ChineseNumber.isDigit(s[i]) || s[i] == 0x2E { i += 1 }
                 }
-            } else if ChineseNumber.isChineseNumeral(c), i == range.lowerBound || !ChineseNumber.isChineseNumeral(s[i - 1]) {
+            } else if ChineseNumber.isChineseNumeral(c),
+                i == range.lowerBound || !ChineseNumber.isChineseNumeral(s[i - 1])
+            {
                 let parsed = ChineseNumber.chinese(s, at: i, end: end)!
                 let lone = parsed.lonePlace
-                let nextIsApprox = parsed.end < end && (s[parsed.end] == ChineseNumber.yu || s[parsed.end] == ChineseNumber.duo)
+                let nextIsApprox =
+                    parsed.end < end && (s[parsed.end] == ChineseNumber.yu || s[parsed.end] == ChineseNumber.duo)
                 // A lone 一 (一年来, 一批) or a lone 十/百/千 without 余/多 (千园, 万人助万企) is idiom, not a figure.
                 let idiom = (parsed.value == 1 && parsed.end - i == 1) || (lone && !nextIsApprox)
-                if !idiom, let q = quantity(s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: false) {
+                if !idiom,
+                    let q = quantity(
+                        s, numberStart: i, value: parsed.value, after: parsed.end, range: range, arabic: false)
+                {
                     result.append(q)
                     i = q.end
                 } else {
@@ -99,13 +106,16 @@ struct QuantityScanner: Sendable {
         // more before the number is a label glued to it (GDP1955.9亿元): its unit still has to follow.
         if Scalar.isASCIILetter(before) && !Scalar.isASCIILetter(before2) { return nil }
         if before == Scalar.ordinal || before == Scalar.plus || before == Scalar.dot { return nil }
-        if (before == Scalar.hyphen || before == Scalar.tilde || before == Scalar.colon) && ChineseNumber.isDigit(before2) {
+        if (before == Scalar.hyphen || before == Scalar.tilde || before == Scalar.colon)
+            && ChineseNumber.isDigit(before2)
+        {
             return nil
         }
         var i = after
         if i < end {
             let c = s[i]
-            if Scalar.isASCIILetter(c) || c == Scalar.colon || c == Scalar.hyphen || c == Scalar.tilde || c == Scalar.plus
+            if Scalar.isASCIILetter(c) || c == Scalar.colon || c == Scalar.hyphen || c == Scalar.tilde
+                || c == Scalar.plus
                 || c == Scalar.slash
             {
                 return nil

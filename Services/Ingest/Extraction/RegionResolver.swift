@@ -60,7 +60,8 @@ struct RegionResolver: Sendable {
             newspapers = lexicon[.regionNewspaper]
             asideBefore = lexicon[.regionNotSubjectBefore] + lexicon[.measureAdded]
             topicLead = lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.yearRelative]
-            commonWords = lexicon[.measureAdded] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.investmentWord]
+            commonWords =
+                lexicon[.measureAdded] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.investmentWord]
         }
 
         /// Whether a common word starts before `start` and ends after it.
@@ -90,7 +91,8 @@ struct RegionResolver: Sendable {
         self.gazetteer = gazetteer
         self.words = words
         var found = Self.plausible(
-            Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words), s: s, gazetteer: gazetteer,
+            Self.fullNamesAndPatterns(s, layout: layout, gazetteer: gazetteer, words: words), s: s,
+            gazetteer: gazetteer,
             words: words)
         // The context that admits short names: the provinces and prefectures the full names lie in.
         var provinces = Set<Int>()
@@ -101,15 +103,17 @@ struct RegionResolver: Sendable {
             while let parent = gazetteer.parent(of: entry), gazetteer.entries[entry].level > .city { entry = parent }
             if gazetteer.entries[entry].level == .city { cities.insert(entry) }
         }
-        found += Self.shortNames(s, gazetteer: gazetteer, words: words, taken: found, provinces: provinces, cities: cities)
+        found += Self.shortNames(
+            s, gazetteer: gazetteer, words: words, taken: found, provinces: provinces, cities: cities)
         found.sort { $0.range.lowerBound < $1.range.lowerBound }
         var references: [Reference] = []
         var i = 0
         while i < s.count {
             if let phrase = words.references.match(s, at: i, end: s.count) {
                 references.append(
-                    Reference(range: i..<(i + phrase.scalars.count), suffix: phrase.value,
-                              isAnaphor: s[i] == Self.anaphor))
+                    Reference(
+                        range: i..<(i + phrase.scalars.count), suffix: phrase.value,
+                        isAnaphor: s[i] == Self.anaphor))
                 i += phrase.scalars.count
             } else {
                 i += 1
@@ -140,7 +144,9 @@ struct RegionResolver: Sendable {
             {
                 if let word, word <= match.start { continue }
                 found.append((match.start..<(i + 1), match.entries, nil))
-            } else if patternLast.contains(c), let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound) {
+            } else if patternLast.contains(c),
+                let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound)
+            {
                 if let word, word <= pattern.range.lowerBound { continue }
                 found.append(pattern)
             } else if let renamed = renamedCounty(s, at: i, gazetteer: gazetteer) {
@@ -164,7 +170,9 @@ struct RegionResolver: Sendable {
     /// Also drops such a name when a common word runs into its first character ("新增城区": 新增 + 城区).
     private static func plausible(_ found: [Found], s: [UInt32], gazetteer: Gazetteer, words: Words) -> [Found] {
         var votes: [Int: Int] = [:]
-        for f in found where f.candidates.count == 1 { votes[gazetteer.province(of: Int(f.candidates[0])), default: 0] += 1 }
+        for f in found where f.candidates.count == 1 {
+            votes[gazetteer.province(of: Int(f.candidates[0])), default: 0] += 1
+        }
         let top = votes.values.max() ?? 0
         return found.filter { f in
             guard f.range.count <= doubtfulLength, f.candidates.allSatisfy({ gazetteer.entries[Int($0)].level > .city })
@@ -198,7 +206,9 @@ struct RegionResolver: Sendable {
                 let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 8), in: gazetteer),
                 !isCovered(match.start)
             else { continue }
-            raw.append(((match.start..<(i + 1), match.entries, nil), words.newspapers.match(s, at: i + 1, end: s.count) != nil))
+            raw.append(
+                ((match.start..<(i + 1), match.entries, nil), words.newspapers.match(s, at: i + 1, end: s.count) != nil)
+            )
         }
         // The group a short name supports: a province and its prefectures. (Counties do not support each other:
         // too many of their short names are ordinary words: 向阳, 东山, 南山.)
@@ -222,7 +232,8 @@ struct RegionResolver: Sendable {
                 switch gazetteer.entries[entry].level {
                 case .province: return provinces.contains(entry)
                 case .city:
-                    return r.newspaper || gazetteer.isCapital(entry) || provinces.contains(gazetteer.province(of: entry))
+                    return r.newspaper || gazetteer.isCapital(entry)
+                        || provinces.contains(gazetteer.province(of: entry))
                 default:
                     return gazetteer.parent(of: entry).map { cities.contains($0) } ?? false
                 }
@@ -258,7 +269,8 @@ struct RegionResolver: Sendable {
         var mentions: [Mention] = []
         for f in found {
             let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
-            let aside = words.asideBefore.match(s, endingAt: f.range.lowerBound, start: max(0, f.range.lowerBound - 3)) != nil
+            let aside =
+                words.asideBefore.match(s, endingAt: f.range.lowerBound, start: max(0, f.range.lowerBound - 3)) != nil
                 || layout.isInDateline(f.range, s)
             if let region = f.fallback {
                 let index = regionOfPattern[region.name] ?? Int32(regions.count)
@@ -328,7 +340,8 @@ struct RegionResolver: Sendable {
             let suffixStart = i - text.count + 1
             var nameStart = suffixStart - 2
             guard nameStart >= 0 else { return nil }
-            let a = s[nameStart], b = s[nameStart + 1]
+            let a = s[nameStart]
+            let b = s[nameStart + 1]
             guard Scalar.isHan(a), Scalar.isHan(b), !words.patternStops.contains(a), !words.patternStops.contains(b)
             else { return nil }
             if i + 1 < s.count && (words.wordContinuations.contains(s[i + 1]) || s[i + 1] == grade) { return nil }
@@ -358,7 +371,8 @@ struct RegionResolver: Sendable {
     /// with the entry's code and parents.
     static func renamedCounty(_ s: [UInt32], at i: Int, gazetteer: Gazetteer) -> Found? {
         guard countySuffixes.contains(s[i]), i >= 2,
-            let match = gazetteer.shortNames.longestName(in: s, endingAt: i - 1, lowerBound: max(0, i - 5), in: gazetteer),
+            let match = gazetteer.shortNames.longestName(
+                in: s, endingAt: i - 1, lowerBound: max(0, i - 5), in: gazetteer),
             i - match.start >= 2
         else { return nil }
         let counties = match.entries.filter { gazetteer.entries[Int($0)].level == .county }
@@ -373,7 +387,8 @@ struct RegionResolver: Sendable {
     static let headlineSuffixes = ["市", "县", "区"].map(\.scalarValues)
 
     static func headlinePlace(_ s: [UInt32], _ range: Range<Int>, gazetteer: Gazetteer) -> Found? {
-        guard let colon = s[range].firstIndex(where: { $0 == Scalar.colon }), (2...4).contains(colon - range.lowerBound),
+        guard let colon = s[range].firstIndex(where: { $0 == Scalar.colon }),
+            (2...4).contains(colon - range.lowerBound),
             s[range.lowerBound..<colon].allSatisfy(Scalar.isHan)
         else { return nil }
         for suffix in headlineSuffixes {
@@ -425,12 +440,14 @@ struct RegionResolver: Sendable {
 
     /// The mentions inside `range`, in order.
     func mentions(in range: Range<Int>) -> ArraySlice<Mention> {
-        mentions.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
+        mentions.run(
+            from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
     }
 
     /// The references starting inside `range`, in order.
     func references(in range: Range<Int>) -> ArraySlice<Reference> {
-        references.run(from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
+        references.run(
+            from: { $0.range.lowerBound < range.lowerBound }, while: { $0.range.lowerBound < range.upperBound })
     }
 
     /// Index of the first mention starting at or after `position`.
@@ -451,7 +468,9 @@ struct RegionResolver: Sendable {
         }
         for reference in references(in: sentence.lowerBound..<position)
         where reference.range.upperBound <= position && clauses.admits(reference.range, opensClause: opens) {
-            let earlier = named.last { $0.position < reference.range.lowerBound && Self.name($0.region.name, hasSuffix: reference.suffix) }
+            let earlier = named.last {
+                $0.position < reference.range.lowerBound && Self.name($0.region.name, hasSuffix: reference.suffix)
+            }
             if let region = earlier?.region ?? resolve(reference, article: article, subject: subject) {
                 named.append((reference.range.lowerBound, region))
             }
@@ -480,7 +499,9 @@ struct RegionResolver: Sendable {
 
     /// Whether only lead words (其中, a year, 上半年 …) stand between a clause's start and the place at `range`.
     func opensClause(_ s: [UInt32], _ range: Range<Int>, clauseStart: Int) -> Bool {
-        words.topicLead.covers(s, clauseStart..<range.lowerBound) { SentenceReader.isYearText($0) || SentenceWords.isNoise($0) }
+        words.topicLead.covers(s, clauseStart..<range.lowerBound) {
+            SentenceReader.isYearText($0) || SentenceWords.isNoise($0)
+        }
     }
 
     /// Whether `inner` lies inside `outer` in the gazetteer.
@@ -496,7 +517,9 @@ struct RegionResolver: Sendable {
     /// subject when it has that level, else the last place of that level.
     func resolve(_ reference: Reference, article: Range<Int>, subject: Region?) -> Region? {
         if reference.suffix == Self.provinceSuffix {
-            if let entry = subject?.entry { return Self.region(of: gazetteer.province(of: Int(entry)), gazetteer: gazetteer) }
+            if let entry = subject?.entry {
+                return Self.region(of: gazetteer.province(of: Int(entry)), gazetteer: gazetteer)
+            }
         }
         let matchesLevel = { (region: Region) in Self.name(region.name, hasSuffix: reference.suffix) }
         if !reference.isAnaphor, let subject, matchesLevel(subject) { return subject }

@@ -180,10 +180,13 @@ struct SentenceContext {
             let lastEnd = qs[members.last!.k].end + 1
             let after = lastEnd..<(members.last!.k + 1 < qs.count ? qs[members.last!.k + 1].start : sentence.upperBound)
             let q = qs[members[0].k]
-            guard let match = longestMatch(after, for: q) ?? longestMatch(sentence.lowerBound..<qs[members[0].k].start, for: q)
+            guard
+                let match = longestMatch(after, for: q)
+                    ?? longestMatch(sentence.lowerBound..<qs[members[0].k].start, for: q)
             else { return }
             for member in members {
-                var draft = newDraft(member.k, evidenceStart: mentions[member.mention].range.lowerBound, rule: .parenthesizedList)
+                var draft = newDraft(
+                    member.k, evidenceStart: mentions[member.mention].range.lowerBound, rule: .parenthesizedList)
                 assign(match, to: &draft, between: qs[member.k].start..<qs[member.k].start, of: member.k)
                 draft.mention = mentions[member.mention].index
                 add(draft, for: member.k)
@@ -199,7 +202,9 @@ struct SentenceContext {
                 flush()
                 continue
             }
-            if let previous = members.last, !isListGap((qs[previous.k].end + 1)..<mentions[m].range.lowerBound) { flush() }
+            if let previous = members.last, !isListGap((qs[previous.k].end + 1)..<mentions[m].range.lowerBound) {
+                flush()
+            }
             members.append((k, m))
         }
         flush()
@@ -327,7 +332,8 @@ struct SentenceContext {
             // done: the label of the figure before, its investment, or a growth stated first.
         } else if let listLabel, isListItem(window) {
             draft.rule = .listItem
-            let match = LabelMatcher.Match(range: q.start..<q.start, indicator: listLabel.indicator, name: listLabel.name)
+            let match = LabelMatcher.Match(
+                range: q.start..<q.start, indicator: listLabel.indicator, name: listLabel.name)
             assign(match, to: &draft, between: q.start..<q.start, of: k)
             draft.label = listLabel.label
             add(draft, for: k)
@@ -337,7 +343,9 @@ struct SentenceContext {
             draft.rule = .unindexed
             draft.label = reader.rawLabel(s, window)
             // "其中制造业增加值增长8.1%": a rate after a growth verb is the growth of what the words before it name.
-            if q.isPercent, !isChange[k], let (verb, sign) = reader.growthVerb(s, endingBefore: q.start, floor: window.lowerBound) {
+            if q.isPercent, !isChange[k],
+                let (verb, sign) = reader.growthVerb(s, endingBefore: q.start, floor: window.lowerBound)
+            {
                 let label = reader.rawLabel(s, window.lowerBound..<verb)
                 if !label.isEmpty {
                     draft.growthOnly = true
@@ -363,7 +371,8 @@ struct SentenceContext {
         // ("其中工业项目4个，预计总投资1亿元") the investment is that figure's, not the count's before it.
         let counted = previousIndex.flatMap { drafts[$0] } ?? earlier
         let investmentBefore =
-            words.investment.occurs(s, in: window) && words.investmentPhrase.covers(s, window, ignoring: SentenceWords.isNoise)
+            words.investment.occurs(s, in: window)
+            && words.investmentPhrase.covers(s, window, ignoring: SentenceWords.isNoise)
             && !describesWhatFollows(k)
         if q.isMoney, let count = counted, let countIndicator = count.indicator,
             reader.taxonomy.indicators[countIndicator].unitClass == .count, !count.growthOnly,

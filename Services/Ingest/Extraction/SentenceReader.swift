@@ -69,7 +69,10 @@ struct SentenceReader: Sendable {
         var end = sentence.upperBound
         while end > sentence.lowerBound, s[end - 1] == Scalar.space { end -= 1 }
         guard end > sentence.lowerBound, s[end - 1] == Scalar.colon else { return nil }
-        guard let match = taxonomy.matcher.matches(s, sentence.lowerBound..<end).max(by: { $0.range.count < $1.range.count })
+        guard
+            let match = taxonomy.matcher.matches(s, sentence.lowerBound..<end).max(by: {
+                $0.range.count < $1.range.count
+            })
         else { return nil }
         return ListLabel(indicator: match.indicator, name: match.name, label: text(s, match.range))
     }
@@ -112,9 +115,13 @@ struct SentenceReader: Sendable {
     /// 地区生产总值 nor the 生产总值 inside it).
     func names(_ s: [UInt32], _ range: Range<Int>) -> [LabelMatcher.Match] {
         let all = taxonomy.matcher.matches(s, range)
-        let other = all.filter { words.otherStatistic.match(s, endingAt: $0.range.lowerBound, start: range.lowerBound) != nil }
+        let other = all.filter {
+            words.otherStatistic.match(s, endingAt: $0.range.lowerBound, start: range.lowerBound) != nil
+        }
         guard !other.isEmpty else { return all }
-        return all.filter { m in !other.contains { $0.range.lowerBound <= m.range.lowerBound && m.range.upperBound <= $0.range.upperBound } }
+        return all.filter { m in
+            !other.contains { $0.range.lowerBound <= m.range.lowerBound && m.range.upperBound <= $0.range.upperBound }
+        }
     }
 
     /// "新引进上海远怀等项目58个": a name interrupted by examples ending in 等; the shortest run of examples is dropped.
@@ -199,8 +206,9 @@ struct SentenceReader: Sendable {
     func growthVerb(_ s: [UInt32], endingBefore end: Int, floor: Int) -> (start: Int, sign: Decimal)? {
         var i = end - 1
         while i >= floor {
-            if let sign = growthSign(s, i..<end), words.rise.match(s, at: i, end: end) != nil
-                || words.decline.match(s, at: i, end: end) != nil
+            if let sign = growthSign(s, i..<end),
+                words.rise.match(s, at: i, end: end) != nil
+                    || words.decline.match(s, at: i, end: end) != nil
             {
                 // Keep extending left while the stretch still says only "grew by".
                 var start = i
@@ -258,7 +266,8 @@ struct SentenceReader: Sendable {
         var lower = window.lowerBound
         var upper = window.upperBound
         while lower < upper, SentenceWords.isNoise(s[lower]) { lower += 1 }
-        while let verb = words.trailingVerbs.match(s, endingAt: upper, start: lower), upper - lower > verb.scalars.count {
+        while let verb = words.trailingVerbs.match(s, endingAt: upper, start: lower), upper - lower > verb.scalars.count
+        {
             upper -= verb.scalars.count
         }
         return text(s, max(lower, upper - 16)..<upper)

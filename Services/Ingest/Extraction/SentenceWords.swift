@@ -36,7 +36,8 @@ struct SentenceWords: Sendable {
     init(lexicon: Lexicon) {
         rise = lexicon[.growthRise]
         decline = lexicon[.growthDecline]
-        growthGap = lexicon[.growthFiller] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.labelTail]
+        growthGap =
+            lexicon[.growthFiller] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.labelTail]
             + lexicon[.listRespectively]
         toLevel = lexicon.characters(.growthToLevel)
         comparison = lexicon[.comparison]
@@ -51,7 +52,8 @@ struct SentenceWords: Sendable {
         added = lexicon[.measureAdded]
         levelMarkers = lexicon[.measureLevel]
         investment = lexicon[.investmentWord]
-        investmentPhrase = investment + lexicon[.levelFiller] + lexicon[.qualifierPrefix] + lexicon[.targetMarker]
+        investmentPhrase =
+            investment + lexicon[.levelFiller] + lexicon[.qualifierPrefix] + lexicon[.targetMarker]
             + lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.quantityThresholdNoun]
         investmentSuffixes = lexicon[.investmentSuffix].phrases.map { String(scalarValues: $0.scalars) }
         projection = lexicon[.projectionMarker]
@@ -71,7 +73,8 @@ struct SentenceWords: Sendable {
         var i = position
         while i > floor {
             let c = s[i - 1]
-            if c == Scalar.closeParen, let open = s[max(floor, i - 1 - Self.asideReach)..<(i - 1)].lastIndex(of: Scalar.openParen),
+            if c == Scalar.closeParen,
+                let open = s[max(floor, i - 1 - Self.asideReach)..<(i - 1)].lastIndex(of: Scalar.openParen),
                 open > floor
             {
                 i = open

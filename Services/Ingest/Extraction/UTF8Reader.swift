@@ -10,7 +10,8 @@ enum UTF8Reader {
             return ((b & 0x0F) << 12 | UInt32(bytes[k + 1] & 0x3F) << 6 | UInt32(bytes[k + 2] & 0x3F), 3)
         }
         guard k + 3 < end else { return nil }
-        let value = (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
+        let value =
+            (b & 0x07) << 18 | UInt32(bytes[k + 1] & 0x3F) << 12 | UInt32(bytes[k + 2] & 0x3F) << 6
             | UInt32(bytes[k + 3] & 0x3F)
         return (value, 4)
     }

@@ -35,7 +35,8 @@ struct UnitCatalog: Sendable {
             }
             let factor = try Self.decimal(row.fields.count > 1 ? row.fields[1] : "1", for: row.phrase)
             byText[row.phrase] = Unit(
-                text: row.phrase, scalars: row.phrase.scalarValues, unitClass: unitClass, factor: factor == 1 ? nil : factor)
+                text: row.phrase, scalars: row.phrase.scalarValues, unitClass: unitClass,
+                factor: factor == 1 ? nil : factor)
         }
         var multiplierFactor: [String: (Decimal, UnitClass?)] = [:]
         for row in lexicon.rows(.multiplier) {

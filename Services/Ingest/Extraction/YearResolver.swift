@@ -72,7 +72,9 @@ struct YearResolver: Sendable {
         var i = article.lowerBound
         let end = article.upperBound
         while i < end {
-            if ChineseNumber.isDigit(s[i]) || ChineseNumber.yearDigit(s[i]) != nil, let year = Self.writtenYear(s, at: i, end: end) {
+            if ChineseNumber.isDigit(s[i]) || ChineseNumber.yearDigit(s[i]) != nil,
+                let year = Self.writtenYear(s, at: i, end: end)
+            {
                 // A dated header line ("2023年3月20日" under a communiqué's title): the document's date, which the
                 // figures fall back to anyway, not the year they are of.
                 if layout.line(containing: i)?.isHeading == true,
@@ -158,7 +160,9 @@ struct YearResolver: Sendable {
             for k in 0..<4 {
                 // Digit by digit, Chinese or (mixed in, as some papers print it: 二00四年) Arabic.
                 let c = s[i + k]
-                guard let d = ChineseNumber.yearDigit(c) ?? (ChineseNumber.isDigit(c) ? Int(c - 0x30) : nil) else { return nil }
+                guard let d = ChineseNumber.yearDigit(c) ?? (ChineseNumber.isDigit(c) ? Int(c - 0x30) : nil) else {
+                    return nil
+                }
                 value = value * 10 + d
             }
             year = value
@@ -195,7 +199,7 @@ struct YearResolver: Sendable {
     static let period: UInt32 = 0x671F
 
     /// 十三五期间 (a span ending in its last year, for its sentence), 十三五末 (that year, for the next figure);
-/// "较十二五" nothing.
+    /// "较十二五" nothing.
     private mutating func addPlanSpan(
         _ s: [UInt32], at i: Int, length: Int, last: Int, article: Range<Int>, words: Words, sentenceEnd: Int
     ) {

@@ -61,11 +61,15 @@ struct SeriesChartCommand: AsyncParsableCommand {
                 return year >= first && year <= last
             }
             let name = try await session.indicatorNames().first { $0.id == indicator }?.name ?? indicator
-            let chart = SeriesChart(title: "\(name)（\(indicator)）", subtitle: "数据截至 \(asOf)", series: rows,
-                                    targets: targets)
+            let chart = SeriesChart(
+                title: "\(name)（\(indicator)）", subtitle: "数据截至 \(asOf)", series: rows,
+                targets: targets)
             let points = chart.lines.map { $0.actuals.count }.reduce(0, +)
-            return (chart.document, "\(chart.lines.count) regions, \(points) values, "
-                + "\(chart.lines.map(\.targets.count).reduce(0, +)) targets")
+            return (
+                chart.document,
+                "\(chart.lines.count) regions, \(points) values, "
+                    + "\(chart.lines.map(\.targets.count).reduce(0, +)) targets"
+            )
         }
     }
 }
@@ -84,8 +88,9 @@ struct CompareChartCommand: AsyncParsableCommand {
             let name = try await session.indicatorNames().first { $0.id == indicator }?.name ?? indicator
             let year = params[parameter: "year"]?.intValue.map { "\($0) 年" } ?? ""
             let kind = params[parameter: "kind"]?.stringValue == "target" ? "目标" : ""
-            let chart = CompareChart(title: "\(name)\(kind)排名 · \(year)", subtitle: "\(indicator) · 数据截至 \(asOf)",
-                                     rows: rows)
+            let chart = CompareChart(
+                title: "\(name)\(kind)排名 · \(year)", subtitle: "\(indicator) · 数据截至 \(asOf)",
+                rows: rows)
             return (chart.document, "\(chart.bars.count) regions ranked")
         }
     }
@@ -101,12 +106,17 @@ struct TargetsChartCommand: AsyncParsableCommand {
     func run() async throws {
         try await options.write(method: "targets") { session, params in
             let (rows, asOf) = try await session.all("targets", params)
-            let names = Dictionary(try await session.indicatorNames().map { ($0.id, $0.name) },
-                                   uniquingKeysWith: { first, _ in first })
-            let scope = [params[parameter: "region"].map(TextTable.summary), params[parameter: "year"]?.intValue
-                .map { "\($0) 年" }].compactMap { $0 }.joined(separator: " ")
-            let chart = TargetsChart(title: "目标与实际" + (scope.isEmpty ? "" : " · " + scope),
-                                     subtitle: "数据截至 \(asOf)", rows: rows, indicatorNames: names)
+            let names = Dictionary(
+                try await session.indicatorNames().map { ($0.id, $0.name) },
+                uniquingKeysWith: { first, _ in first })
+            let scope = [
+                params[parameter: "region"].map(TextTable.summary),
+                params[parameter: "year"]?.intValue
+                    .map { "\($0) 年" },
+            ].compactMap { $0 }.joined(separator: " ")
+            let chart = TargetsChart(
+                title: "目标与实际" + (scope.isEmpty ? "" : " · " + scope),
+                subtitle: "数据截至 \(asOf)", rows: rows, indicatorNames: names)
             let achieved = rows.filter { $0["status"]?.stringValue == "achieved" }.count
             return (chart.document, "\(rows.count) targets, \(achieved) achieved")
         }

@@ -36,8 +36,9 @@ struct PageCommand: AsyncParsableCommand {
             throw ExitCode.failure
         }
         let below = report.tree.count - 1
-        print("wrote \(file.standardizedFileURL.path): \(report.regionName)"
-            + (below > 0 ? " and \(below) sub-region\(below == 1 ? "" : "s")" : ""))
+        print(
+            "wrote \(file.standardizedFileURL.path): \(report.regionName)"
+                + (below > 0 ? " and \(below) sub-region\(below == 1 ? "" : "s")" : ""))
     }
 
     /// Everything the page shows, from the protocol's methods: the region's subtree (`regions` with `root`), its
@@ -53,17 +54,20 @@ struct PageCommand: AsyncParsableCommand {
         var series: [String: [JSONValue]] = [:]
         for (indicator, _) in indicators where withActuals.contains(indicator) {
             series[indicator] = try await session.all(
-                "series", [("indicator", .string(indicator)), ("region", .array(codes.map(JSONValue.string)))]).rows
+                "series", [("indicator", .string(indicator)), ("region", .array(codes.map(JSONValue.string)))]
+            ).rows
         }
         let facts = try await session.all("facts", scope).rows
         let documents = try await session.all("documents", scope).rows
         return RegionReport(
             tree: tree, indicators: indicators, summary: summary, series: series,
             targets: try await session.all("targets", scope).rows,
-            facts: Dictionary(facts.compactMap { row in row["id"]?.intValue.map { ($0, row) } },
-                              uniquingKeysWith: { first, _ in first }),
-            documents: Dictionary(documents.compactMap { row in row["id"]?.intValue.map { ($0, row) } },
-                                  uniquingKeysWith: { first, _ in first }),
+            facts: Dictionary(
+                facts.compactMap { row in row["id"]?.intValue.map { ($0, row) } },
+                uniquingKeysWith: { first, _ in first }),
+            documents: Dictionary(
+                documents.compactMap { row in row["id"]?.intValue.map { ($0, row) } },
+                uniquingKeysWith: { first, _ in first }),
             asOf: asOf)
     }
 }

@@ -73,7 +73,9 @@ struct QueryCommand: AsyncParsableCommand {
         default:
             print(line)
         }
-        if let error = reply.error { FileHandle.standardError.write(Data("error \(error.code.rawValue): \(error.message)\n".utf8)) }
+        if let error = reply.error {
+            FileHandle.standardError.write(Data("error \(error.code.rawValue): \(error.message)\n".utf8))
+        }
         return reply.error != nil
     }
 

@@ -17,7 +17,10 @@ struct ServeCommand: AsyncParsableCommand {
     var socketMode: String?
     @Option(help: "connections served at once [env: ZHIBIAO_MAX_CONNECTIONS; default: 256]")
     var maxConnections: String?
-    @Option(help: "connections one user (uid) may hold [env: ZHIBIAO_MAX_CONNECTIONS_PER_UID; default: half of --max-connections]")
+    @Option(
+        help:
+            "connections one user (uid) may hold [env: ZHIBIAO_MAX_CONNECTIONS_PER_UID; default: half of --max-connections]"
+    )
     var maxConnectionsPerUid: String?
     @Option(help: "seconds without a request before a connection closes [env: ZHIBIAO_IDLE_TIMEOUT; default: 300]")
     var idleTimeout: String?
@@ -57,9 +60,10 @@ struct ServeCommand: AsyncParsableCommand {
         ZhibiaoMetrics.bootstrap()
         let logger = Logger(label: "zhibiao.report")
         let server = ReportServer(configuration: configuration, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
-            gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [.init(service: server, successTerminationBehavior: .gracefullyShutdownGroup)],
+                gracefulShutdownSignals: [.sigterm, .sigint], logger: logger))
         do {
             try await group.run()
         } catch {
@@ -81,13 +85,16 @@ struct ServeCommand: AsyncParsableCommand {
         configuration.maxConnectionsPerUser = try Setting.integer(
             maxConnectionsPerUid, flag: "--max-connections-per-uid", variable: "ZHIBIAO_MAX_CONNECTIONS_PER_UID",
             default: (configuration.maxConnections + 1) / 2, minimum: 1)
-        configuration.idleTimeout = .seconds(try Setting.integer(
-            idleTimeout, flag: "--idle-timeout", variable: "ZHIBIAO_IDLE_TIMEOUT", default: 300, minimum: 1))
-        configuration.lineTimeout = .seconds(try Setting.integer(
-            lineTimeout, flag: "--line-timeout", variable: "ZHIBIAO_LINE_TIMEOUT", default: 10, minimum: 1))
-        configuration.shutdownTimeout = .seconds(try Setting.integer(
-            shutdownTimeout, flag: "--shutdown-timeout", variable: "ZHIBIAO_SHUTDOWN_TIMEOUT", default: 10,
-            minimum: 0))
+        configuration.idleTimeout = .seconds(
+            try Setting.integer(
+                idleTimeout, flag: "--idle-timeout", variable: "ZHIBIAO_IDLE_TIMEOUT", default: 300, minimum: 1))
+        configuration.lineTimeout = .seconds(
+            try Setting.integer(
+                lineTimeout, flag: "--line-timeout", variable: "ZHIBIAO_LINE_TIMEOUT", default: 10, minimum: 1))
+        configuration.shutdownTimeout = .seconds(
+            try Setting.integer(
+                shutdownTimeout, flag: "--shutdown-timeout", variable: "ZHIBIAO_SHUTDOWN_TIMEOUT", default: 10,
+                minimum: 0))
         configuration.maxLineBytes = try Setting.integer(
             maxLineBytes, flag: "--max-line-bytes", variable: "ZHIBIAO_MAX_LINE_BYTES", default: 1 << 20, minimum: 256)
         configuration.rowCap = try Setting.integer(
@@ -106,9 +113,10 @@ struct ServeCommand: AsyncParsableCommand {
             cacheEntries, flag: "--cache-entries", variable: "ZHIBIAO_CACHE_ENTRIES", default: 4096, minimum: 0)
         configuration.cacheBytes = try Setting.integer(
             cacheBytes, flag: "--cache-bytes", variable: "ZHIBIAO_CACHE_BYTES", default: 64 << 20, minimum: 0)
-        configuration.freshnessPoll = .milliseconds(try Setting.integer(
-            freshnessPollMs, flag: "--freshness-poll-ms", variable: "ZHIBIAO_FRESHNESS_POLL_MS",
-            default: 250, minimum: 10))
+        configuration.freshnessPoll = .milliseconds(
+            try Setting.integer(
+                freshnessPollMs, flag: "--freshness-poll-ms", variable: "ZHIBIAO_FRESHNESS_POLL_MS",
+                default: 250, minimum: 10))
         return configuration
     }
 }

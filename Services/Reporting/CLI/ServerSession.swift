@@ -26,7 +26,9 @@ struct ServerSession {
             throw ExitCode.failure
         } catch {
             // Not 2: that code means an invalid setting in both CLIs.
-            let message = connected ? "cannot query \(path): \(error)"
+            let message =
+                connected
+                ? "cannot query \(path): \(error)"
                 : "no report server at \(path) — start it with `zhibiao-report serve` or `make demo`"
             FileHandle.standardError.write(Data("zhibiao-report: \(message)\n".utf8))
             throw ExitCode(3)

@@ -3,7 +3,7 @@ import NIOCore
 import ZhibiaoProtocol
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// Admits connections up to a total and up to a share per peer user, so that one user's clients — slow, idle or
@@ -25,8 +25,9 @@ final class ConnectionLimits: Sendable {
     func admit(user: uid_t?) -> RPCError? {
         let refusal: RPCError? = counts.withLockedValue { counts in
             guard counts.total < maxConnections else {
-                return RPCError(code: .tooManyConnections, message: "too many connections (limit \(maxConnections))",
-                                data: .object([("max_connections", .int(maxConnections))]))
+                return RPCError(
+                    code: .tooManyConnections, message: "too many connections (limit \(maxConnections))",
+                    data: .object([("max_connections", .int(maxConnections))]))
             }
             if let user {
                 guard counts.byUser[user, default: 0] < maxPerUser else {
@@ -60,21 +61,21 @@ final class ConnectionLimits: Sendable {
     /// The uid of the process at the other end of a Unix socket connection (nil where the platform cannot say).
     static func peerUser(of channel: any Channel) async -> uid_t? {
         #if canImport(Glibc)
-        guard let provider = channel as? any SocketOptionProvider else { return nil }
-        let credentials: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
-            level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
-        return try? await credentials.get().uid
+            guard let provider = channel as? any SocketOptionProvider else { return nil }
+            let credentials: EventLoopFuture<PeerCredentials> = provider.unsafeGetSocketOption(
+                level: SocketOptionLevel(SOL_SOCKET), name: SocketOptionName(SO_PEERCRED))
+            return try? await credentials.get().uid
         #else
-        return nil
+            return nil
         #endif
     }
 }
 
 #if canImport(Glibc)
-/// Linux's `struct ucred` (which Swift's Glibc module does not export): what `SO_PEERCRED` returns.
-struct PeerCredentials: Sendable {
-    var pid: pid_t = 0
-    var uid: uid_t = 0
-    var gid: gid_t = 0
-}
+    /// Linux's `struct ucred` (which Swift's Glibc module does not export): what `SO_PEERCRED` returns.
+    struct PeerCredentials: Sendable {
+        var pid: pid_t = 0
+        var uid: uid_t = 0
+        var gid: gid_t = 0
+    }
 #endif

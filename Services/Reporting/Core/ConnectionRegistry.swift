@@ -39,8 +39,11 @@ final class ConnectionRegistry: Sendable {
         }
     }
 
-    private let box = NIOLockedValueBox((states: [ObjectIdentifier: State](), draining: false,
-                                         waiters: [CheckedContinuation<Void, Never>]()))
+    private let box = NIOLockedValueBox(
+        (
+            states: [ObjectIdentifier: State](), draining: false,
+            waiters: [CheckedContinuation<Void, Never>]()
+        ))
 
     func add(_ channel: any Channel) -> State {
         let state = State(channel)

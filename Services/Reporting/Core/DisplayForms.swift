@@ -27,11 +27,19 @@ enum DisplayForms {
     /// Where each method's rows are (`rows`, or named members) and the fields they get.
     static let fields: [String: [(member: String, isList: Bool, forms: [(String, Form)])]] = [
         "facts": [("rows", true, fact)],
-        "series": [("rows", true, [
-            ("display", .value(base: "base_value", unitClass: "unit_class", unit: "unit", qualifier: "qualifier")),
-            ("growth_display", .growth(["stated_growth_pct", "computed_growth_pct"])),
-            ("change_display", .growth(["change_pct"])),
-        ])],
+        "series": [
+            (
+                "rows", true,
+                [
+                    (
+                        "display",
+                        .value(base: "base_value", unitClass: "unit_class", unit: "unit", qualifier: "qualifier")
+                    ),
+                    ("growth_display", .growth(["stated_growth_pct", "computed_growth_pct"])),
+                    ("change_display", .growth(["change_pct"])),
+                ]
+            )
+        ],
         "compare": [("rows", true, fact)],
         "targets": [("rows", true, [("target_display", .target), ("actual_display", .targetActual)])],
         "document": [("facts", true, fact)],
@@ -68,8 +76,10 @@ enum DisplayForms {
                 growthPercent: row["target_growth_pct"]?.decimalValue)
         case .targetActual:
             if row["target_base_value"]?.decimalValue != nil {
-                return render(.value(base: "actual_base_value", unitClass: "unit_class", unit: "target_unit",
-                                     qualifier: nil), of: row)
+                return render(
+                    .value(
+                        base: "actual_base_value", unitClass: "unit_class", unit: "target_unit",
+                        qualifier: nil), of: row)
             }
             return render(.growth(["actual_growth_pct"]), of: row)
         }
@@ -91,8 +101,9 @@ enum DisplayForms {
         }
 
         var targetDisplay: String? {
-            DisplayFormat.target(base: base, unitClass: unitClass, unit: unit, qualifier: qualifier,
-                                 growthPercent: growth)
+            DisplayFormat.target(
+                base: base, unitClass: unitClass, unit: unit, qualifier: qualifier,
+                growthPercent: growth)
         }
     }
 
@@ -113,17 +124,30 @@ enum DisplayForms {
     static func summaryRow(_ row: JSONValue, figures: [String: Figure]) -> JSONValue {
         let maps = summaryMaps.filter { row[$0.member] != nil }.map { map -> (String, JSONValue) in
             let show: (Figure) -> String? = map.kind == "target" ? \.targetDisplay : \.valueDisplay
-            return (map.member + "_display", .object((row[map.member]?.objectValue ?? []).compactMap { indicator, _ in
-                figures[figureKey(kind: map.kind, added: map.added, indicator: indicator)].flatMap(show)
-                    .map { (indicator, .string($0)) }
-            }))
+            return (
+                map.member + "_display",
+                .object(
+                    (row[map.member]?.objectValue ?? []).compactMap { indicator, _ in
+                        figures[figureKey(kind: map.kind, added: map.added, indicator: indicator)].flatMap(show)
+                            .map { (indicator, .string($0)) }
+                    })
+            )
         }
-        return row.adding([
-            ("gdp_display", row["gdp"]?.decimalValue.map {
-                .string(DisplayFormat.value($0, unitClass: "CNY", unit: nil)) } ?? .null),
-            ("gdp_growth_display", row["gdp_growth_pct"]?.decimalValue.map {
-                .string(DisplayFormat.growth($0)) } ?? .null),
-        ] + maps)
+        return row.adding(
+            [
+                (
+                    "gdp_display",
+                    row["gdp"]?.decimalValue.map {
+                        .string(DisplayFormat.value($0, unitClass: "CNY", unit: nil))
+                    } ?? .null
+                ),
+                (
+                    "gdp_growth_display",
+                    row["gdp_growth_pct"]?.decimalValue.map {
+                        .string(DisplayFormat.growth($0))
+                    } ?? .null
+                ),
+            ] + maps)
     }
 }
 
@@ -134,27 +158,33 @@ extension ReportQueries {
         let rows = body["rows"]?.arrayValue ?? []
         let keys = rows.compactMap { row in row["region_code"]?.stringValue.map { ($0, row["year"]?.intValue ?? 0) } }
         // Every column: `measure` tells a stock from what a year added.
-        let consolidated = keys.isEmpty ? [] : try await self.rows("""
-            SELECT * FROM reporting.consolidated
-            WHERE (region_code, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
-            """, [PostgresArray(keys.map(\.0)), PostgresArray(keys.map { String($0.1) })])
+        let consolidated =
+            keys.isEmpty
+            ? []
+            : try await self.rows(
+                """
+                SELECT * FROM reporting.consolidated
+                WHERE (region_code, year) IN (SELECT * FROM unnest($1::text[], $2::int[]))
+                """, [PostgresArray(keys.map(\.0)), PostgresArray(keys.map { String($0.1) })])
         var figures: [String: [String: DisplayForms.Figure]] = [:]
         for row in consolidated {
             guard let region = row["region_code"]?.stringValue, let year = row["year"]?.intValue,
-                  let kind = row["kind"]?.stringValue, let indicator = row["indicator"]?.stringValue
+                let kind = row["kind"]?.stringValue, let indicator = row["indicator"]?.stringValue
             else { continue }
-            let key = DisplayForms.figureKey(kind: kind, added: row["measure"]?.stringValue == "added",
-                                             indicator: indicator)
+            let key = DisplayForms.figureKey(
+                kind: kind, added: row["measure"]?.stringValue == "added",
+                indicator: indicator)
             figures["\(region)/\(year)", default: [:]][key] = DisplayForms.Figure(
                 base: row["base_value"]?.decimalValue, unitClass: row["unit_class"]?.stringValue,
                 unit: row["unit"]?.stringValue, qualifier: row["qualifier"]?.stringValue,
                 growth: row["growth_pct"]?.decimalValue)
         }
         return body.updating("rows") { value in
-            .array((value.arrayValue ?? []).map { row in
-                let key = "\(row["region_code"]?.stringValue ?? "")/\(row["year"]?.intValue ?? 0)"
-                return DisplayForms.summaryRow(row, figures: figures[key] ?? [:])
-            })
+            .array(
+                (value.arrayValue ?? []).map { row in
+                    let key = "\(row["region_code"]?.stringValue ?? "")/\(row["year"]?.intValue ?? 0)"
+                    return DisplayForms.summaryRow(row, figures: figures[key] ?? [:])
+                })
         }
     }
 }

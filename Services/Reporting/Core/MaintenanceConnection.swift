@@ -17,10 +17,12 @@ final class MaintenanceConnection: Sendable {
     /// The generation of the facts this session sees, and when it was written (ISO 8601, UTC).
     func stamp() async throws -> Freshness.Stamp {
         try await reader.withConnection { connection in
-            let row = try connection.query("""
+            let row = try connection.query(
+                """
                 SELECT generation, to_char(as_of AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')
                 FROM reporting.freshness
-                """).first!
+                """
+            ).first!
             return Freshness.Stamp(
                 generation: try row.decode(Int64.self, at: 0), asOf: try row.decode(String.self, at: 1))
         }

@@ -34,7 +34,8 @@ enum MethodCatalog {
             ], errors: [.notFound], paginated: true,
             .query { try await $0.facts($1) }),
         MethodSpec(
-            "series", "Consolidated actual values of one indicator over the years, per region and measure, with "
+            "series",
+            "Consolidated actual values of one indicator over the years, per region and measure, with "
                 + "stated and computed growth.",
             params: [
                 ParamSpec("indicator", .string, required: true, "indicator id"),
@@ -50,8 +51,9 @@ enum MethodCatalog {
                 ParamSpec("kind", .oneOf(["actual", "target"]), "actual (default) or target"),
                 ParamSpec("level", .oneOf(["province", "city", "county", "township"]), "only regions of this level"),
                 ParamSpec("within", .strings, "only sub-regions of these regions"),
-                ParamSpec("measure", .oneOf(["level", "added"]),
-                          "for stock indicators: rank the stock (level, the default) or what the year added (added)"),
+                ParamSpec(
+                    "measure", .oneOf(["level", "added"]),
+                    "for stock indicators: rank the stock (level, the default) or what the year added (added)"),
             ], errors: [.notFound], paginated: true,
             .query { try await $0.compare($1) }),
         MethodSpec(
@@ -73,7 +75,8 @@ enum MethodCatalog {
             ], errors: [.notFound], paginated: true,
             .query { try await $0.documents($1) }),
         MethodSpec(
-            "document", "One document with its articles and a page of its facts (facts_page says where it is; spans "
+            "document",
+            "One document with its articles and a page of its facts (facts_page says where it is; spans "
                 + "index the text in Unicode scalars).",
             params: [
                 ParamSpec("id", .integer(minimum: 1, maximum: Int(Int64.max)), "document id (or give name)"),
@@ -83,7 +86,8 @@ enum MethodCatalog {
             ], errors: [.notFound],
             .query { try await $0.document($1) }),
         MethodSpec(
-            "explain", "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
+            "explain",
+            "Where a fact comes from: document, article, sentence, span, the consolidated value it feeds "
                 + "and the other sources of the same figure.",
             params: [ParamSpec("fact", .integer(minimum: 1, maximum: Int(Int64.max)), required: true, "fact id")],
             errors: [.notFound],

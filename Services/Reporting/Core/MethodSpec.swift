@@ -46,24 +46,30 @@ struct ParamSpec: Sendable {
         return .object(members)
     }
 
-    static let limit = ParamSpec("limit", .integer(minimum: 0, maximum: Int(Int32.max)),
-                                 "rows per page (default and maximum: the server's row cap)")
-    static let offset = ParamSpec("offset", .integer(minimum: 0, maximum: Int(Int32.max)),
-                                  "rows to skip (the previous page's next_offset; at most the server's max_offset)")
-    static let cursor = ParamSpec("cursor", .string,
-                                  "start after the row this names: the previous page's next_cursor (instead of offset)")
+    static let limit = ParamSpec(
+        "limit", .integer(minimum: 0, maximum: Int(Int32.max)),
+        "rows per page (default and maximum: the server's row cap)")
+    static let offset = ParamSpec(
+        "offset", .integer(minimum: 0, maximum: Int(Int32.max)),
+        "rows to skip (the previous page's next_offset; at most the server's max_offset)")
+    static let cursor = ParamSpec(
+        "cursor", .string,
+        "start after the row this names: the previous page's next_cursor (instead of offset)")
     static let region = ParamSpec("region", .strings, "region codes or names (including their sub-regions)")
-    static let subregions = ParamSpec("subregions", .boolean,
-                                      "include the sub-regions of `region` (default true)")
+    static let subregions = ParamSpec(
+        "subregions", .boolean,
+        "include the sub-regions of `region` (default true)")
     static let year = ParamSpec("year", .integer(minimum: 1900, maximum: 2200), "one year")
     static let yearFrom = ParamSpec("year_from", .integer(minimum: 1900, maximum: 2200), "first year")
     static let yearTo = ParamSpec("year_to", .integer(minimum: 1900, maximum: 2200), "last year")
     static let kind = ParamSpec("kind", .oneOf(["actual", "target"]), "actual figures or targets")
     static let indicator = ParamSpec("indicator", .string, "indicator id (see `indicators`)")
-    static let unindexed = ParamSpec("unindexed", .boolean,
-                                     "also count and list facts without an indicator (default false)")
-    static let measure = ParamSpec("measure", .oneOf(["level", "added"]),
-                                   "for stock indicators: the stock (level) or what the period added (added)")
+    static let unindexed = ParamSpec(
+        "unindexed", .boolean,
+        "also count and list facts without an indicator (default false)")
+    static let measure = ParamSpec(
+        "measure", .oneOf(["level", "added"]),
+        "for stock indicators: the stock (level) or what the period added (added)")
 }
 
 /// A method of the protocol: its name, parameters, errors, and what answers it. `describe` is generated from these,
@@ -85,8 +91,10 @@ struct MethodSpec: Sendable {
     let paginated: Bool
     let handler: Handler
 
-    init(_ name: String, _ summary: String, params: [ParamSpec] = [], errors: [RPCError.Code] = [],
-         paginated: Bool = false, _ handler: Handler) {
+    init(
+        _ name: String, _ summary: String, params: [ParamSpec] = [], errors: [RPCError.Code] = [],
+        paginated: Bool = false, _ handler: Handler
+    ) {
         self.name = name
         self.handler = handler
         self.summary = summary

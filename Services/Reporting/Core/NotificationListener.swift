@@ -36,8 +36,9 @@ struct NotificationListener: Sendable {
                         return standby
                     }
                     listening = !standby
-                    logger.debug(standby ? "hot standby: polling for changes" : "listening for changes",
-                                 metadata: ["channel": "\(channel)"])
+                    logger.debug(
+                        standby ? "hot standby: polling for changes" : "listening for changes",
+                        metadata: ["channel": "\(channel)"])
                     try await freshness.check()
                     lastRead = .now
                 }

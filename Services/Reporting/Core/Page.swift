@@ -30,7 +30,9 @@ struct PageKey: Sendable {
     }
 
     func accepts(_ value: JSONValue) -> Bool {
-        func text(_ value: JSONValue) -> Bool { value.stringValue.map { !$0.unicodeScalars.contains("\u{0}") } ?? false }
+        func text(_ value: JSONValue) -> Bool {
+            value.stringValue.map { !$0.unicodeScalars.contains("\u{0}") } ?? false
+        }
         switch kind {
         case .integer: return value.intValue != nil
         case .text: return text(value)
@@ -52,8 +54,8 @@ enum PageCursor {
         var base64 = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         base64 += String(repeating: "=", count: (4 - base64.utf8.count % 4) % 4)
         guard let data = Data(base64Encoded: base64),
-              let values = (try? JSONValue(parsing: data, limits: .request))?.arrayValue,
-              values.count == keys.count, zip(keys, values).allSatisfy({ $0.accepts($1) })
+            let values = (try? JSONValue(parsing: data, limits: .request))?.arrayValue,
+            values.count == keys.count, zip(keys, values).allSatisfy({ $0.accepts($1) })
         else {
             throw RPCError.invalidParam("cursor", "cursor is not a next_cursor of this list")
         }
@@ -73,9 +75,11 @@ struct Page: Sendable {
 
     /// Everything but the rows: `total`, `limit`, `offset`, `next_offset`, `next_cursor`.
     var position: [(String, JSONValue)] {
-        [("total", .int(total)), ("limit", .int(limit)), ("offset", offset.map(JSONValue.int) ?? .null),
-         ("next_offset", nextOffset.map(JSONValue.int) ?? .null),
-         ("next_cursor", nextCursor.map(JSONValue.string) ?? .null)]
+        [
+            ("total", .int(total)), ("limit", .int(limit)), ("offset", offset.map(JSONValue.int) ?? .null),
+            ("next_offset", nextOffset.map(JSONValue.int) ?? .null),
+            ("next_cursor", nextCursor.map(JSONValue.string) ?? .null),
+        ]
     }
 
     var json: JSONValue { .object(position + [("rows", .array(rows))]) }

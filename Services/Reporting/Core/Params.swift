@@ -10,8 +10,10 @@ struct Params: Sendable {
         for (name, value) in pairs {
             guard let param = spec.params.first(where: { $0.name == name }) else {
                 let known = spec.params.map(\.name).joined(separator: ", ")
-                throw RPCError.invalidParam(name, "unknown parameter \(name) for \(spec.name)"
-                    + (known.isEmpty ? " (it takes none)" : " (it takes \(known))"))
+                throw RPCError.invalidParam(
+                    name,
+                    "unknown parameter \(name) for \(spec.name)"
+                        + (known.isEmpty ? " (it takes none)" : " (it takes \(known))"))
             }
             if value.isNull { continue }  // null means "not given"
             try Self.check(value, against: param)
@@ -39,10 +41,14 @@ struct Params: Sendable {
         case .strings:
             if value.stringValue != nil { return }
             guard let elements = value.arrayValue, !elements.isEmpty, elements.allSatisfy({ $0.stringValue != nil })
-            else { throw RPCError.invalidParam(param.name, "\(param.name) must be a string or a non-empty array of strings") }
+            else {
+                throw RPCError.invalidParam(
+                    param.name, "\(param.name) must be a string or a non-empty array of strings")
+            }
         case .oneOf(let allowed):
             guard let text = value.stringValue, allowed.contains(text) else {
-                throw RPCError.invalidParam(param.name, "\(param.name) must be one of \(allowed.joined(separator: ", "))")
+                throw RPCError.invalidParam(
+                    param.name, "\(param.name) must be one of \(allowed.joined(separator: ", "))")
             }
         case .integer(let minimum, let maximum):
             guard let number = value.intValue else {

@@ -31,8 +31,10 @@ public final class ReportConnection {
     private let outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
     private var nextID = 1
 
-    init(inbound: NIOAsyncChannelInboundStream<LineFrame>.AsyncIterator,
-         outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>) {
+    init(
+        inbound: NIOAsyncChannelInboundStream<LineFrame>.AsyncIterator,
+        outbound: NIOAsyncChannelOutboundWriter<ByteBuffer>
+    ) {
         self.inbound = inbound
         self.outbound = outbound
     }

@@ -1,6 +1,6 @@
 import Foundation
-import ZhibiaoProtocol
 import ZhibiaoPostgres
+import ZhibiaoProtocol
 
 /// The SQL behind the methods: each reads the `reporting` views through the pool, with bound parameters, and
 /// returns JSON made by PostgreSQL (`row_to_json`), so `numeric` values arrive as exact JSON numbers.
@@ -29,13 +29,18 @@ struct ReportQueries: Sendable {
         }
         let offset = params.int("offset") ?? 0
         guard offset <= maxOffset else {
-            throw RPCError.invalidParam("offset", "offset must be at most \(maxOffset); page further with cursor "
-                + "(each page's next_cursor)")
+            throw RPCError.invalidParam(
+                "offset",
+                "offset must be at most \(maxOffset); page further with cursor "
+                    + "(each page's next_cursor)")
         }
         let n = parameters.count
         let order = keys.map(\.column).joined(separator: ", ")
-        let after = cursor == nil ? "true"
-            : "(\(order)) > (" + keys.enumerated().map { $1.value(in: "$\(n + 3)", at: $0) }.joined(separator: ", ") + ")"
+        let after =
+            cursor == nil
+            ? "true"
+            : "(\(order)) > (" + keys.enumerated().map { $1.value(in: "$\(n + 3)", at: $0) }.joined(separator: ", ")
+                + ")"
         // One row more than the page tells whether another page follows.
         let sql = """
             SELECT (SELECT count(*) FROM \(source) WHERE \(filter)) AS total,
@@ -54,8 +59,10 @@ struct ReportQueries: Sendable {
                 ).first!.decode(Int.self, at: 0)
                 return (total, [])
             }
-            return (try first.decode(Int.self, at: 0),
-                    try result.map { (try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 2)) })
+            return (
+                try first.decode(Int.self, at: 0),
+                try result.map { (try $0.decode(String.self, at: 1), try $0.decode(String.self, at: 2)) }
+            )
         }
         let more = found.count > limit && limit > 0
         let rows = found.prefix(limit)
@@ -84,8 +91,9 @@ struct ReportQueries: Sendable {
             ).map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
         }
         for name in names where !found.contains(where: { $0.0 == name || $0.1 == name }) {
-            throw RPCError(code: .notFound, message: "no region \(name.debugDescription) has facts",
-                           data: .object([("param", .string(param)), ("value", .string(name))]))
+            throw RPCError(
+                code: .notFound, message: "no region \(name.debugDescription) has facts",
+                data: .object([("param", .string(param)), ("value", .string(name))]))
         }
         return found.map(\.0)
     }
@@ -97,8 +105,9 @@ struct ReportQueries: Sendable {
             try !connection.query("SELECT 1 FROM reporting.indicators WHERE id = $1", [id]).isEmpty
         }
         guard known else {
-            throw RPCError(code: .invalidParams, message: "unknown indicator \(id.debugDescription) (see `indicators`)",
-                           data: .object([("param", .string(param)), ("value", .string(id))]))
+            throw RPCError(
+                code: .invalidParams, message: "unknown indicator \(id.debugDescription) (see `indicators`)",
+                data: .object([("param", .string(param)), ("value", .string(id))]))
         }
     }
 

@@ -4,8 +4,8 @@ import NIOConcurrencyHelpers
 import NIOCore
 import NIOPosix
 import ServiceLifecycle
-import ZhibiaoProtocol
 import ZhibiaoPostgres
+import ZhibiaoProtocol
 
 /// The reporting daemon: line-delimited JSON requests on a Unix socket, answered from the `reporting` views.
 ///
@@ -32,10 +32,12 @@ public final class ReportServer: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         self.group = eventLoopGroup
-        self.pool = PostgresPool(target: configuration.database, maxConnections: configuration.poolSize,
-                                 sessionSetup: configuration.querySessionSetup)
-        let maintenance = MaintenanceConnection(target: configuration.database,
-                                                sessionSetup: configuration.maintenanceSessionSetup)
+        self.pool = PostgresPool(
+            target: configuration.database, maxConnections: configuration.poolSize,
+            sessionSetup: configuration.querySessionSetup)
+        let maintenance = MaintenanceConnection(
+            target: configuration.database,
+            sessionSetup: configuration.maintenanceSessionSetup)
         self.maintenance = maintenance
         self.freshness = Freshness(
             cache: ResultCache(maxEntries: configuration.cacheEntries, maxBytes: configuration.cacheBytes)
@@ -46,8 +48,9 @@ public final class ReportServer: Service, Sendable {
             queries: ReportQueries(pool: pool, rowCap: configuration.rowCap, maxOffset: configuration.maxOffset),
             freshness: freshness, configuration: configuration)
         self.listening = eventLoopGroup.any().makePromise(of: Void.self)
-        self.limits = ConnectionLimits(maxConnections: configuration.maxConnections,
-                                       maxPerUser: configuration.maxConnectionsPerUser)
+        self.limits = ConnectionLimits(
+            maxConnections: configuration.maxConnections,
+            maxPerUser: configuration.maxConnectionsPerUser)
     }
 
     /// Returns once the socket accepts connections; throws if the server failed to start.
@@ -104,7 +107,8 @@ public final class ReportServer: Service, Sendable {
             close(socketFile.descriptor)
             throw error
         }
-        logger.info("listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
+        logger.info(
+            "listening", metadata: ["socket": "\(path)", "mode": "\(String(configuration.socketMode, radix: 8))"])
         listening.succeed()
 
         let listener = NotificationListener(
@@ -127,9 +131,11 @@ public final class ReportServer: Service, Sendable {
                     guard (try? await Task.sleep(for: shutdownTimeout)) != nil else { return }
                     let closed = drain.closeAll()
                     if closed > 0 {
-                        logger.warning("shutdown deadline: closing connections still open", metadata: [
-                            "connections": "\(closed)", "timeout_s": "\(shutdownTimeout.components.seconds)",
-                        ])
+                        logger.warning(
+                            "shutdown deadline: closing connections still open",
+                            metadata: [
+                                "connections": "\(closed)", "timeout_s": "\(shutdownTimeout.components.seconds)",
+                            ])
                     }
                 }
                 await drain.waitUntilEmpty()

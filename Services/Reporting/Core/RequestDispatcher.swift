@@ -1,7 +1,7 @@
 import Foundation
 import Logging
-import ZhibiaoProtocol
 import ZhibiaoPostgres
+import ZhibiaoProtocol
 
 /// Turns one request line into one reply line: parsing, validation, cache, freshness, the method, error mapping.
 struct RequestDispatcher: Sendable {
@@ -19,10 +19,13 @@ struct RequestDispatcher: Sendable {
         defer {
             let duration = ContinuousClock.now - started
             ReportMetrics.requestAnswered(method: method, code: code, duration: duration)
-            let milliseconds = Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
-            logger.debug("answered", metadata: [
-                "method": "\(method)", "code": "\(code)", "ms": "\((milliseconds * 1000).rounded() / 1000)",
-            ])
+            let milliseconds =
+                Double(duration.components.seconds) * 1e3 + Double(duration.components.attoseconds) / 1e15
+            logger.debug(
+                "answered",
+                metadata: [
+                    "method": "\(method)", "code": "\(code)", "ms": "\((milliseconds * 1000).rounded() / 1000)",
+                ])
         }
         let value: JSONValue
         do {
@@ -58,7 +61,9 @@ struct RequestDispatcher: Sendable {
             failure.id = request.id
             code = String(failure.code.rawValue)
             if failure.code == .internalError || failure.code == .databaseError {
-                logger.error("request failed", metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
+                logger.error(
+                    "request failed",
+                    metadata: ["method": "\(request.method)", "error": "\(String(reflecting: error))"])
             }
             return RPCResponse(error: failure).json.encoded()
         }
@@ -67,8 +72,10 @@ struct RequestDispatcher: Sendable {
     /// The encoded `result` of a valid request.
     private func answer(_ request: RPCRequest) async throws -> String {
         guard let spec = MethodCatalog.byName[request.method] else {
-            throw RPCError(code: .methodNotFound, message: "unknown method \(request.method.debugDescription) "
-                + "(see `describe`)", data: .object([("method", .string(request.method))]))
+            throw RPCError(
+                code: .methodNotFound,
+                message: "unknown method \(request.method.debugDescription) "
+                    + "(see `describe`)", data: .object([("method", .string(request.method))]))
         }
         let params = try Params(request.params, spec: spec)
         let query: @Sendable (ReportQueries, Params) async throws -> JSONValue
@@ -91,8 +98,10 @@ struct RequestDispatcher: Sendable {
         let encoded = JSONValue.object(members).encoded()
         let size = encoded.utf8.count
         guard size <= configuration.maxReplyBytes else {
-            throw RPCError(code: .replyTooLarge, message: "the answer is \(size) bytes, more than the reply limit "
-                + "(\(configuration.maxReplyBytes)): ask for fewer rows with limit",
+            throw RPCError(
+                code: .replyTooLarge,
+                message: "the answer is \(size) bytes, more than the reply limit "
+                    + "(\(configuration.maxReplyBytes)): ask for fewer rows with limit",
                 data: .object([("max_reply_bytes", .int(configuration.maxReplyBytes)), ("reply_bytes", .int(size))]))
         }
         await freshness.store(key, encoded, stamp: stamp)
@@ -103,21 +112,29 @@ struct RequestDispatcher: Sendable {
         .object([
             ("name", .string("zhibiao-report")), ("version", .string(Self.version)),
             ("protocol_version", .string(ReportProtocol.version)),
-            ("limits", .object([
-                ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
-                ("max_offset", .int(configuration.maxOffset)), ("max_reply_bytes", .int(configuration.maxReplyBytes)),
-                ("max_connections", .int(configuration.maxConnections)),
-                ("max_connections_per_uid", .int(configuration.maxConnectionsPerUser)),
-                ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
-                ("line_timeout_seconds", .int(Int(configuration.lineTimeout.components.seconds))),
-                ("max_depth", .int(JSONLimits.request.depth)),
-                ("max_object_members", .int(JSONLimits.request.objectMembers)),
-                ("max_array_elements", .int(JSONLimits.request.arrayElements)),
-            ])),
+            (
+                "limits",
+                .object([
+                    ("max_line_bytes", .int(configuration.maxLineBytes)), ("row_cap", .int(configuration.rowCap)),
+                    ("max_offset", .int(configuration.maxOffset)),
+                    ("max_reply_bytes", .int(configuration.maxReplyBytes)),
+                    ("max_connections", .int(configuration.maxConnections)),
+                    ("max_connections_per_uid", .int(configuration.maxConnectionsPerUser)),
+                    ("idle_timeout_seconds", .int(Int(configuration.idleTimeout.components.seconds))),
+                    ("line_timeout_seconds", .int(Int(configuration.lineTimeout.components.seconds))),
+                    ("max_depth", .int(JSONLimits.request.depth)),
+                    ("max_object_members", .int(JSONLimits.request.objectMembers)),
+                    ("max_array_elements", .int(JSONLimits.request.arrayElements)),
+                ])
+            ),
             ("methods", .array(MethodCatalog.all.map(\.json))),
-            ("errors", .array(MethodCatalog.errors.map {
-                .object([("code", .int($0.0.rawValue)), ("message", .string($0.1))])
-            })),
+            (
+                "errors",
+                .array(
+                    MethodCatalog.errors.map {
+                        .object([("code", .int($0.0.rawValue)), ("message", .string($0.1))])
+                    })
+            ),
         ])
     }
 
@@ -131,8 +148,9 @@ struct RequestDispatcher: Sendable {
             if error.isConnectionProblem {
                 return RPCError(code: .unavailable, message: "the database is unavailable")
             }
-            return RPCError(code: .databaseError, message: "database error: \(error.message)",
-                            data: error.sqlState.map { .object([("sqlstate", .string($0))]) })
+            return RPCError(
+                code: .databaseError, message: "database error: \(error.message)",
+                data: error.sqlState.map { .object([("sqlstate", .string($0))]) })
         }
         return RPCError(code: .internalError, message: "internal error")
     }

@@ -1,9 +1,9 @@
 import Foundation
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Why the server cannot take its socket path.
@@ -20,8 +20,9 @@ enum SocketFile {
     /// is not a socket.
     static func prepare(_ path: String) throws {
         guard path.utf8.count <= maximumPathBytes else {
-            throw SocketFileError(description: "socket path is \(path.utf8.count) bytes, more than the "
-                + "\(maximumPathBytes) a Unix socket allows: \(path)")
+            throw SocketFileError(
+                description: "socket path is \(path.utf8.count) bytes, more than the "
+                    + "\(maximumPathBytes) a Unix socket allows: \(path)")
         }
         var info = stat()
         guard lstat(path, &info) == 0 else { return }  // nothing there
@@ -29,11 +30,13 @@ enum SocketFile {
             throw SocketFileError(description: "\(path) exists and is not a socket; refusing to replace it")
         }
         if isAlive(path) {
-            throw SocketFileError(description: "another server is already listening on \(path); "
-                + "stop it first or choose another --socket")
+            throw SocketFileError(
+                description: "another server is already listening on \(path); "
+                    + "stop it first or choose another --socket")
         }
         guard unlink(path) == 0 || errno == ENOENT else {
-            throw SocketFileError(description: "cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")
+            throw SocketFileError(
+                description: "cannot remove the stale socket \(path): \(String(cString: strerror(errno)))")
         }
     }
 
@@ -87,9 +90,9 @@ enum SocketFile {
 
     private static func makeSocket() -> Int32 {
         #if canImport(Glibc)
-        socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+            socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
         #else
-        socket(AF_UNIX, SOCK_STREAM, 0)
+            socket(AF_UNIX, SOCK_STREAM, 0)
         #endif
     }
 

@@ -138,9 +138,15 @@ struct JSONParser {
         case UInt8(ascii: "{"): return try parseObject()
         case UInt8(ascii: "["): return try parseArray()
         case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try expect("true"); return .bool(true)
-        case UInt8(ascii: "f"): try expect("false"); return .bool(false)
-        case UInt8(ascii: "n"): try expect("null"); return .null
+        case UInt8(ascii: "t"):
+            try expect("true")
+            return .bool(true)
+        case UInt8(ascii: "f"):
+            try expect("false")
+            return .bool(false)
+        case UInt8(ascii: "n"):
+            try expect("null")
+            return .null
         case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
         default: throw fail("unexpected character")
         }
@@ -183,8 +189,9 @@ struct JSONParser {
                 members[existing].1 = value  // last one wins, as in most parsers
             } else {
                 guard members.count < limits.objectMembers else {
-                    throw exceeded("object_members", limits.objectMembers,
-                                   "more than \(limits.objectMembers) members in an object")
+                    throw exceeded(
+                        "object_members", limits.objectMembers,
+                        "more than \(limits.objectMembers) members in an object")
                 }
                 positions[key] = members.count
                 members.append((key, value))
@@ -214,8 +221,9 @@ struct JSONParser {
         while true {
             skipWhitespace()
             guard elements.count < limits.arrayElements else {
-                throw exceeded("array_elements", limits.arrayElements,
-                               "more than \(limits.arrayElements) elements in an array")
+                throw exceeded(
+                    "array_elements", limits.arrayElements,
+                    "more than \(limits.arrayElements) elements in an array")
             }
             elements.append(try parseValue())
             skipWhitespace()
@@ -298,7 +306,8 @@ struct JSONParser {
                 var code = try hex4()
                 if (0xD800..<0xDC00).contains(code) {
                     guard index + 1 < bytes.count, bytes[index] == UInt8(ascii: "\\"),
-                          bytes[index + 1] == UInt8(ascii: "u") else { throw fail("lone surrogate") }
+                        bytes[index + 1] == UInt8(ascii: "u")
+                    else { throw fail("lone surrogate") }
                     index += 2
                     let low = try hex4()
                     guard (0xDC00..<0xE000).contains(low) else { throw fail("invalid surrogate pair") }

@@ -48,8 +48,9 @@ public struct RPCRequest: Sendable, Equatable {
             throw RPCError(code: .invalidRequest, message: "params must be an object of named parameters", id: id)
         }
         for (key, _) in members where !["id", "method", "params", "jsonrpc"].contains(key) {
-            throw RPCError(code: .invalidRequest, message: "unknown member \(key.debugDescription) in the request",
-                           id: id)
+            throw RPCError(
+                code: .invalidRequest, message: "unknown member \(key.debugDescription) in the request",
+                id: id)
         }
     }
 
@@ -152,7 +153,8 @@ public struct RPCResponse: Sendable, Equatable {
         if let result = value["result"] {
             outcome = .success(result)
         } else if let error = value["error"], let code = error["code"]?.intValue,
-                  let message = error["message"]?.stringValue {
+            let message = error["message"]?.stringValue
+        {
             outcome = .failure(RPCError(code: .init(rawValue: code), message: message, data: error["data"], id: id))
         } else {
             throw RPCError(code: .invalidRequest, message: "a reply has result or error")

@@ -7,9 +7,11 @@ public enum CSVFormat {
     public static func render(_ result: ResultRows) -> String {
         guard !result.rows.isEmpty else { return "" }
         let fields = result.allFields
-        let records = [fields.map(field)] + result.rows.map { row in
-            fields.map { field(text(row[$0] ?? .null)) }
-        }
+        let records =
+            [fields.map(field)]
+            + result.rows.map { row in
+                fields.map { field(text(row[$0] ?? .null)) }
+            }
         return records.map { $0.joined(separator: ",") + "\r\n" }.joined()
     }
 

@@ -69,17 +69,21 @@ public struct RegionPage: Sendable {
             for row in regionRows {
                 let year = row["year"]?.intValue ?? 0
                 let gdpFact = consolidatedFact("gdp", region: code, year: year)
-                rows.append("<tr>" + [
-                    cell(indented(region)), cell(String(year)),
-                    figureCell(row["gdp_display"]?.stringValue, fact: gdpFact, cited: &cited),
-                    cell(row["gdp_growth_display"]?.stringValue ?? ""),
-                    cell(row["actual_indicators"]), cell(row["target_indicators"]), cell(row["conflicts"]),
-                    cell(row["documents"]),
-                ].joined() + "</tr>")
+                rows.append(
+                    "<tr>"
+                        + [
+                            cell(indented(region)), cell(String(year)),
+                            figureCell(row["gdp_display"]?.stringValue, fact: gdpFact, cited: &cited),
+                            cell(row["gdp_growth_display"]?.stringValue ?? ""),
+                            cell(row["actual_indicators"]), cell(row["target_indicators"]), cell(row["conflicts"]),
+                            cell(row["documents"]),
+                        ].joined() + "</tr>")
             }
         }
-        return section("summary", "概况", table(
-            ["地区", "年份", "地区生产总值", "增速", "实际指标", "目标", "来源不一", "文件"], rows, className: "summary"))
+        return section(
+            "summary", "概况",
+            table(
+                ["地区", "年份", "地区生产总值", "增速", "实际指标", "目标", "来源不一", "文件"], rows, className: "summary"))
     }
 
     /// Per region: its indicators by year, each value linked to its evidence.
@@ -93,8 +97,10 @@ public struct RegionPage: Sendable {
             for indicator in report.indicatorsWithSeries {
                 for added in [false, true] {
                     var cells: [Int: JSONValue] = [:]
-                    for row in report.series[indicator] ?? [] where row["region_code"]?.stringValue == code
-                        && (row["measure"]?.stringValue == "added") == added {
+                    for row in report.series[indicator] ?? []
+                    where row["region_code"]?.stringValue == code
+                        && (row["measure"]?.stringValue == "added") == added
+                    {
                         if let year = row["year"]?.intValue {
                             cells[year] = row
                             years.insert(year)
@@ -106,8 +112,10 @@ public struct RegionPage: Sendable {
             guard !byIndicator.isEmpty else { continue }
             let sortedYears = years.sorted()
             let rows = byIndicator.map { indicator, added, cells in
-                "<tr>" + cell("<span class=\"indicator\">\(report.name(of: indicator).markupEscaped)"
-                    + (added ? "（新增）" : "") + "</span> <code>\(indicator.markupEscaped)</code>", raw: true)
+                "<tr>"
+                    + cell(
+                        "<span class=\"indicator\">\(report.name(of: indicator).markupEscaped)"
+                            + (added ? "（新增）" : "") + "</span> <code>\(indicator.markupEscaped)</code>", raw: true)
                     + sortedYears.map { year in
                         guard let row = cells[year] else { return cell("") }
                         let fact = row["fact_id"]?.intValue
@@ -119,8 +127,9 @@ public struct RegionPage: Sendable {
                             + (growth.map { " <span class=\"growth\">\($0.markupEscaped)</span>" } ?? "") + "</td>"
                     }.joined() + "</tr>"
             }
-            parts.append("<h3>\(region["name"]?.stringValue.map(\.markupEscaped) ?? "")</h3>"
-                + table(["指标"] + sortedYears.map(String.init), rows, className: "indicators"))
+            parts.append(
+                "<h3>\(region["name"]?.stringValue.map(\.markupEscaped) ?? "")</h3>"
+                    + table(["指标"] + sortedYears.map(String.init), rows, className: "indicators"))
         }
         return section("indicators", "指标", parts.isEmpty ? "<p class=\"empty\">没有实际值。</p>" : parts.joined())
     }
@@ -137,8 +146,10 @@ public struct RegionPage: Sendable {
             guard Set(chart.lines.flatMap { ($0.actuals + $0.targets).map(\.year) }).count >= 2 else { continue }
             charts.append("<figure id=\"chart-\(indicator.markupEscaped)\">\(chart.svg)</figure>")
         }
-        return section("charts", "走势", charts.isEmpty
-            ? "<p class=\"empty\">没有跨年份的数据可画。</p>" : charts.joined(separator: "\n"))
+        return section(
+            "charts", "走势",
+            charts.isEmpty
+                ? "<p class=\"empty\">没有跨年份的数据可画。</p>" : charts.joined(separator: "\n"))
     }
 
     func targetSection(_ cited: inout Set<Int>) -> String {
@@ -148,20 +159,25 @@ public struct RegionPage: Sendable {
         let rows = report.targets.map { row -> String in
             let status = row["status"]?.stringValue ?? "pending"
             let word = TargetsChart.statuses[status]?.text ?? status
-            return "<tr>" + [
-                cell(row["region"]), cell(row["year"]),
-                cell(report.name(of: row["indicator"]?.stringValue ?? "")),
-                figureCell(row["target_display"]?.stringValue, fact: row["target_fact_id"]?.intValue, cited: &cited),
-                figureCell(row["actual_display"]?.stringValue, fact: row["actual_fact_id"]?.intValue, cited: &cited),
-                "<td><span class=\"status \(status.markupEscaped)\">\(word.markupEscaped)</span></td>",
-            ].joined() + "</tr>"
+            return "<tr>"
+                + [
+                    cell(row["region"]), cell(row["year"]),
+                    cell(report.name(of: row["indicator"]?.stringValue ?? "")),
+                    figureCell(
+                        row["target_display"]?.stringValue, fact: row["target_fact_id"]?.intValue, cited: &cited),
+                    figureCell(
+                        row["actual_display"]?.stringValue, fact: row["actual_fact_id"]?.intValue, cited: &cited),
+                    "<td><span class=\"status \(status.markupEscaped)\">\(word.markupEscaped)</span></td>",
+                ].joined() + "</tr>"
         }
         let names = Dictionary(report.indicators.map { ($0.id, $0.name) }, uniquingKeysWith: { first, _ in first })
-        let chart = TargetsChart(title: "目标与实际", subtitle: "\(report.regionName)及下级地区", rows: report.targets,
-                                 indicatorNames: names)
-        return section("targets", "目标与完成情况",
-                       table(["地区", "年份", "指标", "目标", "实际", "状态"], rows, className: "targets")
-                       + "<figure id=\"chart-targets\">\(chart.svg)</figure>")
+        let chart = TargetsChart(
+            title: "目标与实际", subtitle: "\(report.regionName)及下级地区", rows: report.targets,
+            indicatorNames: names)
+        return section(
+            "targets", "目标与完成情况",
+            table(["地区", "年份", "指标", "目标", "实际", "状态"], rows, className: "targets")
+                + "<figure id=\"chart-targets\">\(chart.svg)</figure>")
     }
 
     /// Every fact a number on the page links to: its value, the sentence with the evidence marked, its document.
@@ -172,24 +188,31 @@ public struct RegionPage: Sendable {
             let evidence = fact["evidence"]?.stringValue ?? ""
             let quoted: String
             if let range = sentence.range(of: evidence), !evidence.isEmpty {
-                quoted = String(sentence[..<range.lowerBound]).markupEscaped + "<mark>" + evidence.markupEscaped
+                quoted =
+                    String(sentence[..<range.lowerBound]).markupEscaped + "<mark>" + evidence.markupEscaped
                     + "</mark>" + String(sentence[range.upperBound...]).markupEscaped
             } else {
                 quoted = "<mark>" + evidence.markupEscaped + "</mark>"
             }
             let value = fact["display"]?.stringValue ?? fact["growth_display"]?.stringValue ?? ""
-            let what = [fact["region"]?.stringValue, fact["year"]?.intValue.map(String.init),
-                        fact["label"]?.stringValue, fact["kind"]?.stringValue == "target" ? "目标" : nil]
-                .compactMap { $0 }.joined(separator: " ")
+            let what = [
+                fact["region"]?.stringValue, fact["year"]?.intValue.map(String.init),
+                fact["label"]?.stringValue, fact["kind"]?.stringValue == "target" ? "目标" : nil,
+            ]
+            .compactMap { $0 }.joined(separator: " ")
             let document = fact["document_id"]?.intValue
-            let source = document.map { id in
-                "<a href=\"#doc-\(id)\">\((fact["doc"]?.stringValue ?? "文件 \(id)").markupEscaped)</a>"
-            } ?? ""
+            let source =
+                document.map { id in
+                    "<a href=\"#doc-\(id)\">\((fact["doc"]?.stringValue ?? "文件 \(id)").markupEscaped)</a>"
+                } ?? ""
             return "<li id=\"fact-\(id)\"><p><span class=\"figure\">\(value.markupEscaped)</span> "
                 + "\(what.markupEscaped)</p><blockquote>\(quoted)</blockquote><p class=\"source\">出自 \(source)</p></li>"
         }
-        return section("evidence", "来源", items.isEmpty ? "<p class=\"empty\">没有引用。</p>"
-            : "<ol class=\"evidence\">" + items.joined(separator: "\n") + "</ol>")
+        return section(
+            "evidence", "来源",
+            items.isEmpty
+                ? "<p class=\"empty\">没有引用。</p>"
+                : "<ol class=\"evidence\">" + items.joined(separator: "\n") + "</ol>")
     }
 
     func documentSection(_ cited: Set<Int>) -> String {
@@ -207,8 +230,11 @@ public struct RegionPage: Sendable {
             return "<li id=\"doc-\(id)\"><strong>\(name.markupEscaped)</strong> · " + details.joined(separator: " · ")
                 + "</li>"
         }
-        return section("documents", "文件", items.isEmpty ? "<p class=\"empty\">没有文件。</p>"
-            : "<ul class=\"documents\">" + items.joined(separator: "\n") + "</ul>")
+        return section(
+            "documents", "文件",
+            items.isEmpty
+                ? "<p class=\"empty\">没有文件。</p>"
+                : "<ul class=\"documents\">" + items.joined(separator: "\n") + "</ul>")
     }
 
     // MARK: Pieces

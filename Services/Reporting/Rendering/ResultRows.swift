@@ -18,18 +18,43 @@ public struct ResultRows: Sendable {
     static let layouts: [String: (member: String?, fields: [String])] = [
         "regions": (nil, ["code", "name", "level", "parent_code", "depth", "facts", "facts_total"]),
         "indicators": (nil, ["id", "unit_class", "flow", "names", "facts", "regions"]),
-        "facts": (nil, ["id", "doc", "region", "year", "kind", "indicator", "value=display", "growth=growth_display",
-                        "evidence"]),
-        "series": (nil, ["region", "indicator", "year", "value=display", "growth=growth_display",
-                         "change=change_display", "n_sources", "conflict"]),
-        "compare": (nil, ["rank", "region", "level", "value=display", "growth=growth_display", "n_sources",
-                          "conflict"]),
+        "facts": (
+            nil,
+            [
+                "id", "doc", "region", "year", "kind", "indicator", "value=display", "growth=growth_display",
+                "evidence",
+            ]
+        ),
+        "series": (
+            nil,
+            [
+                "region", "indicator", "year", "value=display", "growth=growth_display",
+                "change=change_display", "n_sources", "conflict",
+            ]
+        ),
+        "compare": (
+            nil,
+            [
+                "rank", "region", "level", "value=display", "growth=growth_display", "n_sources",
+                "conflict",
+            ]
+        ),
         "targets": (nil, ["region", "year", "indicator", "target=target_display", "actual=actual_display", "status"]),
-        "summary": (nil, ["region", "year", "gdp=gdp_display", "growth=gdp_growth_display", "actual_indicators",
-                          "target_indicators", "conflicts", "documents", "actuals=actuals_display"]),
+        "summary": (
+            nil,
+            [
+                "region", "year", "gdp=gdp_display", "growth=gdp_growth_display", "actual_indicators",
+                "target_indicators", "conflicts", "documents", "actuals=actuals_display",
+            ]
+        ),
         "documents": (nil, ["id", "name", "published_on", "characters", "articles", "facts", "targets", "years"]),
-        "document": ("facts", ["id", "region", "year", "kind", "indicator", "value=display",
-                               "growth=growth_display", "evidence"]),
+        "document": (
+            "facts",
+            [
+                "id", "region", "year", "kind", "indicator", "value=display",
+                "growth=growth_display", "evidence",
+            ]
+        ),
         "describe": ("methods", ["name", "summary", "params", "paginated"]),
     ]
 
@@ -52,12 +77,15 @@ public struct ResultRows: Sendable {
             footer = "(\(rows.count) of \(total) rows\(result["as_of"]?.stringValue.map { ", as of \($0)" } ?? ""))"
         }
         self.footer = footer
-        columns = isSingleObject ? nil : layout.map { layout in
-            layout.fields.map { field in
-                let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
-                return (parts[0], parts.count == 2 ? parts[1] : parts[0])
+        columns =
+            isSingleObject
+            ? nil
+            : layout.map { layout in
+                layout.fields.map { field in
+                    let parts = field.split(separator: "=", maxSplits: 1).map(String.init)
+                    return (parts[0], parts.count == 2 ? parts[1] : parts[0])
+                }
             }
-        }
     }
 
     /// Every field of the rows, in the order they first appear.

@@ -4,12 +4,15 @@ import Foundation
 /// Charts are plain SVG 1.1 (no script), readable as a file or inline in HTML.
 enum SVG {
     /// Chinese first: the Noto CJK fonts Debian's `fonts-noto-cjk` installs, then what other systems have.
-    static let fontFamily = "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', "
+    static let fontFamily =
+        "'Noto Sans CJK SC', 'Noto Sans SC', 'Source Han Sans SC', 'PingFang SC', "
         + "'Microsoft YaHei', sans-serif"
 
     /// One colour per region, in the order regions come.
-    static let palette = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-                          "#bcbd22", "#17becf"]
+    static let palette = [
+        "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+        "#bcbd22", "#17becf",
+    ]
 
     static func color(_ index: Int) -> String { palette[index % palette.count] }
 
@@ -37,8 +40,10 @@ enum SVG {
         return "<text \(attributes) fill=\"\(fill)\">\(content.markupEscaped)</text>"
     }
 
-    static func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
-                     dash: String? = nil) -> String {
+    static func line(
+        _ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, stroke: String, width: Double = 1,
+        dash: String? = nil
+    ) -> String {
         "<line x1=\"\(number(x1))\" y1=\"\(number(y1))\" x2=\"\(number(x2))\" y2=\"\(number(y2))\" "
             + "stroke=\"\(stroke)\" stroke-width=\"\(number(width))\""
             + (dash.map { " stroke-dasharray=\"\($0)\"" } ?? "")
@@ -71,7 +76,8 @@ enum SVG {
 enum AxisTicks {
     /// About `count` ticks from at or below `low` to at or above `high`.
     static func covering(_ low: Double, _ high: Double, count: Int = 5) -> [Double] {
-        var low = low, high = high
+        var low = low
+        var high = high
         if low == high {
             let pad = low == 0 ? 1 : abs(low) * 0.1
             low -= pad

@@ -47,11 +47,12 @@ public struct SeriesChart: Sendable {
         var unit: String?
         for row in series {
             guard let region = Self.lineName(row), let year = row["year"]?.intValue,
-                  let value = row["base_value"]?.decimalValue
+                let value = row["base_value"]?.decimalValue
             else { continue }
             unitClass = unitClass ?? row["unit_class"]?.stringValue
             unit = unit ?? row["unit"]?.stringValue
-            let label = row["display"]?.stringValue
+            let label =
+                row["display"]?.stringValue
                 ?? DisplayFormat.value(value, unitClass: row["unit_class"]?.stringValue, unit: row["unit"]?.stringValue)
             lines[line(region)].actuals.append(Point(year: year, value: value, label: label))
         }
@@ -65,7 +66,8 @@ public struct SeriesChart: Sendable {
                 unit = unit ?? row["target_unit"]?.stringValue
                 lines[number].targets.append(Point(year: year, value: value, label: label))
             } else if let growth = row["target_growth_pct"]?.decimalValue,
-                      let previous = lines[number].actuals.first(where: { $0.year == year - 1 }) {
+                let previous = lines[number].actuals.first(where: { $0.year == year - 1 })
+            {
                 let implied = previous.value * (1 + growth / 100)
                 lines[number].targets.append(Point(year: year, value: implied, label: label))
             } else {
@@ -92,8 +94,10 @@ public struct SeriesChart: Sendable {
     /// The `<svg>` element.
     public var svg: String {
         let points = lines.flatMap { $0.actuals + $0.targets }
-        var content = [SVG.text(title, x: 16, y: 26, size: 17, weight: "bold", className: "zb-title"),
-                       SVG.text(subtitle, x: 16, y: 46, size: 12, fill: "#666")]
+        var content = [
+            SVG.text(title, x: 16, y: 26, size: 17, weight: "bold", className: "zb-title"),
+            SVG.text(subtitle, x: 16, y: 46, size: 12, fill: "#666"),
+        ]
         // Legend: a swatch per region, then the target marker.
         var legendX = 16.0
         var legendY = 68.0
@@ -116,11 +120,13 @@ public struct SeriesChart: Sendable {
         let top = legendY + 32
         guard !points.isEmpty else {
             content.append(SVG.text("没有数据", x: Self.width / 2, y: top + 40, size: 14, anchor: "middle"))
-            return SVG.element(kind: "series", width: Self.width, height: top + 80, title: title,
-                               description: subtitle, content: content)
+            return SVG.element(
+                kind: "series", width: Self.width, height: top + 80, title: title,
+                description: subtitle, content: content)
         }
-        let scale = DisplayFormat.scale(for: points.map { $0.value.magnitude }.max()!, unitClass: unitClass,
-                                        unit: unit)
+        let scale = DisplayFormat.scale(
+            for: points.map { $0.value.magnitude }.max()!, unitClass: unitClass,
+            unit: unit)
         let scaled = points.map { ($0.value / scale.factor).double }
         let ticks = AxisTicks.covering(scaled.min()!, scaled.max()!)
         let (low, high) = (ticks.first!, ticks.last!)
@@ -138,12 +144,16 @@ public struct SeriesChart: Sendable {
         for tick in ticks {
             let position = bottom - (tick - low) / (high - low) * Self.plotHeight
             content.append(SVG.line(Self.left, position, Self.width - Self.right, position, stroke: "#e5e5e5"))
-            content.append(SVG.text(AxisTicks.label(tick), x: Self.left - 8, y: position + 4, size: 11,
-                                    anchor: "end", fill: "#666"))
+            content.append(
+                SVG.text(
+                    AxisTicks.label(tick), x: Self.left - 8, y: position + 4, size: 11,
+                    anchor: "end", fill: "#666"))
         }
         for year in firstYear...lastYear {
-            content.append(SVG.text(String(year), x: x(year), y: bottom + 20, size: 12, anchor: "middle",
-                                    className: "zb-year"))
+            content.append(
+                SVG.text(
+                    String(year), x: x(year), y: bottom + 20, size: 12, anchor: "middle",
+                    className: "zb-year"))
         }
         content.append(SVG.line(Self.left, bottom, Self.width - Self.right, bottom, stroke: "#999"))
         let labelEveryPoint = points.count <= 16
@@ -151,39 +161,50 @@ public struct SeriesChart: Sendable {
             let color = SVG.color(colors[number])
             if line.actuals.count > 1 {
                 let path = line.actuals.map { "\(SVG.number(x($0.year))),\(SVG.number(y($0.value)))" }
-                content.append("<polyline class=\"zb-line\" points=\"\(path.joined(separator: " "))\" fill=\"none\" "
-                    + "stroke=\"\(color)\" stroke-width=\"2.5\"/>")
+                content.append(
+                    "<polyline class=\"zb-line\" points=\"\(path.joined(separator: " "))\" fill=\"none\" "
+                        + "stroke=\"\(color)\" stroke-width=\"2.5\"/>")
             }
             for (position, point) in line.actuals.enumerated() {
-                content.append("<circle class=\"zb-actual\" data-region=\"\(line.region.markupEscaped)\" "
-                    + "data-year=\"\(point.year)\" cx=\"\(SVG.number(x(point.year)))\" "
-                    + "cy=\"\(SVG.number(y(point.value)))\" r=\"4.5\" fill=\"\(color)\">"
-                    + "<title>\("\(line.region) \(point.year)：\(point.label)".markupEscaped)"
-                    + "</title></circle>")
+                content.append(
+                    "<circle class=\"zb-actual\" data-region=\"\(line.region.markupEscaped)\" "
+                        + "data-year=\"\(point.year)\" cx=\"\(SVG.number(x(point.year)))\" "
+                        + "cy=\"\(SVG.number(y(point.value)))\" r=\"4.5\" fill=\"\(color)\">"
+                        + "<title>\("\(line.region) \(point.year)：\(point.label)".markupEscaped)"
+                        + "</title></circle>")
                 if labelEveryPoint || position == line.actuals.count - 1 {
-                    content.append(SVG.text(point.label, x: x(point.year), y: y(point.value) - 10, size: 11,
-                                            anchor: "middle", fill: color, className: "zb-label"))
+                    content.append(
+                        SVG.text(
+                            point.label, x: x(point.year), y: y(point.value) - 10, size: 11,
+                            anchor: "middle", fill: color, className: "zb-label"))
                 }
             }
             for target in line.targets {
                 if let last = line.actuals.last(where: { $0.year < target.year }) {
-                    content.append(SVG.line(x(last.year), y(last.value), x(target.year), y(target.value),
-                                            stroke: color, width: 1.5, dash: "5 4"))
+                    content.append(
+                        SVG.line(
+                            x(last.year), y(last.value), x(target.year), y(target.value),
+                            stroke: color, width: 1.5, dash: "5 4"))
                 }
                 let data = " data-region=\"\(line.region.markupEscaped)\" data-year=\"\(target.year)\""
                 content.append(Self.diamond(x: x(target.year), y: y(target.value), color: color, data: data))
-                content.append(SVG.text(target.label, x: x(target.year), y: y(target.value) + 20, size: 11,
-                                        anchor: "middle", fill: color, className: "zb-label zb-target-label"))
+                content.append(
+                    SVG.text(
+                        target.label, x: x(target.year), y: y(target.value) + 20, size: 11,
+                        anchor: "middle", fill: color, className: "zb-label zb-target-label"))
             }
         }
         var height = bottom + 36
         for note in unplacedTargets {
-            content.append(SVG.text("另有目标：" + note, x: 16, y: height, size: 12, fill: "#555",
-                                    className: "zb-note"))
+            content.append(
+                SVG.text(
+                    "另有目标：" + note, x: 16, y: height, size: 12, fill: "#555",
+                    className: "zb-note"))
             height += 18
         }
-        return SVG.element(kind: "series", width: Self.width, height: height + 8, title: title,
-                           description: subtitle, content: content)
+        return SVG.element(
+            kind: "series", width: Self.width, height: height + 8, title: title,
+            description: subtitle, content: content)
     }
 
     /// The line a row belongs to: its region, marked when the figure is what a year added.

@@ -42,11 +42,14 @@ public enum TextTable {
     static func fit(_ natural: [Int], into total: Int) -> [Int] {
         var widths = natural
         let available = total - separator.count * max(widths.count - 1, 0)
-        let floors = [natural.map { $0 <= shortColumn ? $0 : minimumColumnWidth },
-                      natural.map { min($0, minimumColumnWidth) }]
+        let floors = [
+            natural.map { $0 <= shortColumn ? $0 : minimumColumnWidth },
+            natural.map { min($0, minimumColumnWidth) },
+        ]
         for floor in floors {
             while widths.reduce(0, +) > available,
-                  let widest = widths.indices.filter({ widths[$0] > floor[$0] }).max(by: { widths[$0] < widths[$1] }) {
+                let widest = widths.indices.filter({ widths[$0] > floor[$0] }).max(by: { widths[$0] < widths[$1] })
+            {
                 widths[widest] -= 1
             }
         }
@@ -95,9 +98,10 @@ public enum TextTable {
     /// Terminal columns: East Asian wide characters take two.
     public static func displayWidth(_ text: String) -> Int {
         text.unicodeScalars.reduce(0) { width, scalar in
-            width + ((0x1100...0x115F).contains(scalar.value) || (0x2E80...0xA4CF).contains(scalar.value)
-                || (0xAC00...0xD7A3).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
-                || (0xFF00...0xFF60).contains(scalar.value) || (0xFFE0...0xFFE6).contains(scalar.value) ? 2 : 1)
+            width
+                + ((0x1100...0x115F).contains(scalar.value) || (0x2E80...0xA4CF).contains(scalar.value)
+                    || (0xAC00...0xD7A3).contains(scalar.value) || (0xF900...0xFAFF).contains(scalar.value)
+                    || (0xFF00...0xFF60).contains(scalar.value) || (0xFFE0...0xFFE6).contains(scalar.value) ? 2 : 1)
         }
     }
 }
