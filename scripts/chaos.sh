@@ -15,24 +15,22 @@ KILLS=${CHAOS_KILLS:-5}
 DEADLINE=${CHAOS_DEADLINE:-600}
 
 bin=${ZHIBIAO_BIN:-$(swift build --show-bin-path)}
-work=$(mktemp -d /tmp/zhibiao-chaos.XXXXXX)
-chmod 755 "$work"
+# shellcheck source=scripts/lib/throwaway-cluster.sh
+source scripts/lib/throwaway-cluster.sh
 pids=()
-cleanup() {
-    local status=$?
-    for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
-    if [ "$status" -ne 0 ]; then  # the logs go with $work: show their ends first
-        for log in "$work"/clean.log "$work"/chaos.log "$work"/report.log "$work"/pg.log; do
-            [ -s "$log" ] || continue
-            echo "chaos: last lines of $(basename "$log"):" >&2
-            tail -n 15 "$log" >&2
-        done
-    fi
-    scripts/pg-cluster.sh stop "$work" >/dev/null 2>&1 || true
-    rm -rf "$work"
+# The logs go with $work: on a failure, show their ends first.
+show_logs() {
+    [ "$exit_status" -ne 0 ] || return 0
+    for log in "$work"/clean.log "$work"/chaos.log "$work"/report.log "$work"/pg.log; do
+        [ -s "$log" ] || continue
+        echo "chaos: last lines of $(basename "$log"):" >&2
+        tail -n 15 "$log" >&2
+    done
 }
-trap cleanup EXIT
-scripts/pg-cluster.sh start "$work" >/dev/null
+at_exit show_logs
+# shellcheck disable=SC2016  # expanded at exit
+at_exit 'for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null; done'
+throwaway_cluster chaos
 # Each command logs in as its own role (docs/roles.md): migrate as the owner, ingest as zhibiao_ingest, the
 # reporting server as zhibiao_reporting; the checks below read as the owner.
 owner="host=$work/sock user=postgres"

@@ -23,23 +23,16 @@ fi
 
 swift build -c release --scratch-path "$SCRATCH" >/dev/null
 bin=$(swift build -c release --scratch-path "$SCRATCH" --show-bin-path)
-work=$(mktemp -d /tmp/zhibiao-load.XXXXXX)
-chmod 755 "$work"
+# shellcheck source=scripts/lib/throwaway-cluster.sh
+source scripts/lib/throwaway-cluster.sh
 report_pid=""
 bench_pid=""
-cleanup() {
-    [ -n "$bench_pid" ] && kill "$bench_pid" 2>/dev/null || true
-    [ -n "$report_pid" ] && kill -TERM "$report_pid" 2>/dev/null && wait "$report_pid" 2>/dev/null || true
-    scripts/pg-cluster.sh stop "$work" >/dev/null 2>&1 || true
-    rm -rf "$work"
-}
-trap cleanup EXIT INT TERM
-scripts/pg-cluster.sh start "$work" >/dev/null
-# The private cluster's layout, so each command logs in as its own role (migrate as postgres, ingest as
-# zhibiao_ingest, the reporting server as zhibiao_reporting).
-export ZHIBIAO_HOME="$work"
-unset ZHIBIAO_DATABASE_URL
-export ZHIBIAO_LOG_LEVEL=warning
+# shellcheck disable=SC2016  # expanded at exit
+at_exit '[ -z "$report_pid" ] || { kill -TERM "$report_pid" 2>/dev/null && wait "$report_pid" 2>/dev/null; }'
+# shellcheck disable=SC2016
+at_exit '[ -z "$bench_pid" ] || kill "$bench_pid" 2>/dev/null'
+throwaway_cluster load
+log_in_as_roles
 psql_=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d zhibiao -tA)
 
 echo "load: ingesting the seeds" >&2
