@@ -154,8 +154,7 @@ struct ConsolidationTests {
         let rows = try owner.query("""
             SELECT year, n_facts, max_value::text FROM zhibiao.consolidated WHERE region_code = '41' ORDER BY year
             """).map { row in
-                [try row.decode(String.self, at: 0), try row.decode(String.self, at: 1), try row.decode(String.self, at: 2)]
-                    .joined(separator: " ")
+                try (0..<3).map { try row.decode(String.self, at: $0) }.joined(separator: " ")
             }
         #expect(rows == ["2022 2 400", "2023 4 400"])
         #expect(try Self.fromScratch(owner) == Self.consolidated(owner))

@@ -26,7 +26,8 @@ struct PoolerTests {
         let fourth = try PostgresConnection(unnamed)
         for round in 1...3 {
             #expect(try third.query(prepared: "SELECT $1::int", [round]).first?.decode(Int.self, at: 0) == round)
-            #expect(try fourth.query(prepared: "SELECT $1::int + 1", [round]).first?.decode(Int.self, at: 0) == round + 1)
+            let next = try fourth.query(prepared: "SELECT $1::int + 1", [round]).first?.decode(Int.self, at: 0)
+            #expect(next == round + 1)
             try third.transaction { connection in
                 try connection.query(prepared: "SELECT pg_advisory_xact_lock(1)")
                 _ = try connection.copyIn("COPY zhibiao.indicators (id, unit_class, flow, names) FROM STDIN",

@@ -52,8 +52,8 @@ struct PoolerServicesTests {
             "SELECT count(*) FROM zhibiao.ingest_queue WHERE state = 'done'", "SELECT count(*) FROM zhibiao.facts",
             "SELECT count(*) FROM zhibiao.consolidated",
         ] {
-            #expect(try owner.query(sql).first?.decode(Int.self, at: 0) == direct.query(sql).first?.decode(Int.self, at: 0),
-                    "\(sql)")
+            let count = try owner.query(sql).first?.decode(Int.self, at: 0)
+            #expect(count == (try direct.query(sql).first?.decode(Int.self, at: 0)), "\(sql)")
         }
         let regions = try direct.query("SELECT count(*) FROM reporting.regions").first!.decode(Int.self, at: 0)
         try await eventually { (try? await server.result("regions"))?["total"] == .int(regions) }
