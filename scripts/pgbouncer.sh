@@ -21,7 +21,8 @@ as_server() {
 case "$command" in
 start)
     pgsock=${3:?usage: pgbouncer.sh start DIR PGSOCK [POOL]}
-    command -v pgbouncer >/dev/null || { echo "pgbouncer.sh: pgbouncer not found (apt-get install pgbouncer)" >&2; exit 1; }
+    command -v pgbouncer >/dev/null ||
+        { echo "pgbouncer.sh: pgbouncer not found (apt-get install pgbouncer)" >&2; exit 1; }
     install -d -m 755 "$dir/bouncer-sock"
     printf '"%s" ""\n' postgres zhibiao_ingest zhibiao_reporting >"$dir/bouncer-users.txt"
     cat >"$dir/bouncer.ini" <<INI

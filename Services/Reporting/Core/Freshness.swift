@@ -23,8 +23,6 @@ actor Freshness {
     private var cache: ResultCache
     /// Change notices received (tests wait on it).
     private(set) var changesSeen = 0
-    /// Times the generation was seen to move (tests wait on it).
-    private(set) var generationsSeen = 0
 
     init(cache: ResultCache, read: @escaping @Sendable () async throws -> Stamp) {
         self.cache = cache
@@ -57,7 +55,6 @@ actor Freshness {
                 let stamp = try await task.value
                 inFlight = nil
                 if stamp != known {
-                    if known != nil { generationsSeen += 1 }
                     known = stamp
                     cache.removeAll()
                 }
