@@ -79,14 +79,17 @@ serve_report primary "$primary"
 
 # Two ingest daemons through pgbouncer.
 export ZHIBIAO_PREPARED_STATEMENTS=off
-start_ingest() {  # n
+# start_ingest N: daemon N in the background, its pid in $started. Not through $(…): a daemon started in that
+# subshell is no child of this script, so the cleanup would not know it and it would outlive the check.
+start_ingest() {
     "$bin/zhibiao-ingest" serve --workers 2 --poll-interval 0.2 --claim-grace 1 --database-url "$pooled" \
         >>"$work/ingest-$1.log" 2>&1 &
-    pids+=($!)
-    echo $!
+    started=$!
+    pids+=("$started")
 }
-ingest1=$(start_ingest 1)
-start_ingest 2 >/dev/null
+start_ingest 1
+ingest1=$started
+start_ingest 2
 
 python3 scripts/make_documents.py "$work/docs" $(( BATCHES * PER_BATCH ))
 pending() { psql_ "$primary" "SELECT count(*) FROM zhibiao.ingest_queue WHERE state IN ('available', 'running')"; }
@@ -112,7 +115,8 @@ for batch in $(seq 1 "$BATCHES"); do
             until [ "$(psql_ "$primary" "$done_sql")" -gt $(( first + 5 )) ]; do in_time; sleep 0.05; done
             kill -KILL "$ingest1"; wait "$ingest1" 2>/dev/null || true
             echo "scale-check:   batch $batch: SIGKILLed an ingest daemon while it worked, started it again"
-            ingest1=$(start_ingest 1) ;;
+            start_ingest 1
+            ingest1=$started ;;
         3)  # the standby restarted while documents flow
             scripts/pg-cluster.sh restart "$work/standby" >/dev/null
             echo "scale-check:   batch $batch: restarted the standby while documents flowed" ;;
