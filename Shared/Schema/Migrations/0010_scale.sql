@@ -83,14 +83,19 @@ BEGIN
     IF cardinality(keys) = 0 THEN
         RETURN;
     END IF;
-    DELETE FROM zhibiao.consolidated c USING unnest(keys) k
+    -- Both statements are planned at each call (EXECUTE), not once per session: a daemon's session starts on an empty
+    -- table, and a plan cached then (a sequential scan of the facts) would make every later batch cost the table.
+    EXECUTE $sql$
+    DELETE FROM zhibiao.consolidated c USING unnest($1) k
     WHERE c.region_code = k.region_code AND c.year = k.year AND c.indicator = k.indicator AND c.kind = k.kind
-      AND c.measure IS NOT DISTINCT FROM k.measure;
+      AND c.measure IS NOT DISTINCT FROM k.measure
+    $sql$ USING keys;
     -- One pass over the keys' facts (grouped, not a self-join: linear in the facts of the keys), the chosen fact by
     -- its primary key.
+    EXECUTE $sql$
     INSERT INTO zhibiao.consolidated
     WITH touched AS (
-        SELECT DISTINCT * FROM unnest(keys)
+        SELECT DISTINCT * FROM unnest($1)
     ), spread AS (
         SELECT f.region_code, f.year, f.indicator, f.kind, f.measure,
                (array_agg(f.id ORDER BY (f.base_value IS NULL),
@@ -120,7 +125,8 @@ BEGIN
            coalesce(s.max_value - s.min_value > 0.005 * greatest(abs(s.max_value), abs(s.min_value)), false)
                OR coalesce(s.max_growth_pct - s.min_growth_pct > 0.01, false)
     FROM spread s
-    JOIN zhibiao.facts c ON c.id = s.fact_id;
+    JOIN zhibiao.facts c ON c.id = s.fact_id
+    $sql$ USING keys;
 END $$;
 REVOKE ALL ON FUNCTION zhibiao.facts_changed(zhibiao.consolidation_key[]) FROM PUBLIC;
 
