@@ -131,7 +131,7 @@ struct DocumentLayout: Sendable {
         range.contains { i in s[i] == Scalar.ordinal && s[(i + 1)..<min(range.upperBound, i + 6)].contains(edition) }
     }
 
-    /// A kicker ("上街区：") is shorter than a headline: the first eligible line this long is the title.
+    /// A kicker ("平江县：") is shorter than a headline: the first eligible line this long is the title.
     static let titleMinimum = 5
 
     /// 版, in a newspaper's page mark ("第A03版").

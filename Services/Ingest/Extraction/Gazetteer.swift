@@ -33,7 +33,7 @@ public struct Gazetteer: Sendable {
         "维吾尔自治区", "壮族自治区", "回族自治区", "特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "林区", "省",
         "市", "县", "区", "盟", "旗",
     ].map(\.scalarValues)
-    /// A capital's code ends in 01 at the prefecture level (郑州 4101, 成都 5101): known by its short name anywhere.
+    /// A capital's code ends in 01 at the prefecture level (长沙 4301, 成都 5101): known by its short name anywhere.
     static let capitalSuffix: UInt64 = 1
 
     func name(_ entry: Int) -> String {

@@ -44,7 +44,7 @@ struct RegionResolver: Sendable {
         let patternStops: ScalarSet
         let newspapers: PhraseList
         /// Words before a place that make it an aside: a comparison, an agent, an exception (比, 被, 除 …), or a
-        /// certification level after a word of new additions ("新增郑州市科技型企业": the firms, not the city).
+        /// certification level after a word of new additions ("新增长沙市科技型企业": the firms, not the city).
         let asideBefore: PhraseList
         /// What may open a clause before its topic place (其中, years, 上半年 …).
         let topicLead: PhraseList
@@ -136,7 +136,7 @@ struct RegionResolver: Sendable {
         while i < s.count {
             let c = s[i]
             defer { i += 1 }
-            // An ordinary word ending here (特色小镇, 改造街道) is no place, unless a name reaches before it (来集镇).
+            // An ordinary word ending here (特色小镇, 改造街道) is no place, unless a name reaches before it (大兴镇).
             let word = words.notPlace.match(s, endingAt: i + 1, start: max(0, i - 8)).map { i + 1 - $0.scalars.count }
             if index.mayEndName(c), i + 1 >= s.count || !words.wordContinuations.contains(s[i + 1]),
                 let match = index.longestName(in: s, endingAt: i, lowerBound: max(0, i - 12), in: gazetteer),
@@ -345,7 +345,7 @@ struct RegionResolver: Sendable {
             guard Scalar.isHan(a), Scalar.isHan(b), !words.patternStops.contains(a), !words.patternStops.contains(b)
             else { return nil }
             if i + 1 < s.count && (words.wordContinuations.contains(s[i + 1]) || s[i + 1] == grade) { return nil }
-            // A longer name right after the place that contains it ("…街道西环路社区"): up to `chainedNameLength`.
+            // A longer name right after the place that contains it ("…街道东风路社区"): up to `chainedNameLength`.
             if let previousEnd {
                 let longer = previousEnd
                 if suffixStart - longer > 2, suffixStart - longer <= chainedNameLength,

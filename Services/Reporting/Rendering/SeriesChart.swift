@@ -24,7 +24,7 @@ public struct SeriesChart: Sendable {
     public let unitClass: String?
     public let unit: String?
     public let lines: [Line]
-    /// Targets that cannot be placed on the value axis, as text (`上街区 2024 目标：增长 7 %`).
+    /// Targets that cannot be placed on the value axis, as text (`平江县 2024 目标：增长 7 %`).
     public let unplacedTargets: [String]
     /// Each line's colour (an index into the palette): its region's place in the order, drawn or not.
     let colors: [Int]
