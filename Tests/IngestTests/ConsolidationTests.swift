@@ -125,6 +125,64 @@ struct ConsolidationTests {
         #expect(try owner.query("SELECT count(*) FROM zhibiao.consolidated").first!.decode(Int.self, at: 0) == 0)
     }
 
+    /// Sources of the same figures arriving one statement at a time (migration 0011 merges each new document into
+    /// its keys' rows), each better or worse than the chosen fact by another rule: the rows equal those consolidated
+    /// from scratch after every one, and after facts added to a document that already had some (recomputed).
+    @Test func newSourcesMergedOneAtATimeEqualFromScratch() throws {
+        let database = try TestDatabase.create()
+        defer { database.drop() }
+        let owner = try database.connect()
+        try owner.query("INSERT INTO zhibiao.regions VALUES ('41', '河南省', 'province', NULL)")
+        let sources: [(publishedOn: String?, message: Int?, value: String?, qualifier: String, growth: String?)] = [
+            (nil, 5, "100", "approx", nil),
+            ("2024-01-02", 3, "101", "approx", "5.0"),
+            (nil, 9, nil, "exact", "6.0"),  // growth only
+            ("2024-01-02", 4, "102", "exact", nil),
+            ("2023-12-30", 8, "120", "exact", "7.5"),
+            (nil, nil, "99", "at_least", "5.0"),
+            ("2024-01-02", 4, "102.2", "exact", "6.2"),
+        ]
+        let facts = """
+            INSERT INTO zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label,
+                value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence, span_start, span_end,
+                sentence_ordinal)
+            SELECT $1, 0, '河南省', '41', y, 'actual', 'gdp', '生产总值', $2::numeric, '元', $2::numeric, 'CNY', $3,
+                   $4::numeric, m, 'x', 0, 1, 0
+            FROM unnest(ARRAY[2022, 2023, 2023]) WITH ORDINALITY AS t(y, n)
+            CROSS JOIN LATERAL (SELECT CASE WHEN n = 3 THEN 'added' END AS m) measure
+            """
+        for (index, source) in sources.enumerated() {
+            let id = index + 1
+            try owner.query(
+                """
+                INSERT INTO zhibiao.documents (id, sha256, source_name, raw, text, encoding, parser_version,
+                                               message_id, published_on)
+                OVERRIDING SYSTEM VALUE
+                VALUES ($1, sha256($2::bytea), $2, $2::bytea, $2, 'UTF-8', 'test', $3, $4::date)
+                """, [id, "report \(id)", source.message, source.publishedOn])
+            try owner.query(
+                "INSERT INTO zhibiao.articles (document_id, ordinal, span_start, span_end) VALUES ($1, 0, 0, 1)", [id])
+            try owner.query("INSERT INTO zhibiao.sentences (document_id, ordinal, text) VALUES ($1, 0, 'x')", [id])
+            try owner.query(facts, [id, source.value, source.qualifier, source.growth])
+            #expect(try Self.consolidated(owner) == Self.fromScratch(owner), "after source \(id)")
+        }
+        #expect(
+            try owner.query("SELECT n_facts, n_sources, conflict FROM zhibiao.consolidated WHERE year = 2022").first
+                .map {
+                    [
+                        try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1),
+                        try $0.decode(Bool.self, at: 2) ? 1 : 0,
+                    ]
+                }
+                == [7, 7, 1])
+        // A document that had facts states one more: its keys are recomputed, not merged (it is no new source).
+        try owner.query(facts, [2, "130", "exact", String?.none])
+        #expect(try Self.consolidated(owner) == Self.fromScratch(owner))
+        #expect(
+            try owner.query("SELECT n_facts, n_sources FROM zhibiao.consolidated WHERE year = 2022").first
+                .map { [try $0.decode(Int.self, at: 0), try $0.decode(Int.self, at: 1)] } == [8, 7])
+    }
+
     @Test func concurrentWritersOfOneKeyLoseNothing() throws {
         let database = try TestDatabase.create()
         defer { database.drop() }

@@ -4,8 +4,8 @@ import ZhibiaoPostgres
 
 /// Writes parsed reports' rows: regions, articles, sentences and facts. Runs inside the caller's transaction.
 ///
-/// Five round trips for any number of documents: one statement upserts their regions and inserts their articles (a
-/// few rows each, bound as arrays), then one COPY loads all their sentences and one all their facts (COPY, not
+/// Four statements for any number of documents: one upserts their regions and one inserts their articles (a few
+/// rows each, bound as arrays), then one COPY loads all their sentences and one all their facts (COPY, not
 /// `unnest`: 5 s against 8.7 s for 147,200 fact rows; and a COPY's rows go to the WAL a page at a time, an
 /// `INSERT`'s one record a row). A sentence is written once, however many facts it states (`FactProse`).
 enum DocumentStore {
@@ -13,44 +13,16 @@ enum DocumentStore {
     static func writeContents(of documents: [(id: Int64, parsed: ParsedDocument)], on connection: PostgresConnection)
         throws
     {
-        // One row per distinct region, in code order. Gazetteer codes extend their parent's code (41, 4101, 410106,
-        // 410106100), so code order writes every parent before its children; and two workers upserting the same
-        // new regions lock them in the same order (no deadlock). The foreign keys (articles → regions, parent →
-        // region) are checked at the end of the statement, when the whole CTE has run.
-        //
-        // The gazetteer is the authority: a region stored otherwise — by parser version 1, without its parent, with
-        // the text's name and a level guessed from its code — takes the gazetteer's entry. Only such rows are
-        // updated (and locked); a region already right is left alone, so concurrent writers of the same places do
-        // not queue behind each other's locks.
-        var regionByCode: [String: ParsedRegion] = [:]
-        for document in documents {
-            for region in document.parsed.regions { regionByCode[region.code] = region }
-        }
-        let regions = regionByCode.values.sorted { $0.code < $1.code }
+        try writeRegions(named: documents.map(\.parsed), on: connection)
         let articles = documents.flatMap { document in document.parsed.articles.map { (document.id, $0) } }
         try connection.query(
             prepared: """
-                WITH input AS (
-                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
-                                  WITH ORDINALITY AS i(code, name, level, parent_code, position)
-                ), inserted AS (
-                    INSERT INTO zhibiao.regions (code, name, level, parent_code)
-                    SELECT code, name, level, parent_code FROM input ORDER BY position
-                    ON CONFLICT (code) DO NOTHING
-                ), corrected AS (
-                    UPDATE zhibiao.regions r SET name = i.name, level = i.level, parent_code = i.parent_code
-                    FROM input i
-                    WHERE r.code = i.code
-                      AND (r.name, r.level, r.parent_code) IS DISTINCT FROM (i.name, i.level, i.parent_code)
-                )
                 INSERT INTO zhibiao.articles (document_id, ordinal, title, dateline, region, region_code, year,
                                               sets_targets, span_start, span_end)
-                SELECT * FROM unnest($5::bigint[], $6::int[], $7::text[], $8::text[], $9::text[], $10::text[],
-                                     $11::int[], $12::boolean[], $13::int[], $14::int[])
+                SELECT * FROM unnest($1::bigint[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[],
+                                     $7::int[], $8::boolean[], $9::int[], $10::int[])
                 """,
             [
-                PostgresArray(regions.map(\.code)), PostgresArray(regions.map(\.name)),
-                PostgresArray(regions.map(\.level.rawValue)), PostgresArray(regions.map(\.parentCode)),
                 PostgresArray(articles.map { String($0.0) }), PostgresArray(articles.map { String($0.1.ordinal) }),
                 PostgresArray(articles.map(\.1.title)), PostgresArray(articles.map(\.1.dateline)),
                 PostgresArray(articles.map(\.1.region)), PostgresArray(articles.map(\.1.regionCode)),
@@ -87,6 +59,44 @@ enum DocumentStore {
                     ]
                 }
             })
+    }
+
+    /// Upserts the regions `documents` name (with their parents). One row per distinct region, in code order.
+    /// Gazetteer codes extend their parent's code (41, 4101, 410106, 410106100), so code order writes every parent
+    /// before its children; and two workers upserting the same new regions lock them in the same order (no
+    /// deadlock). The foreign key (parent → region) is checked at the end of the statement, when the whole CTE has
+    /// run.
+    ///
+    /// The gazetteer is the authority: a region stored otherwise — by parser version 1, without its parent, with the
+    /// text's name and a level guessed from its code — takes the gazetteer's entry. Only such rows are updated (and
+    /// locked); a region already right is left alone, so concurrent writers of the same places do not queue behind
+    /// each other's locks. A writer that holds the generation's lock (a reparse, once it has deleted facts) must have
+    /// written its regions before: an ingest batch that inserted one of them first would wait for that lock.
+    static func writeRegions(named documents: [ParsedDocument], on connection: PostgresConnection) throws {
+        var regionByCode: [String: ParsedRegion] = [:]
+        for document in documents {
+            for region in document.regions { regionByCode[region.code] = region }
+        }
+        let regions = regionByCode.values.sorted { $0.code < $1.code }
+        try connection.query(
+            prepared: """
+                WITH input AS (
+                    SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[])
+                                  WITH ORDINALITY AS i(code, name, level, parent_code, position)
+                ), inserted AS (
+                    INSERT INTO zhibiao.regions (code, name, level, parent_code)
+                    SELECT code, name, level, parent_code FROM input ORDER BY position
+                    ON CONFLICT (code) DO NOTHING
+                )
+                UPDATE zhibiao.regions r SET name = i.name, level = i.level, parent_code = i.parent_code
+                FROM input i
+                WHERE r.code = i.code
+                  AND (r.name, r.level, r.parent_code) IS DISTINCT FROM (i.name, i.level, i.parent_code)
+                """,
+            [
+                PostgresArray(regions.map(\.code)), PostgresArray(regions.map(\.name)),
+                PostgresArray(regions.map(\.level.rawValue)), PostgresArray(regions.map(\.parentCode)),
+            ])
     }
 
     /// Deletes the derived rows of a document (facts, their sentences, then articles) before it is parsed again.

@@ -8,8 +8,9 @@ import ZhibiaoPostgres
 /// `batchSize` messages never attempted before (see `IngestQueue.claimSQL`). The transaction locks the message rows
 /// (`FOR UPDATE`) and holds them until COMMIT: the row locks are the lease. In it: the document rows, their articles,
 /// sentences and facts, the regions they name, the messages marked `done` and the NOTIFY for the reporting service, in
-/// nine round trips after the claim's whatever the batch's size (BEGIN, lock, documents, articles, COPY of the
-/// sentences in two, COPY of the facts in two, COMMIT).
+/// ten round trips after the claim's whatever the batch's size (BEGIN, lock, documents, regions, articles, COPY of
+/// the sentences in two, COPY of the facts in two, COMMIT). The writers' lock (the generation's row, migration 0011)
+/// is taken by the facts' consolidation and held only from there to COMMIT, so concurrent batches write in parallel.
 ///
 /// - A worker that dies rolls the transaction back; its messages are still `running` with their attempt counted,
 ///   and the next claims take them over, one at a time, after the short grace.

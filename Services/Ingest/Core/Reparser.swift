@@ -71,6 +71,9 @@ public struct Reparser: Sendable {
             let parsed = try parser.parse(
                 bytes: [UInt8](try row.decode(Data.self, at: 0)), name: try row.decode(String.self, at: 1),
                 metadata: metadata)
+            // Its regions first: deleting its facts takes the generation's lock (migration 0011), and an ingest batch
+            // that has inserted one of these regions, uncommitted, waits for that lock before it commits.
+            try DocumentStore.writeRegions(named: [parsed], on: connection)
             try DocumentStore.deleteContents(ofDocument: id, on: connection)
             // The bytes stay stored apart only while the text is not exactly them (migration 0009).
             try connection.query(
