@@ -47,7 +47,8 @@ public struct IngestDaemon: Service {
             ])
         await withGracefulShutdownHandler {
             await withDiscardingTaskGroup { group in
-                let listening = Task { await listen(on: connections[0], wakeUp: wakeUp) }
+                // `--once` drains what is ready and stops: nothing new to be woken for.
+                let listening = settings.once ? nil : Task { await listen(on: connections[0], wakeUp: wakeUp) }
                 let beating = Task { await heartbeat.run(on: connections[0]) }
                 if let directory = settings.watchDirectory, !settings.once {
                     group.addTask {
@@ -65,11 +66,11 @@ public struct IngestDaemon: Service {
                             }
                         }
                     }
-                    listening.cancel()
+                    listening?.cancel()
                     beating.cancel()
                     wakeUp.signal()
                 }
-                await listening.value
+                await listening?.value
                 await beating.value
             }
         } onGracefulShutdown: {
@@ -143,9 +144,8 @@ public struct IngestDaemon: Service {
                     if backoff.succeeded() { logger.info("listening again after reconnect") }
                     wakeUp.signal()  // anything enqueued while we were away
                 }
-                // The wait is also how long a cancelled listener takes to return, which a `--once` run waits for at
-                // its end: a tenth of a second there, not a second.
-                let timeout = settings.once ? .milliseconds(100) : min(settings.pollInterval, .seconds(1))
+                // The wait is also how long a cancelled listener takes to return at shutdown.
+                let timeout = min(settings.pollInterval, .seconds(1))
                 let received = try await connection.run { try $0.waitForNotifications(timeout: timeout) }
                 if !received.isEmpty { wakeUp.signal() }
             } catch {
