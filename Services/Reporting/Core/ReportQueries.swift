@@ -86,7 +86,7 @@ struct ReportQueries: Sendable {
         guard let names else { return nil }
         let found = try await pool.withConnection { connection in
             try connection.query(
-                "SELECT code, name FROM reporting.regions WHERE code = ANY($1::text[]) OR name = ANY($1::text[])",
+                "SELECT code, name FROM reporting.region_names WHERE code = ANY($1::text[]) OR name = ANY($1::text[])",
                 [PostgresArray(names)]
             ).map { (try $0.decode(String.self, at: 0), try $0.decode(String.self, at: 1)) }
         }
@@ -124,8 +124,8 @@ struct ReportQueries: Sendable {
 
     /// `region_code` restricted to the regions (and, unless `subregions` is false, everything below them).
     static func regionFilter(_ column: String, codes: Int, subregions: Int) -> String {
-        "($\(codes)::text[] IS NULL OR \(column) IN (SELECT code FROM reporting.region_closure "
-            + "WHERE ancestor_code = ANY($\(codes)::text[]) AND ($\(subregions)::boolean OR distance = 0)))"
+        "($\(codes)::text[] IS NULL OR \(column) IN (SELECT code FROM reporting.region_descendants($\(codes)::text[]) "
+            + "WHERE $\(subregions)::boolean OR distance = 0))"
     }
 
     /// The order of facts: by document, then by place in the text.

@@ -1,0 +1,29 @@
+-- Region lookups that cost the regions asked for, not the whole table (found by `make scale`, issue 15).
+--
+-- Every request naming a region resolved it through `reporting.regions`, whose fact counts read every fact; and the
+-- region filter of `series`, `facts`, `compare` and `regions` read `reporting.region_closure`, which walks the
+-- whole region tree before its `ancestor_code` is compared. At 100,000 reports (7 million facts, tens of thousands
+-- of places) both cost a request more than its answer.
+
+-- The stored regions by name and code, without counts: what resolving a request's `region` needs.
+CREATE VIEW reporting.region_names AS
+SELECT code, name, level, parent_code FROM zhibiao.regions;
+CREATE INDEX regions_name_idx ON zhibiao.regions (name);
+
+-- The regions at and below `ancestors`, with their distance: a walk down from those regions (regions_parent_idx),
+-- not the closure of every region.
+CREATE FUNCTION reporting.region_descendants(ancestors text[])
+RETURNS TABLE (ancestor_code text, code text, distance integer)
+LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+    WITH RECURSIVE below (ancestor_code, code, distance) AS (
+        SELECT r.code, r.code, 0 FROM zhibiao.regions r WHERE r.code = ANY (ancestors)
+        UNION ALL
+        SELECT b.ancestor_code, r.code, b.distance + 1
+        FROM below b JOIN zhibiao.regions r ON r.parent_code = b.code
+    )
+    SELECT ancestor_code, code, distance FROM below
+$$;
+REVOKE ALL ON FUNCTION reporting.region_descendants(text[]) FROM PUBLIC;
+
+GRANT SELECT ON reporting.region_names TO zhibiao_reporting;
+GRANT EXECUTE ON FUNCTION reporting.region_descendants(text[]) TO zhibiao_reporting;
