@@ -99,9 +99,11 @@ scale-check: build
 	@scripts/install-deps.sh pgbouncer
 	scripts/scale-check.sh
 
-## scale: by hand, not CI: one ingest batch's write cost at 2,000 and 20,000 documents against consolidating
-## everything (SCALE_SMALL, SCALE_LARGE; docs/scale.md). Only this part of issue 15's `make scale` exists yet
-scale: build
+## scale: by hand, not CI: SCALE_DOCUMENTS (100,000) generated documents of many places and years ingested with 1, 2
+## and 4 workers, the write cost per batch at a tenth and at the end, database size per 1,000 documents, uncached
+## series/compare/facts p50/p99 against pgbench on the same SQL; a table and bench-results/scale-*.json
+## (docs/scale.md). Needs about 8 GB in /tmp at 100,000 documents
+scale: deps
 	scripts/scale.sh
 
 ## fuzz: the extraction engine and the protocol parser under libFuzzer + AddressSanitizer, SECONDS each (default
