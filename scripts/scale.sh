@@ -89,7 +89,7 @@ SELECT json_object_agg(statement, json_build_object('calls', calls, 'mean_ms', m
 FROM (SELECT CASE WHEN query LIKE 'COPY zhibiao.facts %' THEN 'facts COPY (consolidation included)'
                   WHEN query LIKE '%DELETE FROM zhibiao.consolidated%' THEN 'consolidation DELETE'
                   WHEN query LIKE '%INSERT INTO zhibiao.consolidated%' THEN 'consolidation INSERT'
-                  WHEN query LIKE '%INSERT INTO zhibiao.documents (sha256%' THEN 'documents INSERT (waits for the other batch)'
+                  WHEN query LIKE '%INSERT INTO zhibiao.documents (sha256%' THEN 'documents INSERT'
              END AS statement,
              sum(calls) AS calls, round((sum(total_exec_time) / sum(calls))::numeric, 3) AS mean_ms,
              round(sum(rows)::numeric / sum(calls), 1) AS rows_per_call
