@@ -349,13 +349,20 @@ else
 fi
 
 compose stop --timeout 20 ingest ingest-spool >"$work/stop.log" 2>&1 || cat "$work/stop.log"
-left=$(podman ps -q --filter "label=com.docker.compose.project=$project" --filter "label=com.docker.compose.service=ingest")
-[ -z "$left" ] || fail "the direct ingest daemons still run: $left"
-if compose up -d --no-deps ingest-pooled report-standby >>"$work/up-scale.log" 2>&1; then
+for service in ingest ingest-spool; do
+    left=$(podman ps -q --filter "label=com.docker.compose.project=$project" \
+        --filter "label=com.docker.compose.service=$service")
+    [ -z "$left" ] || fail "the direct $service daemon still runs: $left"
+done
+# --scale: podman-compose 1.6 starts one container of a service named with --no-deps, whatever its replicas.
+if compose up -d --no-deps --scale ingest-pooled=2 ingest-pooled report-standby >>"$work/up-scale.log" 2>&1; then
     pooled=$(podman ps -q --filter "label=com.docker.compose.project=$project" \
         --filter "label=com.docker.compose.service=ingest-pooled" | wc -l)
-    ok "compose: ingest-pooled ($pooled containers, through pgbouncer only) and report-standby started," \
-        "direct ingest stopped"
+    if [ "$pooled" -eq 2 ]; then
+        ok "compose: 2 ingest-pooled daemons (through pgbouncer only) and report-standby started, direct ingest stopped"
+    else
+        fail "compose: $pooled ingest-pooled containers run, expected 2"
+    fi
 else
     fail "compose: ingest-pooled and report-standby did not start"
     tail -n 20 "$work/up-scale.log"
