@@ -69,7 +69,8 @@ deploy-lint:
 deploy-image:
 	deploy/scripts/build-image.sh
 
-## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, all torn down.
+## deploy-check: deploy-lint, the image, the compose stack up, seeds submitted, the socket queried, then the scale
+## profile (hot standby, pgbouncer, pooled ingest, reporting on the standby), all torn down.
 ## FRESH=1 runs it as a new machine would: first removes this project's localhost/ images, their build cache and
 ## .build-deploy/ (deploy/scripts/reset.sh), so the tools' virtualenv, the base images and the image are made anew
 deploy-check:

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Local stand-ins for the registry images the deploy files name (no registry is reachable on this machine).
-# Each is built once and reused while its recipe is unchanged; `--force` rebuilds all three.
+# Each is built once and reused while its recipe is unchanged; `--force` rebuilds all four.
 #
 #   localhost/bookworm-min:latest       debootstrap --variant=minbase bookworm, imported (stands for debian:bookworm-slim)
 #   localhost/swift-host:6.3-bookworm   that base + the packages of the official swift:6.x-bookworm image, with PATH
@@ -9,7 +9,7 @@
 #   localhost/postgres:15-bookworm      that base + Debian's postgresql-15 with an entrypoint that honours the official
 #                                       postgres image's POSTGRES_PASSWORD / POSTGRES_USER / POSTGRES_DB and PGDATA
 #
-# The two built images carry a label with the hash of their Containerfile, the files it copies and the base image's
+# The three built images carry a label with the hash of their Containerfile, the files it copies and the base image's
 # id: an image left by an earlier run is reused only when it was built from what is committed now.
 # Each step's output goes to a log in .build-deploy/; a step that fails prints the last lines of its log.
 # The only network used is the Debian mirror that apt is configured with (read from the apt sources).
@@ -91,3 +91,4 @@ build_stand_in() {
 
 build_stand_in "$ZHIBIAO_SWIFT_IMAGE" swift-host.Containerfile swift
 build_stand_in "$ZHIBIAO_POSTGRES_IMAGE" postgres.Containerfile postgres postgres-entrypoint.sh
+build_stand_in "$ZHIBIAO_PGBOUNCER_IMAGE" pgbouncer.Containerfile pgbouncer pgbouncer-entrypoint.sh

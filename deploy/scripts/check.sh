@@ -8,7 +8,12 @@
 #   3. when the image's daemons have `serve` (the services are merged): ingest + spool watcher + reporting up,
 #      seeds submitted through a cli container, the queue drained, the reporting socket queried from the host
 #      through its named volume, a file dropped in the spool volume ingested, health checks run
-#   4. everything torn down (containers, volumes, temporary files), pass or fail
+#   4. when both have `serve`, the `scale` profile: standby-init (replication login, pg_basebackup -R) and the hot
+#      standby up in recovery and streaming, pgbouncer; the direct ingest daemons stopped, the seeds (each a line
+#      longer: new documents) submitted through pgbouncer and stored by the pooled ingest daemons, then the
+#      standby's reporting daemon answering summary and facts exactly as the primary's, at the primary's
+#      generation, within 60 s; both new containers' health checks
+#   5. everything torn down (containers, volumes, temporary files), pass or fail
 # ZHIBIAO_DEPLOY_E2E=require fails step 3 instead of skipping it when the daemons are missing.
 # ZHIBIAO_DEPLOY_REUSE_IMAGE=1 skips the build when $ZHIBIAO_IMAGE exists.
 # Ends with "deploy-check: N passed, N failed, N skipped".
@@ -102,7 +107,7 @@ fi
 # ---- 2. compose: PostgreSQL and the migration ----
 work=$(mktemp -d /tmp/zhibiao-deploy.XXXXXX)
 project=zhibiao-check-$$
-compose() { podman-compose --project-name "$project" -f "$work/compose.yaml" --profile tools "$@"; }
+compose() { podman-compose --project-name "$project" -f "$work/compose.yaml" --profile tools --profile scale "$@"; }
 container_of() {  # SERVICE: the name of its first container
     podman ps -a --filter "label=com.docker.compose.project=$project" \
         --filter "label=com.docker.compose.service=$1" --format '{{.Names}}' | head -n 1
@@ -125,6 +130,7 @@ secret() { head -c 18 /dev/urandom | base64 | tr -d '/+='; }
 password=$(secret)
 ingest_password=$(secret)
 reporting_password=$(secret)
+replication_password=$(secret)
 sed "s/^POSTGRES_PASSWORD=.*/POSTGRES_PASSWORD=$password/" deploy/env/postgres.env.example >"$work/env/postgres.env"
 cp deploy/env/zhibiao.env.example "$work/env/zhibiao.env"
 sed -e "s/^PGPASSWORD=.*/PGPASSWORD=$password/" -e "s/^ZHIBIAO_INGEST_PASSWORD=.*/ZHIBIAO_INGEST_PASSWORD=$ingest_password/" \
@@ -132,6 +138,8 @@ sed -e "s/^PGPASSWORD=.*/PGPASSWORD=$password/" -e "s/^ZHIBIAO_INGEST_PASSWORD=.
     deploy/env/migrate.env.example >"$work/env/migrate.env"
 sed "s/^PGPASSWORD=.*/PGPASSWORD=$ingest_password/" deploy/env/ingest.env.example >"$work/env/ingest.env"
 sed "s/^PGPASSWORD=.*/PGPASSWORD=$reporting_password/" deploy/env/report.env.example >"$work/env/report.env"
+sed "s/^ZHIBIAO_REPLICATION_PASSWORD=.*/ZHIBIAO_REPLICATION_PASSWORD=$replication_password/" \
+    deploy/env/replication.env.example >"$work/env/replication.env"
 chmod 600 "$work/env/"*.env
 export ZHIBIAO_IMAGE ZHIBIAO_POSTGRES_IMAGE
 
@@ -207,9 +215,10 @@ run_cli() {  # ARGS…: a one-off cli container of the stack
 }
 
 socket_dir=$(podman volume inspect "${project}_reportsock" --format '{{.Mountpoint}}' 2>/dev/null)
-# host_query METHOD [PARAMS-JSON]: one request over the reporting socket from the host, the reply line on stdout.
-host_query() {
-    python3 - "$socket_dir/report.sock" "$1" "${2:-{\}}" <<'PY'
+# host_query_at SOCKET METHOD [PARAMS-JSON]: one request over a reporting socket from the host, the reply line on
+# stdout; host_query asks the primary's daemon.
+host_query_at() {
+    python3 - "$1" "$2" "${3:-{\}}" <<'PY'
 import json, socket, sys
 path, method, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
@@ -227,6 +236,7 @@ print(json.dumps(reply, ensure_ascii=False))
 sys.exit(0 if "result" in reply else 1)
 PY
 }
+host_query() { host_query_at "$socket_dir/report.sock" "$@"; }
 if $report_ready; then
     if wait_for 60 host_query ping; then
         ok "host → reporting socket through the volume ($socket_dir/report.sock): $(host_query ping)"
@@ -302,4 +312,133 @@ for service in report ingest; do
         fail "HEALTHCHECK of the $service container"
     fi
 done
+
+# ---- 4. the `scale` profile: a hot standby, pgbouncer, ingest through it, reporting on the standby ----
+# The direct ingest daemons stop first, so that only the pooled ones (which mount pgbouncer's socket and not the
+# primary's) can take the documents submitted here, through pgbouncer too. The standby's reporting daemon must then
+# answer exactly as the primary's, at the primary's generation, within a deadline.
+if ! $report_ready || ! $ingest_ready; then
+    summary
+    exit
+fi
+scale_started=$SECONDS
+log "compose: profile scale"
+psql_in_standby() {
+    podman exec -e PGPASSWORD="$password" "$(container_of postgres-standby)" \
+        psql -h /var/run/postgresql -U zhibiao -d zhibiao -tAc "$1"
+}
+if output=$(timeout 180 podman-compose --project-name "$project" -f "$work/compose.yaml" --profile scale \
+    run --rm --no-deps standby-init 2>&1); then
+    ok "compose: standby-init: $(grep 'standby-init:' <<<"$output" | tail -n 1)"
+else
+    fail "compose: standby-init"
+    echo "$output" | tail -n 20
+fi
+if compose up -d --no-deps postgres-standby pgbouncer >"$work/up-scale.log" 2>&1 &&
+    wait_for 90 psql_in_standby "SELECT 1" && [ "$(psql_in_standby "SELECT pg_is_in_recovery()")" = t ]; then
+    streaming=$(psql_in_postgres "SELECT string_agg(usename || ' ' || state, ', ') FROM pg_stat_replication")
+    if [ "$streaming" = "zhibiao_replication streaming" ]; then
+        ok "compose: postgres-standby up and in recovery; the primary streams to it ($streaming)"
+    else
+        fail "compose: the standby is in recovery but pg_stat_replication says '$streaming'"
+    fi
+else
+    fail "compose: postgres-standby did not come up in recovery"
+    cat "$work/up-scale.log"
+    podman logs "$(container_of postgres-standby)" 2>&1 | tail -n 20
+fi
+
+compose stop --timeout 20 ingest ingest-spool >"$work/stop.log" 2>&1 || cat "$work/stop.log"
+for service in ingest ingest-spool; do
+    left=$(podman ps -q --filter "label=com.docker.compose.project=$project" \
+        --filter "label=com.docker.compose.service=$service")
+    [ -z "$left" ] || fail "the direct $service daemon still runs: $left"
+done
+# --scale: podman-compose 1.6 starts one container of a service named with --no-deps, whatever its replicas.
+if compose up -d --no-deps --scale ingest-pooled=2 ingest-pooled report-standby >>"$work/up-scale.log" 2>&1; then
+    pooled=$(podman ps -q --filter "label=com.docker.compose.project=$project" \
+        --filter "label=com.docker.compose.service=ingest-pooled" | wc -l)
+    if [ "$pooled" -eq 2 ]; then
+        ok "compose: 2 ingest-pooled daemons (through pgbouncer only) and report-standby started, direct ingest stopped"
+    else
+        fail "compose: $pooled ingest-pooled containers run, expected 2"
+    fi
+else
+    fail "compose: ingest-pooled and report-standby did not start"
+    tail -n 20 "$work/up-scale.log"
+fi
+
+# New documents (a line more than each seed: new SHA-256s, the seeds' facts again), submitted through pgbouncer by
+# a one-off container of the image labelled as this project's, so that the teardown finds it if it is left.
+documents_before=$(psql_in_postgres "SELECT count(*) FROM zhibiao.documents")
+facts_before=$(psql_in_postgres "SELECT count(*) FROM zhibiao.facts")
+mkdir -p "$work/pooled-seeds"
+for seed in seeds/*.txt; do
+    { cat "$seed"; echo; echo "deploy-check pooled $project"; } >"$work/pooled-seeds/$(basename "$seed")"
+done
+chmod -R a+rX "$work/pooled-seeds"
+pooled_count=$(find "$work/pooled-seeds" -name '*.txt' | wc -l)
+if output=$(timeout 120 podman run --rm --network none --no-healthcheck --label com.docker.compose.project="$project" \
+    --env-file "$work/env/zhibiao.env" --env-file "$work/env/ingest.env" \
+    -e ZHIBIAO_DATABASE_URL='postgresql:///zhibiao?host=/var/run/pgbouncer&port=6432&user=zhibiao_ingest' \
+    -e ZHIBIAO_PREPARED_STATEMENTS=off -v "${project}_pgbouncersock:/var/run/pgbouncer" \
+    -v "$work/pooled-seeds:/seeds:ro" "$ZHIBIAO_IMAGE" ingest submit /seeds 2>&1); then
+    ok "$pooled_count new documents submitted through pgbouncer: $(grep -v 'level=' <<<"$output" | tail -n 1)"
+else
+    fail "submit through pgbouncer: $(tail -n 20 <<<"$output")"
+fi
+if wait_for 120 drained; then
+    documents=$(psql_in_postgres "SELECT count(*) FROM zhibiao.documents")
+    facts=$(psql_in_postgres "SELECT count(*) FROM zhibiao.facts")
+    if [ "$documents" -eq $((documents_before + pooled_count)) ] && [ "$facts" -gt "$facts_before" ]; then
+        ok "the pooled ingest daemons stored them: documents $documents_before → $documents, facts $facts_before → $facts"
+    else
+        fail "after the pooled ingest: documents $documents_before → $documents, facts $facts_before → $facts"
+    fi
+else
+    fail "the pooled ingest daemons did not drain the queue within 120 s"
+    podman logs "$(container_of ingest-pooled)" 2>&1 | tail -n 20
+    podman logs "$(container_of pgbouncer)" 2>&1 | tail -n 20
+fi
+drained_at=$SECONDS
+
+# The standby's daemon polls the generation (no LISTEN on a standby): its answer must become the primary
+# daemon's, byte for byte, at the primary's generation — the replay lag plus one poll, well under the deadline.
+generation=$(psql_in_postgres "SELECT generation FROM reporting.freshness")
+standby_socket="$socket_dir/report-standby.sock"
+same_answers() {
+    local request primary standby
+    for request in 'summary {}' 'facts {"limit": 100}'; do
+        primary=$(host_query "${request%% *}" "${request#* }") || return 1
+        standby=$(host_query_at "$standby_socket" "${request%% *}" "${request#* }") || return 1
+        [ "$primary" = "$standby" ] || return 1
+        grep -q "\"generation\": $generation," <<<"$standby" || return 1
+    done
+}
+if wait_for 60 same_answers; then
+    lag=$(psql_in_postgres "SELECT coalesce(extract(milliseconds FROM replay_lag)::int || ' ms', 'none')
+        FROM pg_stat_replication")
+    answer=$(host_query_at "$standby_socket" summary)
+    ok "report-standby answers summary and facts as the primary's daemon, at generation $generation," \
+        "$((SECONDS - drained_at)) s after the queue drained (replay_lag $lag): ${answer:0:160}"
+    standby_facts=$(psql_in_standby "SELECT count(*) FROM zhibiao.facts")
+    if [ "$standby_facts" = "$facts" ]; then
+        ok "the standby holds the primary's $facts facts"
+    else
+        fail "the standby holds $standby_facts facts, the primary $facts"
+    fi
+else
+    fail "report-standby did not answer as the primary's daemon within 60 s"
+    echo "      primary: $(host_query summary | cut -c1-300)"
+    echo "      standby: $(host_query_at "$standby_socket" summary 2>&1 | cut -c1-300)"
+    podman logs "$(container_of report-standby)" 2>&1 | tail -n 20
+fi
+for service in ingest-pooled report-standby; do
+    if podman healthcheck run "$(container_of "$service")" >/dev/null 2>&1; then
+        ok "HEALTHCHECK of the $service container: healthy"
+    else
+        fail "HEALTHCHECK of the $service container"
+    fi
+done
+log "profile scale: $((SECONDS - scale_started)) s"
 summary

@@ -12,6 +12,8 @@ export ZHIBIAO_BASE_IMAGE=${ZHIBIAO_BASE_IMAGE:-localhost/bookworm-min:latest}
 export ZHIBIAO_SWIFT_IMAGE=${ZHIBIAO_SWIFT_IMAGE:-localhost/swift-host:6.3-bookworm}
 export ZHIBIAO_POSTGRES_IMAGE=${ZHIBIAO_POSTGRES_IMAGE:-localhost/postgres:15-bookworm}
 export ZHIBIAO_IMAGE=${ZHIBIAO_IMAGE:-localhost/zhibiao:dev}
+# The compose file's `scale` profile: the project's own pgbouncer image (deploy/docker/pgbouncer.Containerfile).
+export ZHIBIAO_PGBOUNCER_IMAGE=${ZHIBIAO_PGBOUNCER_IMAGE:-localhost/zhibiao-pgbouncer:1.18}
 
 # log MESSAGE: one progress line on stderr, with the elapsed seconds of the script.
 log() { printf '[%4ss] %s\n' "$SECONDS" "$*" >&2; }

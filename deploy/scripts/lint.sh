@@ -33,10 +33,10 @@ dockerfiles=(deploy/docker/Dockerfile deploy/docker/*.Containerfile)
 check "hadolint ${dockerfiles[*]}" hadolint "${dockerfiles[@]}"
 check "compose schema deploy/compose.yaml" check-jsonschema --builtin-schema vendor.compose-spec deploy/compose.yaml
 manifests=()
-for file in deploy/k8s/*.yaml; do
+for file in deploy/k8s/*.yaml deploy/k8s-scale/*.yaml; do
     [ "$(basename "$file")" = kustomization.yaml ] || manifests+=("$file")
 done
-check "kubernetes-validate --strict deploy/k8s (${#manifests[@]} manifests)" \
+check "kubernetes-validate --strict deploy/k8s deploy/k8s-scale (${#manifests[@]} manifests)" \
     kubernetes-validate --strict --quiet "${manifests[@]}"
 check "yamllint deploy/" yamllint --strict -c deploy/.yamllint.yaml deploy/
 shell_files=(deploy/scripts/*.sh deploy/docker/*.sh)

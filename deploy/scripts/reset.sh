@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # make deploy-check FRESH=1 runs this first, so that the check runs as on a new machine; alone it is
 # `deploy/scripts/reset.sh`. It removes what earlier deploy runs left behind on this machine:
-#   - the images this project builds, when their names are under localhost/ ($ZHIBIAO_IMAGE, $ZHIBIAO_POSTGRES_IMAGE,
-#     $ZHIBIAO_SWIFT_IMAGE, $ZHIBIAO_BASE_IMAGE), with any container still using them, then the untagged layers
-#     their builds left (podman image prune: dangling images only)
+#   - the images this project builds, when their names are under localhost/ ($ZHIBIAO_IMAGE, $ZHIBIAO_PGBOUNCER_IMAGE,
+#     $ZHIBIAO_POSTGRES_IMAGE, $ZHIBIAO_SWIFT_IMAGE, $ZHIBIAO_BASE_IMAGE), with any container still using them, then
+#     the untagged layers their builds left (podman image prune: dangling images only)
 #   - buildah's store for `RUN --mount=type=cache` (the image's /src/.build, which makes a rebuild incremental)
 #   - .build-deploy/ (the linters' virtualenv, the logs, a half-made rootfs)
 # The Debian packages that setup-tools.sh installed (podman, debootstrap …) stay: other checkouts on this machine
@@ -15,7 +15,8 @@ source "$here/env.sh"
 trap_errors
 
 if command -v podman >/dev/null; then
-    for image in "$ZHIBIAO_IMAGE" "$ZHIBIAO_POSTGRES_IMAGE" "$ZHIBIAO_SWIFT_IMAGE" "$ZHIBIAO_BASE_IMAGE"; do
+    for image in "$ZHIBIAO_IMAGE" "$ZHIBIAO_PGBOUNCER_IMAGE" "$ZHIBIAO_POSTGRES_IMAGE" "$ZHIBIAO_SWIFT_IMAGE" \
+        "$ZHIBIAO_BASE_IMAGE"; do
         case "$image" in
             localhost/*) ;;
             *) log "reset: $image is not under localhost/, kept"; continue ;;
