@@ -72,6 +72,7 @@ ingest_backends_s=$backends_s
     JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'zhibiao' AND c.relname IN ('documents', 'articles', 'sentences', 'facts') ORDER BY 1" \
     > "$work/sizes.txt"
+queue_bytes=$("${psql_[@]}" -tAc "SELECT pg_total_relation_size('zhibiao.ingest_queue')")
 facts=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.facts")
 documents=$("${psql_[@]}" -tAc "SELECT count(*) FROM zhibiao.documents")
 columns="document_id, article, region, region_code, year, kind, indicator, label, value, unit, base_value, unit_class, qualifier, growth_pct, measure, evidence, evidence_offset, span_start, span_end, sentence_ordinal"
@@ -165,6 +166,7 @@ result = {
         "one_per_transaction_1_worker_wal_bytes_per_document": int("$strict_wal") / documents,
         "stored_bytes": sizes, "stored_bytes_per_document": sum(sizes.values()) / documents,
         "fact_bytes_per_fact": (sizes["facts"] + sizes.get("sentences", 0)) / facts,
+        "queue_bytes_per_document": int("$queue_bytes") / documents,
     },
     "query": {str(c): v for c, v in query.items()},
     "report_daemon_peak_rss_mb": int("$report_hwm_kb") / 1024,
@@ -181,6 +183,7 @@ rows = [
     ("ingest", "ingest / parse-only", f"{100*i['ratio_ingest_vs_parse']:.0f} % (load average {i['load_average_1min']:.2f})"),
     ("ingest", "WAL bytes per document", f"{i['wal_bytes_per_document']:,.0f} ({i['wal_bytes_per_fact']:,.0f} per fact; 1 message per transaction: {i['one_per_transaction_1_worker_wal_bytes_per_document']:,.0f})"),
     ("ingest", "stored bytes per document", f"{i['stored_bytes_per_document']:,.0f} (" + ", ".join(f"{name} {size / documents:,.0f}" for name, size in sorted(sizes.items())) + ")"),
+    ("ingest", "queue bytes per document", f"{i['queue_bytes_per_document']:,.0f} (zhibiao.ingest_queue, every message done)"),
     ("ingest", "fact bytes per fact", f"{i['fact_bytes_per_fact']:,.0f} (facts and sentences: heap, TOAST, indexes)"),
     ("ingest", "CPU: parse only / ingest", f"{i['parse_only_cpu_s']:.2f} s / {i['daemon_cpu_s'] + i['backends_cpu_s']:.2f} s (daemon {i['daemon_cpu_s']:.2f} s, PostgreSQL backends {i['backends_cpu_s']:.2f} s; on 2 idle cores: {100 * i['parse_only_cpu_s'] / ((i['daemon_cpu_s'] + i['backends_cpu_s']) / 2):.0f} % at best)"),
     ("ingest", "1 worker, 1 message per transaction", f"{i['one_per_transaction_1_worker_documents_per_s']:.0f} docs/s ({100*i['ratio_one_per_transaction_1_worker_vs_parse']:.0f} % of parse-only)"),

@@ -135,20 +135,30 @@ BEGIN
       AND c.measure IS NOT DISTINCT FROM k.measure
     $sql$ USING keys;
     EXECUTE $sql$
+    WITH keyed AS (
+        SELECT f.* FROM (SELECT DISTINCT * FROM unnest($1)) k
+        JOIN zhibiao.facts f
+          ON f.indicator = k.indicator AND f.region_code = k.region_code AND f.year = k.year AND f.kind = k.kind
+         AND f.measure IS NOT DISTINCT FROM k.measure AND f.indicator IS NOT NULL
+    )
     SELECT ARRAY(
         SELECT ROW(f.region_code, f.year, f.indicator, f.kind, f.measure, f.document_id, f.base_value, f.growth_pct,
                    zhibiao.source_rank(f.base_value, f.qualifier, d.published_on, d.message_id, f.document_id, f.id)
                )::zhibiao.stated_fact
-        FROM (SELECT DISTINCT * FROM unnest($1)) k
-        JOIN zhibiao.facts f
-          ON f.indicator = k.indicator AND f.region_code = k.region_code AND f.year = k.year AND f.kind = k.kind
-         AND f.measure IS NOT DISTINCT FROM k.measure AND f.indicator IS NOT NULL
+        FROM keyed f
         JOIN zhibiao.documents d ON d.id = f.document_id
-        JOIN zhibiao.regions r ON r.code = f.region_code)
+        WHERE d.id = ANY (ARRAY(SELECT DISTINCT document_id FROM keyed))
+          AND f.region_code IN (SELECT r.code FROM zhibiao.regions r
+                                WHERE r.code = ANY (ARRAY(SELECT DISTINCT region_code FROM keyed))))
     $sql$ INTO stated USING keys;
     PERFORM zhibiao.consolidate(stated, false);
 END $$;
 
+-- Both ways read the few documents and regions a statement's facts name by key (`= ANY` of the distinct ids): joined
+-- to the facts directly, the planner, which cannot know that a thousand facts come from sixteen documents, hashed
+-- the whole documents and regions tables for every batch — at 100,000 documents most of a batch's cost
+-- (`make scale`).
+--
 -- By merge: the facts one statement inserted. A document all of whose facts are in `added` is a new source of its
 -- keys, so each key's row is its current row and the new facts combined (`consolidate` with `merge`): a batch costs
 -- its own facts, not every fact of its keys. Keys stated by a document that already had facts (a script adding to a
@@ -181,8 +191,10 @@ BEGIN
                )::zhibiao.stated_fact
         FROM added a
         JOIN zhibiao.documents d ON d.id = a.document_id
-        JOIN zhibiao.regions r ON r.code = a.region_code
-        WHERE a.indicator IS NOT NULL AND a.year IS NOT NULL
+        WHERE d.id = ANY (ARRAY(SELECT DISTINCT document_id FROM added))
+          AND a.region_code IN (SELECT r.code FROM zhibiao.regions r
+                                WHERE r.code = ANY (ARRAY(SELECT DISTINCT region_code FROM added)))
+          AND a.indicator IS NOT NULL AND a.year IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM unnest($1) k
                           WHERE k.region_code = a.region_code AND k.year = a.year AND k.indicator = a.indicator
                             AND k.kind = a.kind AND k.measure IS NOT DISTINCT FROM a.measure))
