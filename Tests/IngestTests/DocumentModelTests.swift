@@ -58,28 +58,19 @@ struct DocumentModelTests {
             "\(served.stderr)")
 
         #expect(try fixture.scalar("SELECT count(*) FROM zhibiao.documents", Int.self) == 2)
-        // A done message's bytes go when its document holds them (0013); other bytes of the same text stay.
         let messages = try fixture.connection.query(
-            """
-            SELECT source_name, state, document_id, CASE WHEN bytes IS NULL THEN 'released' ELSE 'kept' END
-            FROM zhibiao.ingest_queue ORDER BY source_name
-            """
+            "SELECT source_name, state, document_id FROM zhibiao.ingest_queue ORDER BY source_name"
         ).map {
-            "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Int64.self, at: 2)) "
-                + (try $0.decode(String.self, at: 3))
+            "\(try $0.decode(String.self, at: 0)) \(try $0.decode(String.self, at: 1)) \(try $0.decode(Int64.self, at: 2))"
         }
         let other: Int64 = try fixture.scalar(
             "SELECT document_id FROM zhibiao.ingest_queue WHERE source_name = 'd-second.txt'")
         #expect(other != stored)
         #expect(
             messages == [
-                "a-utf8.txt done \(stored) released", "b-gb18030.txt done \(stored) kept",
-                "c-bom.txt done \(stored) kept", "d-second.txt done \(other) released",
-                "e-second-crlf.txt done \(other) kept",
+                "a-utf8.txt done \(stored)", "b-gb18030.txt done \(stored)", "c-bom.txt done \(stored)",
+                "d-second.txt done \(other)", "e-second-crlf.txt done \(other)",
             ])
-        // Released bytes are still known: submitting them again queues nothing.
-        let again = try fixture.run(["submit", folder + "/a-utf8.txt"])
-        #expect(again.stdout.contains("queued 0, already known 1, rejected 0"), "\(again.stdout)")
         // The texts' facts are stored once each.
         #expect(try fixture.scalar("SELECT count(DISTINCT document_id) FROM zhibiao.facts", Int.self) == 2)
     }
@@ -101,7 +92,7 @@ struct DocumentModelTests {
         #expect(try fixture.run(["serve", "--once"]).exitCode == 0)
         let stored = """
             SELECT string_agg(d.source_name || ' ' || (d.raw IS NULL) || ' '
-                                  || (sha256(coalesce(d.raw, convert_to(d.text, 'UTF8'))) = q.sha256),
+                                  || (coalesce(d.raw, convert_to(d.text, 'UTF8')) = q.bytes),
                               ', ' ORDER BY d.source_name)
                    || ' ' || (SELECT count(*) FROM zhibiao.facts)
             FROM zhibiao.documents d JOIN zhibiao.ingest_queue q ON q.document_id = d.id

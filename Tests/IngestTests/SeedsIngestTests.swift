@@ -57,12 +57,11 @@ struct SeedsIngestTests {
             FROM reporting.facts f JOIN zhibiao.documents d ON d.id = f.document_id
             """)
         #expect(evidenceMatches)
-        // The seeds are UTF-8: their bytes are their text's, stored once (`raw` NULL, and the done message keeps only
-        // their SHA-256), and given back whole.
+        // The seeds are UTF-8: their bytes are their text's, stored once (`raw` NULL), and given back whole.
         let bytesKept: String = try fixture.scalar(
             """
-            SELECT count(*) FILTER (WHERE d.raw IS NULL AND q.bytes IS NULL) || ' '
-                   || count(*) FILTER (WHERE sha256(coalesce(d.raw, convert_to(d.text, 'UTF8'))) = q.sha256)
+            SELECT count(*) FILTER (WHERE d.raw IS NULL) || ' '
+                   || count(*) FILTER (WHERE coalesce(d.raw, convert_to(d.text, 'UTF8')) = q.bytes)
             FROM zhibiao.documents d JOIN zhibiao.ingest_queue q ON q.document_id = d.id
             """)
         #expect(bytesKept == "5 5")

@@ -213,7 +213,7 @@ public struct MessageProcessor: Sendable {
                     RETURNING id, sha256
                 ), done AS (
                     UPDATE zhibiao.ingest_queue q
-                    SET state = 'done', document_id = d.id, bytes = NULL, finished_at = now(), updated_at = now()
+                    SET state = 'done', document_id = d.id, finished_at = now(), updated_at = now()
                     FROM document d WHERE q.sha256 = d.sha256
                     RETURNING q.id AS message, d.id AS document
                 )
@@ -288,16 +288,11 @@ public struct MessageProcessor: Sendable {
         return .failed(willRetry: !discarded)
     }
 
-    /// Marks a message done as document `documentID`. Its bytes go (migration 0013) when that document holds them
-    /// (the same SHA-256); other bytes of the same text stay with the message.
     private func markDone(_ id: Int64, documentID: Int64, on connection: PostgresConnection) throws {
         try connection.query(
             """
-            UPDATE zhibiao.ingest_queue q
-            SET state = 'done', document_id = $2, finished_at = now(), updated_at = now(),
-                bytes = CASE WHEN q.sha256 = (SELECT d.sha256 FROM zhibiao.documents d WHERE d.id = $2)
-                             THEN NULL ELSE q.bytes END
-            WHERE q.id = $1
+            UPDATE zhibiao.ingest_queue SET state = 'done', document_id = $2, finished_at = now(), updated_at = now()
+            WHERE id = $1
             """, [id, documentID])
     }
 }
