@@ -61,8 +61,8 @@ ingest() {
     sleep 0.5  # the daemon's backends end as it disconnects; the postmaster counts them once it has reaped them
     backends_s=$(python3 -c "print(round($(backends_cpu) - $backends_before, 2))")
 }
-# One transaction per message on one worker first (the strictest setting), then the defaults (2 workers, batches of
-# up to 16 fresh messages) whose database the rest of the bench uses.
+# One transaction per message on one worker first (the strictest setting), then the defaults (processors + 1 workers, batches of
+# up to 32 fresh messages) whose database the rest of the bench uses.
 ingest strict_s strict_wal --workers 1 --batch-size 1
 ingest ingest_s ingest_wal
 ingest_load=$load_average
@@ -178,7 +178,7 @@ rows = [
     ("parse", "throughput (1 core)", f"{parse['mb_per_s']:.2f} MB/s, {parse['chars_per_s']/1e6:.2f} M chars/s"),
     ("parse", "gazetteer + taxonomy load", f"{parse['load_ms_median']:.1f} ms"),
     ("parse", "peak RSS, 10 MB input", f"{parse['peak_resident_mb']:.0f} MB"),
-    ("ingest", f"{documents} docs through the queue", f"{i['documents_per_s']:.0f} docs/s, {i['facts_per_s']:.0f} facts/s ({facts} facts; 2 workers, batches of 16)"),
+    ("ingest", f"{documents} docs through the queue", f"{i['documents_per_s']:.0f} docs/s, {i['facts_per_s']:.0f} facts/s ({facts} facts; {os.cpu_count() + 1 if os.cpu_count() < 8 else 8} workers, batches of 32)"),
     ("ingest", "parse only, same docs", f"{i['parse_only_documents_per_s']:.0f} docs/s"),
     ("ingest", "ingest / parse-only", f"{100*i['ratio_ingest_vs_parse']:.0f} % (load average {i['load_average_1min']:.2f})"),
     ("ingest", "WAL bytes per document", f"{i['wal_bytes_per_document']:,.0f} ({i['wal_bytes_per_fact']:,.0f} per fact; 1 message per transaction: {i['one_per_transaction_1_worker_wal_bytes_per_document']:,.0f})"),

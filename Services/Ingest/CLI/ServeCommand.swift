@@ -15,12 +15,12 @@ struct ServeCommand: AsyncParsableCommand {
     @OptionGroup var extraction: ExtractionOptions
     @OptionGroup var queue: QueueOptions
 
-    @Option(help: "Concurrent workers [env: ZHIBIAO_INGEST_WORKERS; default: 2]")
+    @Option(help: "Concurrent workers [env: ZHIBIAO_INGEST_WORKERS; default: processors + 1, at most 8]")
     var workers: String?
 
     @Option(
         help:
-            "Most never-attempted messages one worker completes in one transaction; 1 for one per transaction [env: ZHIBIAO_INGEST_BATCH_SIZE; default: 16]"
+            "Most never-attempted messages one worker completes in one transaction; 1 for one per transaction [env: ZHIBIAO_INGEST_BATCH_SIZE; default: 32]"
     )
     var batchSize: String?
 
