@@ -11,10 +11,12 @@ SELECT code, name, level, parent_code FROM zhibiao.regions;
 CREATE INDEX regions_name_idx ON zhibiao.regions (name);
 
 -- The regions at and below `ancestors`, with their distance: a walk down from those regions (regions_parent_idx),
--- not the closure of every region.
+-- not the closure of every region. `ROWS 10`: a place and its towns, what a request names; with the default
+-- estimate for a set-returning function (1,000 rows) the planner read every fact rather than the index of the few
+-- regions (`facts` took 2.4 s at 100,000 documents, `make scale`).
 CREATE FUNCTION reporting.region_descendants(ancestors text[])
 RETURNS TABLE (ancestor_code text, code text, distance integer)
-LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
+LANGUAGE sql STABLE SECURITY DEFINER ROWS 10 SET search_path = pg_catalog, pg_temp AS $$
     WITH RECURSIVE below (ancestor_code, code, distance) AS (
         SELECT r.code, r.code, 0 FROM zhibiao.regions r WHERE r.code = ANY (ancestors)
         UNION ALL
