@@ -135,29 +135,33 @@ BEGIN
       AND c.measure IS NOT DISTINCT FROM k.measure
     $sql$ USING keys;
     EXECUTE $sql$
-    WITH keyed AS (
+    WITH keyed AS MATERIALIZED (
         SELECT f.* FROM (SELECT DISTINCT * FROM unnest($1)) k
         JOIN zhibiao.facts f
           ON f.indicator = k.indicator AND f.region_code = k.region_code AND f.year = k.year AND f.kind = k.kind
          AND f.measure IS NOT DISTINCT FROM k.measure AND f.indicator IS NOT NULL
+    ), sources AS MATERIALIZED (
+        SELECT d.id, d.published_on, d.message_id FROM zhibiao.documents d
+        WHERE d.id = ANY (ARRAY(SELECT DISTINCT document_id FROM keyed))
+    ), places AS MATERIALIZED (
+        SELECT r.code FROM zhibiao.regions r WHERE r.code = ANY (ARRAY(SELECT DISTINCT region_code FROM keyed))
     )
     SELECT ARRAY(
         SELECT ROW(f.region_code, f.year, f.indicator, f.kind, f.measure, f.document_id, f.base_value, f.growth_pct,
                    zhibiao.source_rank(f.base_value, f.qualifier, d.published_on, d.message_id, f.document_id, f.id)
                )::zhibiao.stated_fact
         FROM keyed f
-        JOIN zhibiao.documents d ON d.id = f.document_id
-        WHERE d.id = ANY (ARRAY(SELECT DISTINCT document_id FROM keyed))
-          AND f.region_code IN (SELECT r.code FROM zhibiao.regions r
-                                WHERE r.code = ANY (ARRAY(SELECT DISTINCT region_code FROM keyed))))
+        JOIN sources d ON d.id = f.document_id
+        JOIN places r ON r.code = f.region_code)
     $sql$ INTO stated USING keys;
     PERFORM zhibiao.consolidate(stated, false);
 END $$;
 
--- Both ways read the few documents and regions a statement's facts name by key (`= ANY` of the distinct ids): joined
--- to the facts directly, the planner, which cannot know that a thousand facts come from sixteen documents, hashed
--- the whole documents and regions tables for every batch — at 100,000 documents most of a batch's cost
--- (`make scale`).
+-- Both ways read the documents and regions their facts name by key, once (`= ANY` of the distinct ids, in
+-- materialized CTEs): joined to the facts directly, the planner, which cannot know that a thousand facts come from
+-- sixteen documents, hashed the whole documents and regions tables for every batch — at 100,000 documents most of a
+-- batch's cost (`make scale`); and as a filter inside the join it probed the regions' index with the whole list
+-- for every fact, which made a recomputation of every key run for minutes.
 --
 -- By merge: the facts one statement inserted. A document all of whose facts are in `added` is a new source of its
 -- keys, so each key's row is its current row and the new facts combined (`consolidate` with `merge`): a batch costs
@@ -185,16 +189,20 @@ BEGIN
     $sql$ INTO stale;
     PERFORM zhibiao.facts_changed(stale);
     EXECUTE $sql$
+    WITH sources AS MATERIALIZED (
+        SELECT d.id, d.published_on, d.message_id FROM zhibiao.documents d
+        WHERE d.id = ANY (ARRAY(SELECT DISTINCT document_id FROM added))
+    ), places AS MATERIALIZED (
+        SELECT r.code FROM zhibiao.regions r WHERE r.code = ANY (ARRAY(SELECT DISTINCT region_code FROM added))
+    )
     SELECT ARRAY(
         SELECT ROW(a.region_code, a.year, a.indicator, a.kind, a.measure, a.document_id, a.base_value, a.growth_pct,
                    zhibiao.source_rank(a.base_value, a.qualifier, d.published_on, d.message_id, a.document_id, a.id)
                )::zhibiao.stated_fact
         FROM added a
-        JOIN zhibiao.documents d ON d.id = a.document_id
-        WHERE d.id = ANY (ARRAY(SELECT DISTINCT document_id FROM added))
-          AND a.region_code IN (SELECT r.code FROM zhibiao.regions r
-                                WHERE r.code = ANY (ARRAY(SELECT DISTINCT region_code FROM added)))
-          AND a.indicator IS NOT NULL AND a.year IS NOT NULL
+        JOIN sources d ON d.id = a.document_id
+        JOIN places r ON r.code = a.region_code
+        WHERE a.indicator IS NOT NULL AND a.year IS NOT NULL
           AND NOT EXISTS (SELECT 1 FROM unnest($1) k
                           WHERE k.region_code = a.region_code AND k.year = a.year AND k.indicator = a.indicator
                             AND k.kind = a.kind AND k.measure IS NOT DISTINCT FROM a.measure))
