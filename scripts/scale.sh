@@ -4,7 +4,7 @@
 # by a few sources — on a throwaway cluster with PostgreSQL's defaults (fsync on) plus pg_stat_statements. Prints one
 # table and saves JSON under bench-results/.
 #   ingest  `serve --once` with 1 and 4 workers on the first tenth (each into a fresh database), then with 2 (the
-#           default) into the database the rest measures: the same first tenth, then the rest. The write cost per
+#           issue's middle figure) into the database the rest measures: the same first tenth, then the rest. The write cost per
 #           batch does not grow with the table (below), so the prefix gives the workers' ratios with 120,000
 #           documents ingested in all instead of 300,000. Elapsed, documents/s, CPU of the daemon and of the
 #           PostgreSQL backends.

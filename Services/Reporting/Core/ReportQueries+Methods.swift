@@ -11,7 +11,7 @@ extension ReportQueries {
             \(Self.scoped("facts_total", unindexed: 3))
             """, from: "reporting.regions",
             where: """
-                ($1::text[] IS NULL OR code IN (SELECT code FROM reporting.region_descendants($1::text[])))
+                ($1::text[] IS NULL OR code = ANY ((SELECT reporting.region_codes($1::text[], true, true))::text[]))
                   AND ($2::text IS NULL OR level = $2)
                 """, [roots.map { PostgresArray($0) }, params.string("level"), params.bool("unindexed") ?? false],
             keys: [.textArray("path")], params: params
@@ -84,8 +84,7 @@ extension ReportQueries {
                 (SELECT rank() OVER (ORDER BY base_value DESC NULLS LAST, growth_pct DESC NULLS LAST) AS rank, c.*
                  FROM reporting.consolidated c
                  WHERE indicator = $1 AND year = $2 AND kind = $3 AND ($4::text IS NULL OR region_level = $4)
-                   AND ($5::text[] IS NULL OR region_code IN (SELECT code FROM reporting.region_descendants($5::text[])
-                                                              WHERE distance > 0))
+                   AND ($5::text[] IS NULL OR region_code = ANY ((SELECT reporting.region_codes($5::text[], false, true))::text[]))
                    AND coalesce(measure, 'level') = $6
                 ) ranked
                 """,

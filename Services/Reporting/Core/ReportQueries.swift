@@ -124,8 +124,8 @@ struct ReportQueries: Sendable {
 
     /// `region_code` restricted to the regions (and, unless `subregions` is false, everything below them).
     static func regionFilter(_ column: String, codes: Int, subregions: Int) -> String {
-        "($\(codes)::text[] IS NULL OR \(column) IN (SELECT code FROM reporting.region_descendants($\(codes)::text[]) "
-            + "WHERE $\(subregions)::boolean OR distance = 0))"
+        "($\(codes)::text[] IS NULL "
+            + "OR \(column) = ANY ((SELECT reporting.region_codes($\(codes)::text[], true, $\(subregions)::boolean))::text[]))"
     }
 
     /// The order of facts: by document, then by place in the text.

@@ -27,5 +27,18 @@ LANGUAGE sql STABLE SECURITY DEFINER ROWS 10 SET search_path = pg_catalog, pg_te
 $$;
 REVOKE ALL ON FUNCTION reporting.region_descendants(text[]) FROM PUBLIC;
 
+-- The same as codes for a filter: `region_code = ANY ((SELECT reporting.region_codes(…)))` (the sub-select: computed
+-- once per statement, not once per row) can use an index on region_code
+-- where `region_code IN (SELECT … FROM region_descendants(…))` could not: under the services' optional filters
+-- (`$1 IS NULL OR …`) the planner keeps the IN as a filter of every row, and read a whole table in another index's
+-- order (`facts` for a region and a year: 1.8 s at 100,000 documents, `make scale`). `itself` and `below`: whether
+-- the ancestors and the regions under them count.
+CREATE FUNCTION reporting.region_codes(ancestors text[], itself boolean, below boolean) RETURNS text[]
+LANGUAGE sql STABLE SET search_path = pg_catalog, pg_temp AS $$
+    SELECT coalesce(array_agg(code), '{}') FROM reporting.region_descendants(ancestors)
+    WHERE CASE WHEN distance = 0 THEN itself ELSE below END
+$$;
+
 GRANT SELECT ON reporting.region_names TO zhibiao_reporting;
 GRANT EXECUTE ON FUNCTION reporting.region_descendants(text[]) TO zhibiao_reporting;
+GRANT EXECUTE ON FUNCTION reporting.region_codes(text[], boolean, boolean) TO zhibiao_reporting;
