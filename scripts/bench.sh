@@ -28,8 +28,6 @@ at_exit '[ -z "$report_pid" ] || { kill -TERM "$report_pid" 2>/dev/null && wait 
 throwaway_cluster bench
 log_in_as_roles
 psql_=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d zhibiao)
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(round($2 - $1, 4))"; }
 
 echo "bench: parse" >&2
 taskset -c 0 "$bin/zhibiao-bench" parse seeds/*.txt --corpus-bytes 10000000 --runs 5 > "$work/parse.json"
@@ -39,10 +37,6 @@ python3 scripts/make_documents.py "$work/docs" "$DOCUMENTS"
 t0=$(now)
 /usr/bin/time -f '%U %S' -o "$work/parse.cpu" "$bin/zhibiao-ingest" parse "$work"/docs/*.txt > "$work/parsed.jsonl"
 parse_s=$(elapsed "$t0" "$(now)")
-# CPU seconds of the server's exited backends: the postmaster's reaped children (utime and stime of /proc/PID/stat).
-backends_cpu() {
-    awk -v hz="$(getconf CLK_TCK)" '{ print ($16 + $17) / hz }' "/proc/$(head -n 1 "$work/pg/postmaster.pid")/stat"
-}
 # ingest SECONDS_VAR WAL_VAR SERVE-OPTIONS...: a fresh database, the documents submitted, then timed `serve --once`,
 # with the WAL it wrote (bytes) and the machine's load average when it ended (`uptime`: other work skews the time,
 # not the bytes).

@@ -41,8 +41,6 @@ psql_=(psql -X -q -v ON_ERROR_STOP=1 -h "$work/sock" -U postgres -d zhibiao)
 scripts/pg-cluster.sh restart "$work" >/dev/null
 # Nested statements too: the consolidation trigger's.
 "${psql_[@]}" -c "ALTER SYSTEM SET pg_stat_statements.track = 'all'" -c "SELECT pg_reload_conf()" >/dev/null
-now() { date +%s.%N; }
-elapsed() { python3 -c "print(round($2 - $1, 4))"; }
 started=$(now)
 echo "scale: start $(uptime)" >&2
 
@@ -55,10 +53,6 @@ for i in 0 1 2 3; do
         "${stages[i + 1]}"
 done
 
-# CPU seconds of the server's exited backends: the postmaster's reaped children (utime and stime of /proc/PID/stat).
-backends_cpu() {
-    awk -v hz="$(getconf CLK_TCK)" '{ print ($16 + $17) / hz }' "/proc/$(head -n 1 "$work/pg/postmaster.pid")/stat"
-}
 fresh_database() {
     psql -X -q -h "$work/sock" -U postgres -d postgres -c "DROP DATABASE IF EXISTS zhibiao" -c "CREATE DATABASE zhibiao"
     "$bin/zhibiao-ingest" migrate >/dev/null
