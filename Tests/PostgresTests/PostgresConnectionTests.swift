@@ -35,7 +35,8 @@ struct PostgresConnectionTests {
         let connection = try database.connect()
         let texts = [
             "0", "-0.005", "3.10", "12000000", "1e-7", "-1e3", "99.990", "9223372036854775807", "9223372036854775808.5",
-            "123456789012345678901234567890", "28996000000.01",
+            "123456789012345678901234567890", "28996000000.01", "18446744073709551615", "18446744073709551616",
+            "-0.000", "0.0001",
         ]
         for text in texts {
             let value = Decimal(string: text)!
@@ -161,6 +162,49 @@ struct PostgresConnectionTests {
         #expect(try row.decode(Int.self, at: 1) == 90_000)
         #expect(try row.decode(Decimal.self, at: 2) == Decimal(string: "4999950000")! + Decimal(50_000))
         #expect(try row.decode(String.self, at: 3) == "标签\t1\n\\")
+    }
+
+    /// Integers and decimals written as digits, NULLs of each kind, and a row whose write throws: the COPY is ended
+    /// with that error, nothing is stored, the error is the caller's, and the connection goes on.
+    @Test func copyRowWriterFieldsAndAThrowingWrite() throws {
+        let database = try TestDatabase.create(migrated: false)
+        defer { database.drop() }
+        let connection = try database.connect()
+        try connection.execute("CREATE TABLE c (a int, b bigint, v numeric, t text)")
+        let decimals = ["-0.005", "12000000", "-1e3", "18446744073709551616"].map { Decimal(string: $0)! }
+        let stored = try connection.copyIn("COPY c (a, b, v, t) FROM STDIN") { writer in
+            for (index, decimal) in decimals.enumerated() {
+                writer.field(index == 0 ? -2_147_483_647 : -index)
+                writer.field(index == 0 ? Int64.max : nil)
+                writer.field(decimal)
+                writer.field(index == 1 ? nil : "\\N")
+                try writer.endRow()
+            }
+            writer.field(nil as Int?)
+            writer.field(0 as Int64?)
+            writer.field(nil as Decimal?)
+            writer.field(nil as String?)
+            try writer.endRow()
+        }
+        #expect(stored == decimals.count + 1)
+        let rows = try connection.query("SELECT a::text, b::text, v::text, t FROM c ORDER BY c.a NULLS LAST").map {
+            [try $0.decode(String?.self, at: 0), try $0.decode(String?.self, at: 1), try $0.decode(String?.self, at: 2),
+             try $0.decode(String?.self, at: 3)]
+        }
+        #expect(rows.count == 5)
+        #expect(rows.first == ["-2147483647", "9223372036854775807", "-0.005", "\\N"])
+        #expect(rows.map { $0[2] } == ["-0.005", "18446744073709551616", "-1000", "12000000", nil])
+        #expect(rows.last == [nil, "0", nil, nil])
+
+        struct Stop: Error {}
+        #expect(throws: Stop.self) {
+            try connection.copyIn("COPY c (a) FROM STDIN") { writer in
+                writer.field(1 as Int?)
+                try writer.endRow()
+                throw Stop()
+            }
+        }
+        #expect(try connection.query("SELECT count(*) FROM c").first!.decode(Int.self, at: 0) == 5)
     }
 
     @Test func copyReportsServerErrors() throws {
