@@ -33,32 +33,52 @@ enum DocumentStore {
             ])
         guard documents.contains(where: { !$0.parsed.facts.isEmpty }) else { return }
         let prose = documents.map { FactProse($0.parsed.facts) }
-        try connection.copyIn(
-            "COPY zhibiao.sentences (document_id, ordinal, text) FROM STDIN",
-            rows: zip(documents, prose).lazy.flatMap { document, prose in
-                let id = String(document.id)
-                return prose.sentences.enumerated().lazy.map { [id, String($0.offset), $0.element] as [String?] }
-            })
+        try connection.copyIn("COPY zhibiao.sentences (document_id, ordinal, text) FROM STDIN") { writer in
+            for (document, prose) in zip(documents, prose) {
+                for (ordinal, sentence) in prose.sentences.enumerated() {
+                    writer.field(document.id)
+                    writer.field(ordinal)
+                    writer.field(sentence)
+                    try writer.endRow()
+                }
+            }
+        }
         try connection.copyIn(
             """
             COPY zhibiao.facts (document_id, article, region, region_code, year, kind, indicator, label, value, unit,
                                 base_value, unit_class, qualifier, growth_pct, measure, evidence, evidence_offset,
                                 span_start, span_end, sentence_ordinal)
             FROM STDIN
-            """,
-            rows: zip(documents, prose).lazy.flatMap { document, prose in
-                let id = String(document.id)
-                return zip(document.parsed.facts, prose.facts).lazy.map { fact, stored -> [String?] in
-                    [
-                        id, String(fact.article), fact.region, fact.regionCode, fact.year.map(String.init),
-                        fact.kind.rawValue, fact.indicator, fact.label, fact.value?.postgresNumericText, fact.unit,
-                        fact.baseValue?.postgresNumericText, fact.unitClass?.rawValue, fact.qualifier.rawValue,
-                        fact.growthPct?.postgresNumericText, fact.measure?.rawValue,
-                        stored.evidenceOffset == nil ? fact.evidence : nil, stored.evidenceOffset.map(String.init),
-                        String(fact.span.first ?? 0), String(fact.span.last ?? 0), String(stored.sentence),
-                    ]
+            """
+        ) { writer in
+            for (document, prose) in zip(documents, prose) {
+                let facts = document.parsed.facts
+                for index in facts.indices {
+                    let (fact, stored) = (facts[index], prose.facts[index])
+                    writer.field(document.id)
+                    writer.field(fact.article)
+                    writer.field(fact.region)
+                    writer.field(fact.regionCode)
+                    writer.field(fact.year)
+                    writer.field(fact.kind.rawValue)
+                    writer.field(fact.indicator)
+                    writer.field(fact.label)
+                    writer.field(fact.value)
+                    writer.field(fact.unit)
+                    writer.field(fact.baseValue)
+                    writer.field(fact.unitClass?.rawValue)
+                    writer.field(fact.qualifier.rawValue)
+                    writer.field(fact.growthPct)
+                    writer.field(fact.measure?.rawValue)
+                    writer.field(stored.evidenceOffset == nil ? fact.evidence : nil)
+                    writer.field(stored.evidenceOffset)
+                    writer.field(fact.span.first ?? 0)
+                    writer.field(fact.span.last ?? 0)
+                    writer.field(stored.sentence)
+                    try writer.endRow()
                 }
-            })
+            }
+        }
     }
 
     /// Upserts the regions `documents` name (with their parents). One row per distinct region, in code order.
