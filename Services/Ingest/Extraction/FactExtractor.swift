@@ -285,7 +285,7 @@ struct FactExtractor: Sendable {
             doc: doc, region: d.region?.name, regionCode: d.region?.code, year: d.year, kind: d.kind,
             indicator: indicator?.id, label: d.label, value: d.growthOnly ? nil : q.value,
             unit: d.growthOnly ? nil : q.unit, baseValue: d.growthOnly ? nil : q.baseValue,
-            unitClass: d.growthOnly ? nil : unitClass, qualifier: d.growthOnly ? .exact : q.qualifier,
+            unitClass: d.growthOnly ? nil : unitClass, qualifier: q.qualifier,
             growthPct: d.growth, measure: indicator == nil ? nil : d.measure, evidence: evidence.text,
             span: [evidence.span.lowerBound, evidence.span.upperBound],
             sentence: sentences.text, article: article, rule: d.rule.rawValue)

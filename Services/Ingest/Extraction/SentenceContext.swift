@@ -128,7 +128,8 @@ struct SentenceContext {
             .max { $0.range.count < $1.range.count }
     }
 
-    /// "A、B分别为X、Y" (names pair with figures in order; a qualifier written once holds for all); "甲、乙两县GDP分别为
+    /// "A、B分别为X、Y" (names pair with figures in order; a qualifier written once, before the first figure or after
+    /// the last, holds for all: "分别超过X、Y", "分别增长X%和Y%左右"); "甲、乙两县GDP分别为
     /// X、Y" (places pair, the name is shared); "城乡居民人均可支配收入分别达到X元和Y元" (one name for all).
     mutating func readRespectivelyLists() {
         for run in runs where run.allSatisfy({ if case .open = roles[$0] { true } else { false } }) {
@@ -153,7 +154,7 @@ struct SentenceContext {
                     matches[i] = matches[(i + 1)...].compactMap({ $0 }).first ?? matches[..<i].compactMap({ $0 }).last
                 }
             }
-            let qualifier = qs[first].qualifier
+            let qualifier = qs[first].qualifier == .exact ? qs[run[run.count - 1]].qualifier : qs[first].qualifier
             for (i, k) in run.enumerated() {
                 let partStart = labelParts.count == run.count ? labelParts[i].lowerBound : floor
                 var draft = newDraft(k, evidenceStart: partStart, rule: .respectively)
