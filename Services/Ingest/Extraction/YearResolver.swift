@@ -69,6 +69,14 @@ struct YearResolver: Sendable {
         /// The end of the sentence (or line) holding `i`.
         func sentenceEnd(_ i: Int) -> Int { layout.sentence(containing: i)?.upperBound ?? article.upperBound }
         func lineEnd(_ i: Int) -> Int { layout.line(containing: i)?.range.upperBound ?? article.upperBound }
+        /// Whether `i` is in the first sentence of its line.
+        func opensLine(_ i: Int) -> Bool {
+            guard let line = layout.line(containing: i)?.range, let sentence = layout.sentence(containing: i) else {
+                return true
+            }
+            return sentence.lowerBound <= line.lowerBound
+                || s[line.lowerBound..<sentence.lowerBound].allSatisfy { $0 == Scalar.space }
+        }
         var i = article.lowerBound
         let end = article.upperBound
         while i < end {
@@ -107,7 +115,10 @@ struct YearResolver: Sendable {
                 continue
             }
             if let phrase = words.recent.match(s, at: i, end: end), let documentYear {
-                events.append(Event(position: i, year: documentYear - 1, scope: .until(lineEnd(i))))
+                // Opening its paragraph it frames the paragraph; later in one, its own sentence (a news text that is
+                // one long line goes on to other years and events).
+                events.append(
+                    Event(position: i, year: documentYear - 1, scope: .until(opensLine(i) ? lineEnd(i) : sentenceEnd(i))))
                 i += phrase.scalars.count
                 continue
             }
