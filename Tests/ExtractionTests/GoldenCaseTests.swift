@@ -108,6 +108,7 @@ struct GoldenCaseTests {
         func s(_ v: String?) -> JSONValue { v.map(JSONValue.string) ?? .null }
         switch key {
         case "region": return s(f.region)
+        case "region_code": return s(f.regionCode)
         case "year": return f.year.map { .number(Decimal($0)) } ?? .null
         case "kind": return .string(f.kind.rawValue)
         case "indicator": return s(f.indicator)

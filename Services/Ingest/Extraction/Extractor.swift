@@ -13,7 +13,8 @@ public struct Extractor: Sendable {
     public init(indicatorsPath: String? = nil, budget: ExtractionBudget = .standard) throws {
         let lexicon = try Lexicon.loadBundled()
         let taxonomy = try IndicatorTaxonomy.load(userFile: indicatorsPath)
-        let gazetteer = try Gazetteer.loadBundled(generic: lexicon[.regionGeneric])
+        let gazetteer = try Gazetteer.loadBundled(
+            generic: lexicon[.regionGeneric], ethnicGroups: lexicon[.regionEthnicGroup])
         let preparer = PreparedText.Preparer(lexicon: lexicon, folding: try CharacterFolding.loadBundled())
         let scanner = try QuantityScanner(lexicon: lexicon)
         self.taxonomy = taxonomy

@@ -2,8 +2,9 @@ import Foundation
 
 extension Gazetteer {
     /// Loads the four bundled CSVs. Parses bytes directly (no String per row) to stay within the 50 ms budget.
-    /// `generic` names (市辖区, 开发区, 城关镇 …: `region.generic` in the lexicon) are not indexed.
-    static func loadBundled(generic: PhraseList) throws -> Gazetteer {
+    /// `generic` names (市辖区, 开发区, 城关镇 …: `region.generic` in the lexicon) are not indexed; `ethnicGroups`
+    /// (`region.ethnic_group`) give townships their names without the ethnic part.
+    static func loadBundled(generic: PhraseList, ethnicGroups: PhraseList) throws -> Gazetteer {
         var gazetteer = Gazetteer()
         // (file, level, column of the parent code)
         let files: [(String, Level, Int?)] = [
@@ -19,6 +20,7 @@ extension Gazetteer {
         }
         gazetteer.linkParents()
         gazetteer.buildIndexes(generic: generic)
+        gazetteer.buildEthnicAliases(groups: ethnicGroups)
         return gazetteer
     }
 
@@ -101,6 +103,39 @@ extension Gazetteer {
 
     /// 族: a short name that still ends in it is an ethnic name, not a place (延边朝鲜族自治州).
     static let ethnicGroup: UInt32 = 0x65CF
+
+    /// What follows an ethnic group's name in a township's name (三河回族乡, 新河朝鲜民族乡), longest first.
+    static let ethnicMarkers: [[UInt32]] = ["民族", "族"].map(\.scalarValues)
+    static let townshipSuffixes: [[UInt32]] = ["苏木", "乡", "镇"].map(\.scalarValues)
+
+    /// The names texts also give an ethnic township: without its groups (三河回族乡 → 三河乡) or without 族 (三河回乡).
+    /// An alias two townships share, or that is some place's full name, is left out.
+    mutating func buildEthnicAliases(groups: PhraseList) {
+        var aliases: [[UInt32]: [Int32]] = [:]
+        for id in entries.indices where entries[id].level == .town && !entries[id].isGeneric {
+            let e = entries[id]
+            let stored = nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)]
+            guard stored.contains(Self.ethnicGroup) else { continue }
+            let name = Array(stored)
+            guard let suffix = Self.townshipSuffixes.first(where: { name.count > $0.count && name.suffix($0.count).elementsEqual($0) })
+            else { continue }
+            var rest = name.count - suffix.count
+            var written: [UInt32] = []
+            while let marker = Self.ethnicMarkers.first(where: { rest > $0.count && name[..<rest].suffix($0.count).elementsEqual($0) }),
+                let group = groups.match(name, endingAt: rest - marker.count, start: 0)
+            {
+                written.insert(contentsOf: group.scalars, at: 0)
+                rest -= marker.count + group.scalars.count
+            }
+            guard !written.isEmpty, rest >= 2 else { continue }
+            let base = Array(name[..<rest])
+            aliases[base + suffix, default: []].append(Int32(id))
+            aliases[base + written + suffix, default: []].append(Int32(id))
+        }
+        for (alias, ids) in aliases where ids.count == 1 && fullNames.lookup(alias, in: self).isEmpty {
+            ethnicAliases[alias] = ids[0]
+        }
+    }
 
     /// Resolves each parent code to its entry by binary search over the entries ordered by code (the CSVs already
     /// are, so the sort is a no-op check); a code listed twice resolves to its last entry.

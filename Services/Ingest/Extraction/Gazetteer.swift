@@ -27,6 +27,8 @@ public struct Gazetteer: Sendable {
     var nameScalars: [UInt32] = []
     var fullNames = NameIndex()
     var shortNames = NameIndex()
+    /// Ethnic townships by the names texts also give them (`buildEthnicAliases`): alias → entry.
+    var ethnicAliases: [[UInt32]: Int32] = [:]
 
     /// Suffixes a short name drops, longest first (a name that still ends in 族 after them is left out).
     static let shortNameSuffixes: [[UInt32]] = [

@@ -46,6 +46,7 @@ public struct Lexicon: Sendable {
         case regionReference = "region.reference"
         case regionNotPlace = "region.not_place"
         case regionGeneric = "region.generic"
+        case regionEthnicGroup = "region.ethnic_group"
         case regionWordContinuation = "region.word_continuation"
         case regionShortNameStop = "region.short_name_stop"
         case regionPatternStop = "region.pattern_stop"

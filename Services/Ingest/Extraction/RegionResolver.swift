@@ -144,6 +144,9 @@ struct RegionResolver: Sendable {
             {
                 if let word, word <= match.start { continue }
                 found.append((match.start..<(i + 1), match.entries, nil))
+            } else if let alias = ethnicTownship(s, at: i, gazetteer: gazetteer) {
+                if let word, word <= alias.range.lowerBound { continue }
+                found.append(alias)
             } else if patternLast.contains(c),
                 let pattern = pattern(s, at: i, words: words, previousEnd: found.last?.range.upperBound)
             {
@@ -273,10 +276,13 @@ struct RegionResolver: Sendable {
                 words.asideBefore.match(s, endingAt: f.range.lowerBound, start: max(0, f.range.lowerBound - 3)) != nil
                 || layout.isInDateline(f.range, s)
             if let region = f.fallback {
-                let index = regionOfPattern[region.name] ?? Int32(regions.count)
+                // A place of the gazetteer written another way (三河乡 for 三河回族乡) is one region with its other
+                // mentions, named as first written; a pattern-only place is one per name.
+                let entry = region.entry.map(Int.init)
+                let index = entry.flatMap { regionOfEntry[$0] } ?? regionOfPattern[region.name] ?? Int32(regions.count)
                 if index == regions.count {
                     regions.append(region)
-                    regionOfPattern[region.name] = index
+                    if let entry { regionOfEntry[entry] = index } else { regionOfPattern[region.name] = index }
                 }
                 mentions.append(Mention(range: f.range, region: index, inHeading: inHeading, isAside: aside))
                 continue
@@ -383,6 +389,24 @@ struct RegionResolver: Sendable {
             Region(name: written, code: gazetteer.codeString(Int(entry)), level: .county, entry: entry)
         )
     }
+
+    /// An ethnic township as texts also write it (三河乡 or 三河回乡 for 三河回族乡, `Gazetteer.ethnicAliases`), ending
+    /// at `i`: the gazetteer's entry under the name as written.
+    static func ethnicTownship(_ s: [UInt32], at i: Int, gazetteer: Gazetteer) -> Found? {
+        guard townshipLast.contains(s[i]) else { return nil }
+        for length in stride(from: min(longestEthnicAlias, i + 1), through: 3, by: -1) {
+            let range = (i + 1 - length)..<(i + 1)
+            guard let entry = gazetteer.ethnicAliases[Array(s[range])] else { continue }
+            return (
+                range, [entry],
+                Region(name: String(scalarValues: s[range]), code: gazetteer.codeString(Int(entry)), level: .town, entry: entry)
+            )
+        }
+        return nil
+    }
+
+    static let townshipLast = Set(Gazetteer.townshipSuffixes.map { $0.last! })
+    static let longestEthnicAlias = 10
 
     static let headlineSuffixes = ["市", "县", "区"].map(\.scalarValues)
 
