@@ -52,6 +52,7 @@ public struct Lexicon: Sendable {
         case regionPatternStop = "region.pattern_stop"
         case regionNewspaper = "region.newspaper"
         case regionNotSubjectBefore = "region.not_subject_before"
+        case regionSubjectBefore = "region.subject_before"
         case regionTopicLead = "region.topic_lead"
         case listRespectively = "list.respectively"
         case listEach = "list.each"

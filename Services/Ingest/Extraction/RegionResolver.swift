@@ -46,6 +46,8 @@ struct RegionResolver: Sendable {
         /// Words before a place that make it an aside: a comparison, an agent, an exception (比, 被, 除 …), or a
         /// certification level after a word of new additions ("新增长沙市科技型企业": the firms, not the city).
         let asideBefore: PhraseList
+        /// Longer words ending in an aside word that name their place as the topic after all (关于, 对于).
+        let topicBefore: PhraseList
         /// What may open a clause before its topic place (其中, years, 上半年 …).
         let topicLead: PhraseList
         /// Common words (新增, 增长, 完成投资 …): one that runs into a short name's first character makes it a word.
@@ -59,9 +61,17 @@ struct RegionResolver: Sendable {
             patternStops = lexicon.characters(.regionPatternStop)
             newspapers = lexicon[.regionNewspaper]
             asideBefore = lexicon[.regionNotSubjectBefore] + lexicon[.measureAdded]
+            topicBefore = lexicon[.regionSubjectBefore]
             topicLead = lexicon[.regionTopicLead] + lexicon[.yearPeriod] + lexicon[.yearRelative]
             commonWords =
                 lexicon[.measureAdded] + lexicon[.growthRise] + lexicon[.growthDecline] + lexicon[.investmentWord]
+        }
+
+        /// Whether the words right before a place at `start` make it an aside (比, 被, 除 …, not 关于).
+        func isAside(_ s: [UInt32], before start: Int) -> Bool {
+            let floor = max(0, start - 3)
+            return asideBefore.match(s, endingAt: start, start: floor) != nil
+                && topicBefore.match(s, endingAt: start, start: floor) == nil
         }
 
         /// Whether a common word starts before `start` and ends after it.
@@ -273,7 +283,7 @@ struct RegionResolver: Sendable {
         for f in found {
             let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
             let aside =
-                words.asideBefore.match(s, endingAt: f.range.lowerBound, start: max(0, f.range.lowerBound - 3)) != nil
+                words.isAside(s, before: f.range.lowerBound)
                 || layout.isInDateline(f.range, s)
             if let region = f.fallback {
                 // A place of the gazetteer written another way (三河乡 for 三河回族乡) is one region with its other
