@@ -19,6 +19,8 @@ public struct Lexicon: Sendable {
         case labelOtherStatistic = "label.other_statistic"
         case quantityBracket = "quantity.bracket"
         case quantityMilestone = "quantity.milestone"
+        case quantityRoundMilestoneVerb = "quantity.round_milestone_verb"
+        case quantityRoundMilestoneWords = "quantity.round_milestone_words"
         case quantityThresholdNoun = "quantity.threshold_noun"
         case measureAdded = "measure.added"
         case measureLevel = "measure.level"

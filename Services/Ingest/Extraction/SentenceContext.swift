@@ -390,6 +390,13 @@ struct SentenceContext {
             if previousIndex == nil { draft.region = count.region }  // the count's place, already decided
             return true
         }
+        if previousIndex == nil, reader.onlyFillers(s, window), let match = roundMilestoneName(before: window, for: q) {
+            assign(match, to: &draft, between: q.start..<q.start, of: k)
+            draft.rule = .inherited
+            draft.label = reader.text(s, match.range)
+            draft.evidence = match.range.lowerBound..<draft.evidence.upperBound
+            return true
+        }
         guard let previousIndex, let previous = drafts[previousIndex], let indicator = previous.indicator,
             reader.onlyFillers(s, window) || measureWordsOnly(window), let name = previous.name
         else { return false }
@@ -407,9 +414,33 @@ struct SentenceContext {
             guard previous.quantity.unit == q.unit else { return false }
             assign(match, to: &draft, between: q.start..<q.start, of: k)
             draft.rule = .inherited
+            // "首次突破300亿元大关，达到312.6亿元": the threshold crossed, then the figure itself; one fact.
+            if previous.quantity.qualifier == .atLeast, q.qualifier == .exact, previous.growth == nil,
+                q.baseValue >= previous.quantity.baseValue
+            {
+                draft.evidence = previous.evidence.lowerBound..<draft.evidence.upperBound
+                drafts[previousIndex] = nil
+                for j in roles.indices { if case .drafted(previousIndex) = roles[j] { roles[j] = .consumed } }
+            }
         }
         draft.label = previous.label
         return true
+    }
+
+    /// "固定资产投资突破百亿元，达到102.4亿元": the name in the clause before `window`, when nothing but a milestone
+    /// without digits follows it there (no figure of its own).
+    private func roundMilestoneName(before window: Range<Int>, for q: Quantity) -> LabelMatcher.Match? {
+        let end = window.lowerBound - 1
+        guard end > sentence.lowerBound, words.clauseDelimiters.contains(s[end]) else { return nil }
+        let clause = words.clauseStart(s, before: end, floor: sentence.lowerBound)..<end
+        guard !qs.contains(where: { clause.contains($0.start) }), let match = reader.bestMatch(s, clause, quantity: q)
+        else { return nil }
+        var i = match.range.upperBound
+        while i < end, SentenceWords.isNoise(s[i]) { i += 1 }
+        guard let verb = words.roundMilestoneVerbs.match(s, at: i, end: end) else { return nil }
+        let rest = (i + verb.scalars.count)..<end
+        return !rest.isEmpty && s[rest].allSatisfy({ words.roundMilestoneWords.contains($0) || SentenceWords.isNoise($0) })
+            ? match : nil
     }
 
     /// "新增5家": only words of new additions or stock, and fillers.

@@ -16,6 +16,9 @@ struct SentenceWords: Sendable {
     let otherStatistic: PhraseList
     let bracket: PhraseList
     let milestone: PhraseList
+    /// "突破百亿元": a milestone without digits (its verb, then only `roundMilestoneWords`).
+    let roundMilestoneVerbs: PhraseList
+    let roundMilestoneWords: ScalarSet
     let thresholdNouns: PhraseList
     let added: PhraseList
     let levelMarkers: PhraseList
@@ -48,6 +51,8 @@ struct SentenceWords: Sendable {
         otherStatistic = lexicon[.labelOtherStatistic]
         bracket = lexicon[.quantityBracket]
         milestone = lexicon[.quantityMilestone]
+        roundMilestoneVerbs = lexicon[.quantityRoundMilestoneVerb]
+        roundMilestoneWords = lexicon.characters(.quantityRoundMilestoneWords)
         thresholdNouns = lexicon[.quantityThresholdNoun]
         added = lexicon[.measureAdded]
         levelMarkers = lexicon[.measureLevel]
