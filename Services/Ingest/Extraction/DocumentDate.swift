@@ -2,7 +2,8 @@ import Foundation
 
 /// Reads a document's own date from its text: a date line among its first lines ("日期：2023-07-31",
 /// "发稿时间：2021/6/9", "Date: 2018-09-05"), a date opening the text (a news corpus's "2023-07-31 19:33，正文："),
-/// or a line that starts with one (a report's "——2016年2月19日在…会议上", an e-paper's page date). Failing that, the
+/// a line that starts with one (a report's "——2016年2月19日在…会议上", an e-paper's page date), or a newspaper's dateline
+/// followed by one ("本报讯（记者 …）2025年1月15日，"). Failing that, the
 /// year of a dated event ("记者从3月19日开幕的…会议上获悉,2024年,…").
 struct DocumentDate: Sendable {
     /// How many lines from the top a date line may be.
@@ -24,6 +25,12 @@ struct DocumentDate: Sendable {
             var i = line.range.lowerBound
             while i < line.range.upperBound, Self.leaders.contains(s[i]) { i += 1 }
             if let date = Self.date(s, at: i, end: line.range.upperBound, shortYear: k == 0) { return date.value }
+            // A dateline and the day it reports: "本报讯（记者 …）2025年1月15日，…".
+            if let dateline = DocumentLayout.datelineRange(s, line.range) {
+                var j = dateline.upperBound
+                while j < line.range.upperBound, s[j] == Scalar.space { j += 1 }
+                if let date = Self.date(s, at: j, end: line.range.upperBound, shortYear: false) { return date.value }
+            }
             guard line.range.count <= Self.dateLineMaximum else { continue }
             var at = line.range.lowerBound
             while let found = labels.firstMatch(s, in: at..<line.range.upperBound) {
