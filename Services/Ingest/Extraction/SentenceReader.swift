@@ -196,10 +196,19 @@ struct SentenceReader: Sendable {
 
     /// +1 or -1 when `range` says only "grew/fell by" (同比增长, 下降 …), nil otherwise.
     func growthSign(_ s: [UInt32], _ range: Range<Int>) -> Decimal? {
+        let range = Self.afterNote(s, range)
         guard words.growthGap.covers(s, range, ignoring: SentenceWords.isNoise) else { return nil }
         if words.decline.occurs(s, in: range) { return -1 }
         if words.rise.occurs(s, in: range) { return 1 }
         return nil
+    }
+
+    /// `range` after a bracketed note that opens it: "固定资产投资（不含农户）比上年增长" — the note qualifies the name.
+    static func afterNote(_ s: [UInt32], _ range: Range<Int>) -> Range<Int> {
+        guard let first = range.first, s[first] == Scalar.openParen,
+            let close = s[range].firstIndex(of: Scalar.closeParen)
+        else { return range }
+        return (close + 1)..<range.upperBound
     }
 
     /// The last growth verb before `end` with nothing but growth words after it ("…增加值增长" → 增长), with its sign.
