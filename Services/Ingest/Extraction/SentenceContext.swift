@@ -443,9 +443,17 @@ struct SentenceContext {
             ? match : nil
     }
 
-    /// "新增5家": only words of new additions or stock, and fillers.
+    /// "新增5家": only words of new additions or stock, and fillers; or a net addition against the year before
+    /// ("比上年净增45家").
     private func measureWordsOnly(_ range: Range<Int>) -> Bool {
-        words.measureFiller.covers(s, range) { SentenceWords.isNoise($0) }
+        if words.measureFiller.covers(s, range, ignoring: SentenceWords.isNoise) { return true }
+        var i = range.lowerBound
+        while i < range.upperBound, SentenceWords.isNoise(s[i]) { i += 1 }
+        guard let comparison = words.comparison.match(s, at: i, end: range.upperBound) else { return false }
+        i += comparison.scalars.count
+        while i < range.upperBound, SentenceReader.isYearText(s[i]) { i += 1 }
+        let rest = i..<range.upperBound
+        return words.added.occurs(s, in: rest) && words.measureFiller.covers(s, rest, ignoring: SentenceWords.isNoise)
     }
 
     /// "35亿元的80项工程": the figure describes the thing after it.
@@ -518,9 +526,11 @@ struct SentenceContext {
             return own
         }
         // "…5家、B企业2家": the item before, joined by a list separator, passes on its new additions.
+        // Whether or not the item before has an indicator ("新增国家级…企业3家、省级专精特新企业28家").
         if k > 0, windowStarts[k] == qs[k - 1].end, windowStarts[k] < qs[k].start,
             s[windowStarts[k]] == Scalar.ideographicComma, case .drafted(let d) = roles[k - 1],
             drafts[d]?.measure == .added
+                || reader.measure(s, before: qs[k - 1].start, floor: windowStarts[k - 1]) == .added
         {
             return .added
         }
