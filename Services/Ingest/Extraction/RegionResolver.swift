@@ -130,8 +130,10 @@ struct RegionResolver: Sendable {
             }
         }
         self.references = references
-        (regions, mentions) = Self.resolveCandidates(found, s: s, layout: layout, gazetteer: gazetteer, words: words)
-        self.hint = hint.flatMap { Self.lookup($0, gazetteer: gazetteer) }
+        let hint = hint.flatMap { Self.lookup($0, gazetteer: gazetteer) }
+        (regions, mentions) = Self.resolveCandidates(
+            found, s: s, layout: layout, gazetteer: gazetteer, words: words, hint: hint?.entry.map(Int.init))
+        self.hint = hint
     }
 
     typealias Found = (range: Range<Int>, candidates: [Int32], fallback: Region?)
@@ -266,7 +268,7 @@ struct RegionResolver: Sendable {
     /// Chooses among same-named places (the candidate most related to the other mentions: ancestor or descendant),
     /// and builds each distinct place once.
     private static func resolveCandidates(
-        _ found: [Found], s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words
+        _ found: [Found], s: [UInt32], layout: DocumentLayout, gazetteer: Gazetteer, words: Words, hint: Int?
     ) -> ([Region], [Mention]) {
         var mentioned: [UInt64: Int] = [:]
         var containing: [UInt64: Int] = [:]
@@ -275,6 +277,11 @@ struct RegionResolver: Sendable {
                 mentioned[gazetteer.entries[Int(candidate)].code, default: 0] += 1
                 for ancestor in gazetteer.ancestors(of: Int(candidate)) { containing[ancestor, default: 0] += 1 }
             }
+        }
+        // The producer's hint is context too: a town of that name inside the hinted county wins.
+        if let hint {
+            mentioned[gazetteer.entries[hint].code, default: 0] += 1
+            for ancestor in gazetteer.ancestors(of: hint) { mentioned[ancestor, default: 0] += 1 }
         }
         var regions: [Region] = []
         var regionOfEntry: [Int: Int32] = [:]
@@ -304,6 +311,18 @@ struct RegionResolver: Sendable {
                     var score = containing[gazetteer.entries[candidate].code] ?? 0
                     for ancestor in gazetteer.ancestors(of: candidate) { score += mentioned[ancestor] ?? 0 }
                     if score > bestScore { (best, bestScore) = (candidate, score) }
+                }
+                // Several places of that name and nothing in the text (or the hint) to choose: the name as written,
+                // without a code, rather than the first of them (a town in another province).
+                if bestScore == 0 {
+                    let name = String(scalarValues: s[f.range])
+                    let index = regionOfPattern[name] ?? Int32(regions.count)
+                    if index == regions.count {
+                        regions.append(Region(name: name, code: nil, level: gazetteer.entries[best].level, entry: nil))
+                        regionOfPattern[name] = index
+                    }
+                    mentions.append(Mention(range: f.range, region: index, inHeading: inHeading, isAside: aside))
+                    continue
                 }
             }
             let index = regionOfEntry[best] ?? Int32(regions.count)
