@@ -112,6 +112,12 @@ struct QuantityScanner: Sendable {
             return nil
         }
         var i = after
+        // "2,156.3 亿元", "5.1 %": a space or two between a number and its unit, as bulletins set them.
+        if arabic, i < end, s[i] == Scalar.space {
+            var j = i
+            while j < end, j - i < 2, s[j] == Scalar.space { j += 1 }
+            if units.multiplier(in: s, at: j, end: end) != nil || units.unit(in: s, at: j, end: end) != nil { i = j }
+        }
         if i < end {
             let c = s[i]
             if Scalar.isASCIILetter(c) || c == Scalar.colon || c == Scalar.hyphen || c == Scalar.tilde

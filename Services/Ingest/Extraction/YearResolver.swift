@@ -85,14 +85,16 @@ struct YearResolver: Sendable {
             {
                 // A dated header line ("2023年3月20日" under a communiqué's title): the document's date, which the
                 // figures fall back to anyway, not the year they are of.
+                let length = Self.writtenYearLength(s, at: i)
                 if layout.line(containing: i)?.isHeading == true,
                     DocumentDate.date(s, at: i, end: lineEnd(i), shortYear: false) != nil
                 {
-                    i += 5
+                    i += length
                     continue
                 }
-                addWritten(s, at: i, length: 5, year: year, article: article, words: words, sentenceEnd: sentenceEnd(i))
-                i += 5
+                addWritten(
+                    s, at: i, length: length, year: year, article: article, words: words, sentenceEnd: sentenceEnd(i))
+                i += length
                 continue
             }
             guard words.firsts.contains(s[i]) else {
@@ -157,9 +159,11 @@ struct YearResolver: Sendable {
     }
 
     /// A year written as four digits and 年 at `i` (not inside a longer number), in the plausible range: Arabic
-    /// (2023年) or Chinese digit by digit (二〇二三年, as formal reports write it).
+    /// (2023年, or 2023 年 as bulletins set it) or Chinese digit by digit (二〇二三年, as formal reports write it).
     static func writtenYear(_ s: [UInt32], at i: Int, end: Int) -> Int? {
-        guard i + 4 < end, s[i + 4] == Scalar.year else { return nil }
+        guard i + 4 < end, s[i + 4] == Scalar.year
+            || (s[i + 4] == Scalar.space && i + 5 < end && s[i + 5] == Scalar.year && ChineseNumber.isDigit(s[i]))
+        else { return nil }
         let year: Int
         if ChineseNumber.isDigit(s[i]) {
             guard i == 0 || !ChineseNumber.isDigit(s[i - 1]), (1...3).allSatisfy({ ChineseNumber.isDigit(s[i + $0]) })
@@ -180,6 +184,9 @@ struct YearResolver: Sendable {
         }
         return writtenYears.contains(year) ? year : nil
     }
+
+    /// How many characters a year `writtenYear` read at `i` takes: 2023年, or 2023 年.
+    static func writtenYearLength(_ s: [UInt32], at i: Int) -> Int { s[i + 4] == Scalar.year ? 5 : 6 }
 
     /// Whether a year expression ends right before `i` ("2023年上半年", "今年一季度").
     private static func followsYear(_ s: [UInt32], _ i: Int, floor: Int, words: Words) -> Bool {
