@@ -188,8 +188,11 @@ struct PostgresConnectionTests {
         }
         #expect(stored == decimals.count + 1)
         let rows = try connection.query("SELECT a::text, b::text, v::text, t FROM c ORDER BY c.a NULLS LAST").map {
-            [try $0.decode(String?.self, at: 0), try $0.decode(String?.self, at: 1), try $0.decode(String?.self, at: 2),
-             try $0.decode(String?.self, at: 3)]
+            [
+                try $0.decode(String?.self, at: 0), try $0.decode(String?.self, at: 1),
+                try $0.decode(String?.self, at: 2),
+                try $0.decode(String?.self, at: 3),
+            ]
         }
         #expect(rows.count == 5)
         #expect(rows.first == ["-2147483647", "9223372036854775807", "-0.005", "\\N"])

@@ -56,7 +56,8 @@ struct FactProse {
         var a = a
         var b = b
         return a.withUTF8 { a in
-            b.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0) }
+            b.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+            }
         }
     }
 

@@ -117,11 +117,14 @@ extension Gazetteer {
             let stored = nameScalars[Int(e.nameStart)..<Int(e.nameStart + e.nameLength)]
             guard stored.contains(Self.ethnicGroup) else { continue }
             let name = Array(stored)
-            guard let suffix = Self.townshipSuffixes.first(where: { name.count > $0.count && name.suffix($0.count).elementsEqual($0) })
-            else { continue }
+            /// Whether the name's first `length` scalars end with `part` (and hold more than it).
+            func ends(_ length: Int, with part: [UInt32]) -> Bool {
+                length > part.count && name[(length - part.count)..<length].elementsEqual(part)
+            }
+            guard let suffix = Self.townshipSuffixes.first(where: { ends(name.count, with: $0) }) else { continue }
             var rest = name.count - suffix.count
             var written: [UInt32] = []
-            while let marker = Self.ethnicMarkers.first(where: { rest > $0.count && name[..<rest].suffix($0.count).elementsEqual($0) }),
+            while let marker = Self.ethnicMarkers.first(where: { ends(rest, with: $0) }),
                 let group = groups.match(name, endingAt: rest - marker.count, start: 0)
             {
                 written.insert(contentsOf: group.scalars, at: 0)

@@ -428,7 +428,9 @@ struct RegionResolver: Sendable {
             guard let entry = gazetteer.ethnicAliases[Array(s[range])] else { continue }
             return (
                 range, [entry],
-                Region(name: String(scalarValues: s[range]), code: gazetteer.codeString(Int(entry)), level: .town, entry: entry)
+                Region(
+                    name: String(scalarValues: s[range]), code: gazetteer.codeString(Int(entry)), level: .town,
+                    entry: entry)
             )
         }
         return nil

@@ -439,7 +439,8 @@ struct SentenceContext {
         while i < end, SentenceWords.isNoise(s[i]) { i += 1 }
         guard let verb = words.roundMilestoneVerbs.match(s, at: i, end: end) else { return nil }
         let rest = (i + verb.scalars.count)..<end
-        return !rest.isEmpty && s[rest].allSatisfy({ words.roundMilestoneWords.contains($0) || SentenceWords.isNoise($0) })
+        return !rest.isEmpty
+            && s[rest].allSatisfy({ words.roundMilestoneWords.contains($0) || SentenceWords.isNoise($0) })
             ? match : nil
     }
 

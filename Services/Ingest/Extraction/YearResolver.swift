@@ -120,7 +120,8 @@ struct YearResolver: Sendable {
                 // Opening its paragraph it frames the paragraph; later in one, its own sentence (a news text that is
                 // one long line goes on to other years and events).
                 events.append(
-                    Event(position: i, year: documentYear - 1, scope: .until(opensLine(i) ? lineEnd(i) : sentenceEnd(i))))
+                    Event(
+                        position: i, year: documentYear - 1, scope: .until(opensLine(i) ? lineEnd(i) : sentenceEnd(i))))
                 i += phrase.scalars.count
                 continue
             }
@@ -161,8 +162,9 @@ struct YearResolver: Sendable {
     /// A year written as four digits and 年 at `i` (not inside a longer number), in the plausible range: Arabic
     /// (2023年, or 2023 年 as bulletins set it) or Chinese digit by digit (二〇二三年, as formal reports write it).
     static func writtenYear(_ s: [UInt32], at i: Int, end: Int) -> Int? {
-        guard i + 4 < end, s[i + 4] == Scalar.year
-            || (s[i + 4] == Scalar.space && i + 5 < end && s[i + 5] == Scalar.year && ChineseNumber.isDigit(s[i]))
+        guard i + 4 < end,
+            s[i + 4] == Scalar.year
+                || (s[i + 4] == Scalar.space && i + 5 < end && s[i + 5] == Scalar.year && ChineseNumber.isDigit(s[i]))
         else { return nil }
         let year: Int
         if ChineseNumber.isDigit(s[i]) {
