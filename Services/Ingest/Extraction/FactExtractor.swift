@@ -60,6 +60,7 @@ struct FactExtractor: Sendable {
             }
             var drafts: [FactDraft] = []
             var listLabel: SentenceReader.ListLabel? = nil
+            let topic = article.titleLine.flatMap { reader.topic(s, title: layout.lines[$0].range) }
             var paragraph = Paragraph()
             while sentenceIndex < layout.sentences.count,
                 layout.sentences[sentenceIndex].lowerBound < article.range.upperBound
@@ -80,7 +81,7 @@ struct FactExtractor: Sendable {
                 let reading = reader.read(
                     s, sentence: sentence, quantities: quantities,
                     inHeading: layout.line(containing: sentence.lowerBound)?.isHeading ?? false, mentions: mentions,
-                    earlier: paragraph.lastFigure, listLabel: listLabel)
+                    earlier: paragraph.lastFigure, listLabel: listLabel, topic: topic)
                 if let opened = reading.opensList {
                     listLabel = opened
                 } else if !quantities.isEmpty && !reading.usedListLabel {

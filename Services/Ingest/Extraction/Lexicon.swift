@@ -58,6 +58,7 @@ public struct Lexicon: Sendable {
         case regionTopicLead = "region.topic_lead"
         case listRespectively = "list.respectively"
         case listEach = "list.each"
+        case listRank = "list.rank"
         case listSeparator = "list.separator"
         case clauseDelimiter = "clause.delimiter"
         case textResidue = "text.residue"

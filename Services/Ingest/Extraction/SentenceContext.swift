@@ -20,6 +20,8 @@ struct SentenceContext {
     let mentions: [SentenceReader.Mention]
     /// The last indicator figure of the paragraph's earlier sentences (a project count whose investment comes later).
     let earlier: FactDraft?
+    /// The indicator the article's title names, for places ranked by it ("长沙以7120.52亿元位居第一").
+    let topic: SentenceReader.ListLabel?
     let reader: SentenceReader
     var words: SentenceWords { reader.words }
 
@@ -39,7 +41,7 @@ struct SentenceContext {
 
     init(
         s: [UInt32], sentence: Range<Int>, qs: [Quantity], inHeading: Bool, mentions: [SentenceReader.Mention],
-        earlier: FactDraft?, reader: SentenceReader
+        earlier: FactDraft?, topic: SentenceReader.ListLabel?, reader: SentenceReader
     ) {
         self.s = s
         self.sentence = sentence
@@ -47,6 +49,7 @@ struct SentenceContext {
         self.inHeading = inHeading
         self.mentions = mentions
         self.earlier = earlier
+        self.topic = topic
         self.reader = reader
         roles = Array(repeating: .open, count: qs.count)
         pendingGrowth = Array(repeating: nil, count: qs.count)
@@ -70,6 +73,18 @@ struct SentenceContext {
         words.milestone.match(s, at: qs[k].end, end: sentence.upperBound) != nil
             && reader.taxonomy.matcher.matches(s, windowStarts[k]..<qs[k].start).isEmpty
     }
+
+    /// "以X位居第一", "以X、Y位列第二、第三": 以 right before figure `from`, a ranking word right after figure `to`.
+    func isRanked(from: Int, to: Int) -> Bool {
+        let start = qs[from].start
+        var end = qs[to].end
+        while end < sentence.upperBound, SentenceWords.isNoise(s[end]) { end += 1 }
+        return start > sentence.lowerBound && s[start - 1] == Self.by
+            && words.rank.match(s, at: end, end: sentence.upperBound) != nil
+    }
+
+    /// 以, "by means of": "长沙以7120.52亿元位居第一".
+    static let by: UInt32 = 0x4EE5
 
     // MARK: - Lists
 
@@ -146,6 +161,11 @@ struct SentenceContext {
                 guard distinct.count == 1, let shared = matches.compactMap({ $0 }).last else { continue }
                 matches = Array(repeating: shared, count: run.count)
                 places = Array(repeating: nil, count: run.count)
+            } else if let topic, matches.allSatisfy({ $0 == nil }), places.allSatisfy({ $0 != nil }),
+                isRanked(from: first, to: run[run.count - 1]), reader.compatible(topic.match(at: at), qs[first])
+            {
+                // "岳阳、常德分别以X、Y位列第二、第三": places ranked by the title's indicator.
+                matches = Array(repeating: topic.match(at: at), count: run.count)
             } else {
                 // A part without a name of its own shares its neighbour's when it is a place or a short modifier
                 // (城镇 in "城镇和农村居民人均可支配收入"); a long part names another statistic.
@@ -331,11 +351,16 @@ struct SentenceContext {
             assign(match, to: &draft, between: q.start..<q.start, of: k)
         } else if inherit(k, into: &draft) {
             // done: the label of the figure before, its investment, or a growth stated first.
+        } else if let topic, isRanked(from: k, to: k), isListItem(window.lowerBound..<(q.start - 1)),
+            reader.compatible(topic.match(at: q.start), q)
+        {
+            // "长沙以7120.52亿元位居第一": the title's indicator.
+            draft.rule = .listItem
+            assign(topic.match(at: q.start), to: &draft, between: q.start..<q.start, of: k)
+            draft.label = topic.label
         } else if let listLabel, isListItem(window) {
             draft.rule = .listItem
-            let match = LabelMatcher.Match(
-                range: q.start..<q.start, indicator: listLabel.indicator, name: listLabel.name)
-            assign(match, to: &draft, between: q.start..<q.start, of: k)
+            assign(listLabel.match(at: q.start), to: &draft, between: q.start..<q.start, of: k)
             draft.label = listLabel.label
             add(draft, for: k)
             return true

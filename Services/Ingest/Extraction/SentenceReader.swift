@@ -26,6 +26,11 @@ struct SentenceReader: Sendable {
         var indicator: Int
         var name: IndicatorTaxonomy.Name
         var label: String
+
+        /// The label as a name matched, empty, at `position`.
+        func match(at position: Int) -> LabelMatcher.Match {
+            LabelMatcher.Match(range: position..<position, indicator: indicator, name: name)
+        }
     }
 
     /// What one sentence gave: its drafts, whether an open list label was used, and the list label it opens.
@@ -37,7 +42,7 @@ struct SentenceReader: Sendable {
 
     func read(
         _ s: [UInt32], sentence: Range<Int>, quantities qs: [Quantity], inHeading: Bool, mentions: [Mention],
-        earlier: FactDraft?, listLabel: ListLabel?
+        earlier: FactDraft?, listLabel: ListLabel?, topic: ListLabel? = nil
     ) -> Reading {
         var reading = Reading()
         guard !qs.isEmpty else {
@@ -45,7 +50,8 @@ struct SentenceReader: Sendable {
             return reading
         }
         var context = SentenceContext(
-            s: s, sentence: sentence, qs: qs, inHeading: inHeading, mentions: mentions, earlier: earlier, reader: self)
+            s: s, sentence: sentence, qs: qs, inHeading: inHeading, mentions: mentions, earlier: earlier, topic: topic,
+            reader: self)
         for k in qs.indices where context.isBracket(k) { context.roles[k] = .consumed }
         context.readParenthesizedLists()
         context.readRespectivelyLists()
@@ -75,6 +81,13 @@ struct SentenceReader: Sendable {
             })
         else { return nil }
         return ListLabel(indicator: match.indicator, name: match.name, label: text(s, match.range))
+    }
+
+    /// The indicator an article's title names ("湖南14市州上半年GDP出炉"): the longest name in it.
+    func topic(_ s: [UInt32], title: Range<Int>) -> ListLabel? {
+        taxonomy.matcher.matches(s, title).max(by: { $0.range.count < $1.range.count }).map {
+            ListLabel(indicator: $0.indicator, name: $0.name, label: text(s, $0.range))
+        }
     }
 
     // MARK: - Labels

@@ -33,6 +33,8 @@ struct SentenceWords: Sendable {
     let spanSum: PhraseList
     let respectively: PhraseList
     let each: PhraseList
+    /// 位居, 位列 …: a figure after 以 and before one of these ranks a place by the article's indicator.
+    let rank: PhraseList
     let listSeparators: PhraseList
     let clauseDelimiters: ScalarSet
 
@@ -65,6 +67,7 @@ struct SentenceWords: Sendable {
         spanSum = lexicon[.spanSum]
         respectively = lexicon[.listRespectively]
         each = lexicon[.listEach]
+        rank = lexicon[.listRank]
         listSeparators = lexicon[.listSeparator]
         clauseDelimiters = lexicon.characters(.clauseDelimiter)
     }
