@@ -137,6 +137,7 @@ extension Gazetteer {
         }
         for (alias, ids) in aliases where ids.count == 1 && fullNames.lookup(alias, in: self).isEmpty {
             ethnicAliases[alias] = ids[0]
+            longestEthnicAlias = max(longestEthnicAlias, alias.count)
         }
     }
 

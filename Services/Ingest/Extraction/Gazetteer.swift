@@ -29,6 +29,7 @@ public struct Gazetteer: Sendable {
     var shortNames = NameIndex()
     /// Ethnic townships by the names texts also give them (`buildEthnicAliases`): alias → entry.
     var ethnicAliases: [[UInt32]: Int32] = [:]
+    var longestEthnicAlias = 0
 
     /// Suffixes a short name drops, longest first (a name that still ends in 族 after them is left out).
     static let shortNameSuffixes: [[UInt32]] = [

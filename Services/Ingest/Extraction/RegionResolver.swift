@@ -287,6 +287,13 @@ struct RegionResolver: Sendable {
         var regionOfEntry: [Int: Int32] = [:]
         var regionOfPattern: [String: Int32] = [:]
         var mentions: [Mention] = []
+        /// A place without a gazetteer entry: one region per name.
+        func patternIndex(_ region: Region) -> Int32 {
+            if let index = regionOfPattern[region.name] { return index }
+            regions.append(region)
+            regionOfPattern[region.name] = Int32(regions.count - 1)
+            return Int32(regions.count - 1)
+        }
         for f in found {
             let inHeading = layout.line(containing: f.range.lowerBound)?.isHeading ?? false
             let aside =
@@ -295,11 +302,15 @@ struct RegionResolver: Sendable {
             if let region = f.fallback {
                 // A place of the gazetteer written another way (三河乡 for 三河回族乡) is one region with its other
                 // mentions, named as first written; a pattern-only place is one per name.
-                let entry = region.entry.map(Int.init)
-                let index = entry.flatMap { regionOfEntry[$0] } ?? regionOfPattern[region.name] ?? Int32(regions.count)
-                if index == regions.count {
-                    regions.append(region)
-                    if let entry { regionOfEntry[entry] = index } else { regionOfPattern[region.name] = index }
+                var index: Int32
+                if let entry = region.entry.map(Int.init) {
+                    index = regionOfEntry[entry] ?? Int32(regions.count)
+                    if index == regions.count {
+                        regions.append(region)
+                        regionOfEntry[entry] = index
+                    }
+                } else {
+                    index = patternIndex(region)
                 }
                 mentions.append(Mention(range: f.range, region: index, inHeading: inHeading, isAside: aside))
                 continue
@@ -316,11 +327,8 @@ struct RegionResolver: Sendable {
                 // without a code, rather than the first of them (a town in another province).
                 if bestScore == 0 {
                     let name = String(scalarValues: s[f.range])
-                    let index = regionOfPattern[name] ?? Int32(regions.count)
-                    if index == regions.count {
-                        regions.append(Region(name: name, code: nil, level: gazetteer.entries[best].level, entry: nil))
-                        regionOfPattern[name] = index
-                    }
+                    let index = patternIndex(
+                        Region(name: name, code: nil, level: gazetteer.entries[best].level, entry: nil))
                     mentions.append(Mention(range: f.range, region: index, inHeading: inHeading, isAside: aside))
                     continue
                 }
@@ -423,7 +431,7 @@ struct RegionResolver: Sendable {
     /// at `i`: the gazetteer's entry under the name as written.
     static func ethnicTownship(_ s: [UInt32], at i: Int, gazetteer: Gazetteer) -> Found? {
         guard townshipLast.contains(s[i]) else { return nil }
-        for length in stride(from: min(longestEthnicAlias, i + 1), through: 3, by: -1) {
+        for length in stride(from: min(gazetteer.longestEthnicAlias, i + 1), through: 3, by: -1) {
             let range = (i + 1 - length)..<(i + 1)
             guard let entry = gazetteer.ethnicAliases[Array(s[range])] else { continue }
             return (
@@ -437,7 +445,6 @@ struct RegionResolver: Sendable {
     }
 
     static let townshipLast = Set(Gazetteer.townshipSuffixes.map { $0.last! })
-    static let longestEthnicAlias = 10
 
     static let headlineSuffixes = ["市", "县", "区"].map(\.scalarValues)
 
