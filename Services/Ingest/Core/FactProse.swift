@@ -56,7 +56,11 @@ struct FactProse {
         var a = a
         var b = b
         return a.withUTF8 { a in
-            b.withUTF8 { b in a.count == b.count && (a.isEmpty || memcmp(a.baseAddress!, b.baseAddress!, a.count) == 0)
+            b.withUTF8 { b in
+                guard a.count == b.count, let x = a.baseAddress, let y = b.baseAddress else {
+                    return a.count == b.count
+                }
+                return memcmp(x, y, a.count) == 0
             }
         }
     }

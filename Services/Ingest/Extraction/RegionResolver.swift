@@ -444,7 +444,7 @@ struct RegionResolver: Sendable {
         return nil
     }
 
-    static let townshipLast = Set(Gazetteer.townshipSuffixes.map { $0.last! })
+    static let townshipLast = ScalarSet(Gazetteer.townshipSuffixes.map { $0.last! })
 
     static let headlineSuffixes = ["市", "县", "区"].map(\.scalarValues)
 

@@ -351,7 +351,8 @@ struct SentenceContext {
             assign(match, to: &draft, between: q.start..<q.start, of: k)
         } else if inherit(k, into: &draft) {
             // done: the label of the figure before, its investment, or a growth stated first.
-        } else if let topic, isRanked(from: k, to: k), isListItem(window.lowerBound..<(q.start - 1)),
+        } else if let topic, isRanked(from: k, to: k),
+            isListItem(window.lowerBound..<max(window.lowerBound, q.start - 1)),
             reader.compatible(topic.match(at: q.start), q)
         {
             // "长沙以7120.52亿元位居第一": the title's indicator.
